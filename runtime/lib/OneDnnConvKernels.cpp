@@ -5,31 +5,30 @@
 // (its gradients are conv2d and conv2d_grad_kernel ops, so they run on the
 // kernels above). maxpool2d: max pooling forward; its gradient runs the
 // forward again for the workspace oneDNN's backward needs. upsample2d:
-// nearest resampling forward and backward. The caller's buffers are plain
-// NCHW images and [out, in, kh, kw] kernels; every kernel builds its
-// primitives, reorders and scratch memory on its shape's first call.
+// nearest resampling forward and backward. The caller's buffers are
+// [N, C, H, W] images in any strided layout and [out, in, kh, kw] kernels;
+// every kernel builds its primitives, reorders and scratch memory on its
+// shapes' and strides' first call.
 //
 // Layouts. A primitive on plain NCHW gets oneDNN's slow implementations:
-// gemm-based convolution (im2col) and "simple_nchw" pooling. So primitives
-// are created on blocked layouts (`any` for convolutions, NHWC for pooling
-// and resampling) and the caller's buffers reordered in and out on every
-// call. Measured on this machine's AVX2 cores (1 thread, batch 128, the
-// layers of examples/conv_ae.aenet, ms for fwd + bwd data + bwd weights):
-//   conv  1->16 @28: nchw 1.2 + - + 4.8    any 1.3 + - + 7.8
-//   conv 16-> 8 @14: nchw 4.7 + 6.5 + 5.2   any 2.5 + 0.9 + 1.5
-//   conv  8-> 8 @7:  nchw 0.5 + 0.7 + 0.6   any 0.2 + 0.1 + 0.2
-//   conv  8->16 @14: nchw 2.7 + 3.5 + 3.3   any 1.4 + 1.3 + 1.6
-//   conv 16-> 1 @28: nchw 14  + 25  + 23    any 10  + 4.7 + 7.2
-// with the reorders included (0.03-0.5 ms per call): 96 ms against 41 ms a
-// step. Backward weights from one input channel is the exception on one
-// thread (plain 4.8 ms, blocked 7.8), but its gemm implementation runs a
-// parallel region per image: on two threads, with the other core busy, it
-// took 26-288 ms a call against 14 ms blocked, so it is blocked too.
-// Pooling 16x28x28 by 2: simple_nchw 20 ms forward, NHWC with reorders
-// 1-2 ms; resampling backward 16x14x14 by 2: 24 ms on NCHW, 3 ms on NHWC.
-// End to end, an epoch of 2560 samples of conv_ae (1 thread, 4 runs each,
-// a busy machine): 1.9-3.2 s with these layouts, 4.6-5.6 s all plain; the
-// reorders are ~25% of what remains.
+// gemm-based convolution (im2col) and "simple_nchw" pooling. Every image
+// primitive here runs on NHWC instead, which has JIT kernels for all of them,
+// and the compiled code allocates the images these kernels write as NHWC
+// (see compiler/lib/Conversion/AenetToOneDNN/KernelCall.cpp), so images pass
+// from kernel to kernel without reorders; a buffer in another layout (a
+// gradient from the loops, say) is reordered in. Kernels stay in oneDNN's
+// preferred blocked layout (`any`), reordered on each call (a few KB).
+// Measured on this machine's AVX2 cores (2 threads, batch 128, the layers of
+// examples/conv_ae.aenet, ms for fwd + bwd data + bwd weights):
+//   conv  1->16 @28: nchw 0.59 + - + 4.4     nhwc 0.30 + - + 3.2
+//   conv 16-> 8 @14: nchw 1.6 + 2.3 + 1.7    nhwc 0.80 + 0.33 + 0.46
+//   conv  8-> 8 @7:  nchw 0.28 + 0.34 + 0.31 nhwc 0.12 + 0.06 + 0.07
+//   conv  8->16 @14: nchw 0.96 + 1.3 + 1.1   nhwc 0.44 + 0.54 + 1.0
+//   conv 16-> 1 @28: nchw 4.5 + 7.9 + 10     nhwc 3.3 + 0.28 + 1.7
+// NHWC runs the same JIT kernels as the blocked layouts `any` picks (within
+// 10%) without their reorders, which took ~25% of the time when every
+// kernel reordered NCHW operands to blocked and back. Pooling 16x28x28 by 2:
+// simple_nchw 20 ms forward, NHWC 1-3 ms.
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,11 +62,6 @@ struct Placement {
 /// |d|'s shape in the layout the primitive prefers.
 memory::desc anyLayout(const memory::desc &d) {
   return memory::desc(d.dims(), memory::data_type::f32, tag::any);
-}
-
-/// |d|'s shape in NHWC, where pooling and resampling have JIT kernels.
-memory::desc nhwc(const memory::desc &d) {
-  return memory::desc(d.dims(), memory::data_type::f32, tag::nhwc);
 }
 
 /// [N, C, H, W] with strides from |m|.
@@ -108,8 +102,8 @@ void conv2d(MemRef<4> *x, MemRef<4> *k, MemRef<1> *bias, MemRef<4> *y,
     memory ym = b.buffer(image(*y));
     memory::desc bd = bias ? describe(*bias) : memory::desc();
     convolution_forward::primitive_desc pd(
-        convForward(anyLayout(xm.get_desc()), anyLayout(km.get_desc()),
-                    bias ? &bd : nullptr, anyLayout(ym.get_desc()), p),
+        convForward(nhwc(xm.get_desc()), anyLayout(km.get_desc()),
+                    bias ? &bd : nullptr, nhwc(ym.get_desc()), p),
         cpuEngine());
     std::unordered_map<int, memory> args = {
         {DNNL_ARG_SRC, b.input(xm, pd.src_desc())},
@@ -137,8 +131,7 @@ void conv2dGradKernel(MemRef<4> *x, MemRef<4> *dy, MemRef<4> *dk,
     memory dkm = b.buffer(image(*dk));
     memory dbm = db ? b.buffer(describe(*db)) : memory();
     memory::desc bd = db ? describe(*db) : memory::desc();
-    memory::desc xd = anyLayout(xm.get_desc()),
-                 dyd = anyLayout(dym.get_desc()),
+    memory::desc xd = nhwc(xm.get_desc()), dyd = nhwc(dym.get_desc()),
                  dkd = anyLayout(dkm.get_desc());
     convolution_forward::primitive_desc hint(
         convForward(xd, dkd, db ? &bd : nullptr, dyd, p), cpuEngine());
@@ -175,8 +168,8 @@ void conv2dTranspose(MemRef<4> *x, MemRef<4> *k, MemRef<1> *bias,
     memory xm = b.buffer(image(*x)), km = b.buffer(swappedKernel(*k));
     memory bm = bias ? b.buffer(describe(*bias)) : memory();
     memory ym = b.buffer(image(*y));
-    memory::desc xd = anyLayout(xm.get_desc()), kd = anyLayout(km.get_desc()),
-                 yd = anyLayout(ym.get_desc());
+    memory::desc xd = nhwc(xm.get_desc()), kd = anyLayout(km.get_desc()),
+                 yd = nhwc(ym.get_desc());
     auto desc = bias ? deconvolution_forward::desc(
                            prop_kind::forward_training,
                            algorithm::deconvolution_direct, xd, kd,
@@ -241,8 +234,8 @@ void _mlir_ciface_aenet_dnnl_conv2d_grad_input(MemRef<4> *dy, MemRef<4> *k,
     KernelBuilder b;
     memory dym = b.buffer(image(*dy)), km = b.buffer(image(*k));
     memory dxm = b.buffer(image(*dx));
-    memory::desc dxd = anyLayout(dxm.get_desc()), kd = anyLayout(km.get_desc()),
-                 dyd = anyLayout(dym.get_desc());
+    memory::desc dxd = nhwc(dxm.get_desc()), kd = anyLayout(km.get_desc()),
+                 dyd = nhwc(dym.get_desc());
     convolution_forward::primitive_desc hint(
         convForward(dxd, kd, nullptr, dyd, p), cpuEngine());
     convolution_backward_data::primitive_desc pd(

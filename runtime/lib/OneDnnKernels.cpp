@@ -104,6 +104,8 @@ std::vector<std::pair<const char *, void *>> oneDnnKernelSymbols() {
       AENET_DNNL_KERNEL(matmul_bias),
       AENET_DNNL_KERNEL(activation),
       AENET_DNNL_KERNEL(activation_grad),
+      AENET_DNNL_KERNEL(image_activation),
+      AENET_DNNL_KERNEL(image_activation_grad),
       AENET_DNNL_KERNEL(conv2d),
       AENET_DNNL_KERNEL(conv2d_bias),
       AENET_DNNL_KERNEL(conv2d_grad_input),
@@ -215,6 +217,57 @@ void _mlir_ciface_aenet_dnnl_activation_grad(MemRef<2> *y, MemRef<2> *dy,
                   {{DNNL_ARG_DST, yd},
                    {DNNL_ARG_DIFF_DST, dyd},
                    {DNNL_ARG_DIFF_SRC, dxd}});
+  });
+  k.run({y->data(), dy->data(), dx->data()});
+}
+
+void _mlir_ciface_aenet_dnnl_image_activation(MemRef<4> *x, MemRef<4> *y,
+                                              int64_t kind) {
+  std::string key = "image_activation:" + shapeKey(*x) + shapeKey(*y) +
+                    std::to_string(kind);
+  Kernel &k = cached(key, [&] {
+    Eltwise e;
+    if (!eltwiseFor(kind, e))
+      unsupported("image activation", kind);
+    KernelBuilder b;
+    memory xm = b.buffer(describe(*x)), ym = b.buffer(describe(*y));
+    eltwise_forward::primitive_desc pd(
+        eltwise_forward::desc(prop_kind::forward_training, e.forward,
+                              nhwc(xm.get_desc()), e.alpha, e.beta),
+        cpuEngine());
+    b.add(eltwise_forward(pd), {{DNNL_ARG_SRC, b.input(xm, pd.src_desc())},
+                                {DNNL_ARG_DST, b.output(ym, pd.dst_desc())}});
+    return b.finish();
+  });
+  k.run({x->data(), y->data()});
+}
+
+void _mlir_ciface_aenet_dnnl_image_activation_grad(MemRef<4> *y,
+                                                   MemRef<4> *dy,
+                                                   MemRef<4> *dx,
+                                                   int64_t kind) {
+  std::string key = "image_activation_grad:" + shapeKey(*y) + shapeKey(*dy) +
+                    shapeKey(*dx) + std::to_string(kind);
+  Kernel &k = cached(key, [&] {
+    Eltwise e;
+    if (!eltwiseFor(kind, e))
+      unsupported("image activation gradient", kind);
+    KernelBuilder b;
+    memory ym = b.buffer(describe(*y)), dym = b.buffer(describe(*dy));
+    memory dxm = b.buffer(describe(*dx));
+    memory::desc d = nhwc(ym.get_desc());
+    eltwise_forward::primitive_desc hint(
+        eltwise_forward::desc(prop_kind::forward_training, e.backward, d,
+                              e.alpha, e.beta),
+        cpuEngine());
+    eltwise_backward::primitive_desc pd(
+        eltwise_backward::desc(e.backward, d, d, e.alpha, e.beta),
+        cpuEngine(), hint);
+    b.add(eltwise_backward(pd),
+          {{DNNL_ARG_DST, b.input(ym, pd.dst_desc())},
+           {DNNL_ARG_DIFF_DST, b.input(dym, pd.diff_dst_desc())},
+           {DNNL_ARG_DIFF_SRC, b.output(dxm, pd.diff_src_desc())}});
+    return b.finish();
   });
   k.run({y->data(), dy->data(), dx->data()});
 }

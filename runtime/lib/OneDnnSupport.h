@@ -76,6 +76,13 @@ template <int Rank> dnnl::memory::desc describe(const MemRef<Rank> &m) {
   return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, strides);
 }
 
+/// |d|'s shape in NHWC: the layout in which the compiled code passes images
+/// between kernels, and one with JIT kernels for every image primitive.
+inline dnnl::memory::desc nhwc(const dnnl::memory::desc &d) {
+  return dnnl::memory::desc(d.dims(), dnnl::memory::data_type::f32,
+                            dnnl::memory::format_tag::nhwc);
+}
+
 /// Sizes and strides of |m|, for a cache key.
 template <int Rank> std::string shapeKey(const MemRef<Rank> &m) {
   std::string s;

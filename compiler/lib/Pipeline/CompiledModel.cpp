@@ -14,6 +14,7 @@
 #include "aenet/Runtime/OneDnnKernels.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/MLIRContext.h"
@@ -195,12 +196,18 @@ CompiledModel::finish(ModuleOp module, bool useF64, Backend backend,
               << llvm::toString(engine.takeError()) << '\n';
     return nullptr;
   }
-  // Compiled code on the oneDNN backend calls the runtime's kernels.
+  // Compiled code on the oneDNN backend calls the runtime's kernels, and
+  // copies between buffers of different layouts (an NHWC image the oneDNN
+  // kernels wrote, into a caller's NCHW buffer) call MLIR's memrefCopy.
   (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
-    for (auto [name, address] : rt::oneDnnKernelSymbols())
+    auto add = [&](const char *name, void *address) {
       symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
                                  llvm::JITSymbolFlags::Exported};
+    };
+    for (auto [name, address] : rt::oneDnnKernelSymbols())
+      add(name, address);
+    add("memrefCopy", reinterpret_cast<void *>(&memrefCopy));
     return symbols;
   });
   compiled->impl_->engine = std::move(*engine);

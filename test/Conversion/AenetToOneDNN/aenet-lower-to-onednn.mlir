@@ -1,24 +1,27 @@
 // RUN: aenet-opt %s -split-input-file -aenet-lower-to-onednn | FileCheck %s
 
 // Tests that conv2d with a bias becomes one call of the runtime's kernel on
-// the operands' buffers (shapes erased) and a fresh result buffer, with the
-// strides and then the pads [top, left, bottom, right] as i64 flags.
-// CHECK: func.func private @aenet_dnnl_conv2d_bias(memref<?x?x?x?xf32>, memref<?x?x?x?xf32>, memref<?xf32>, memref<?x?x?x?xf32>, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
+// the operands' buffers (shapes erased; the image's strides too, so it is
+// taken in whatever layout it has) and a fresh NHWC result buffer seen as
+// NCHW, with the strides and then the pads [top, left, bottom, right] as i64
+// flags.
+// CHECK: func.func private @aenet_dnnl_conv2d_bias(memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?x?xf32>, memref<?xf32>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK-LABEL: func.func @conv2d
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3x6x5xf32>, %[[K:.*]]: tensor<4x3x3x2xf32>, %[[B:.*]]: tensor<4xf32>)
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : i64
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : i64
 // CHECK-DAG: %[[C2:.*]] = arith.constant 2 : i64
-// CHECK: %[[XB:.*]] = bufferization.to_buffer %[[X]] read_only : tensor<2x3x6x5xf32> to memref<2x3x6x5xf32>
-// CHECK: %[[XD:.*]] = memref.cast %[[XB]] : memref<2x3x6x5xf32> to memref<?x?x?x?xf32>
-// CHECK: %[[KB:.*]] = bufferization.to_buffer %[[K]] read_only
-// CHECK: %[[KD:.*]] = memref.cast %[[KB]]
+// CHECK: %[[XB:.*]] = bufferization.to_buffer %[[X]] read_only : tensor<2x3x6x5xf32> to memref<2x3x6x5xf32, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK: %[[XD:.*]] = memref.cast %[[XB]] : memref<2x3x6x5xf32, strided<[?, ?, ?, ?], offset: ?>> to memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK: %[[KB:.*]] = bufferization.to_buffer %[[K]] read_only : tensor<4x3x3x2xf32> to memref<4x3x3x2xf32>
+// CHECK: %[[KD:.*]] = memref.cast %[[KB]] : memref<4x3x3x2xf32> to memref<?x?x?x?xf32>
 // CHECK: %[[BB:.*]] = bufferization.to_buffer %[[B]] read_only
 // CHECK: %[[BD:.*]] = memref.cast %[[BB]] : memref<4xf32> to memref<?xf32>
-// CHECK: %[[OUT:.*]] = memref.alloc() : memref<2x4x4x5xf32>
-// CHECK: %[[OD:.*]] = memref.cast %[[OUT]]
+// CHECK: %[[NHWC:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4x5x4xf32>
+// CHECK: %[[OUT:.*]] = memref.transpose %[[NHWC]] (d0, d1, d2, d3) -> (d0, d3, d1, d2) : memref<2x4x5x4xf32> to memref<2x4x4x5xf32, strided<[80, 1, 20, 4]>>
+// CHECK: %[[OD:.*]] = memref.cast %[[OUT]] : memref<2x4x4x5xf32, strided<[80, 1, 20, 4]>> to memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
 // CHECK: call @aenet_dnnl_conv2d_bias(%[[XD]], %[[KD]], %[[BD]], %[[OD]], %[[C2]], %[[C1]], %[[C1]], %[[C0]], %[[C2]], %[[C1]])
-// CHECK: %[[Y:.*]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<2x4x4x5xf32> to tensor<2x4x4x5xf32>
+// CHECK: %[[Y:.*]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<2x4x4x5xf32, strided<[80, 1, 20, 4]>> to tensor<2x4x4x5xf32>
 // CHECK: return %[[Y]]
 func.func @conv2d(%x: tensor<2x3x6x5xf32>, %k: tensor<4x3x3x2xf32>, %b: tensor<4xf32>) -> tensor<2x4x4x5xf32> {
   %y = aenet.conv2d %x, %k, %b strides [2, 1] pads [1, 0, 2, 1] : (tensor<2x3x6x5xf32>, tensor<4x3x3x2xf32>, tensor<4xf32>) -> tensor<2x4x4x5xf32>
@@ -29,7 +32,7 @@ func.func @conv2d(%x: tensor<2x3x6x5xf32>, %k: tensor<4x3x3x2xf32>, %b: tensor<4
 
 // Tests that conv2d without a bias calls the kernel without one.
 // CHECK-LABEL: func.func @conv2d_no_bias
-// CHECK: call @aenet_dnnl_conv2d(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (memref<?x?x?x?xf32>, memref<?x?x?x?xf32>, memref<?x?x?x?xf32>, i64, i64, i64, i64, i64, i64) -> ()
+// CHECK: call @aenet_dnnl_conv2d(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?x?xf32>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64, i64) -> ()
 // CHECK-NOT: aenet.conv2d
 func.func @conv2d_no_bias(%x: tensor<2x3x5x5xf32>, %k: tensor<4x3x3x3xf32>) -> tensor<2x4x5x5xf32> {
   %y = aenet.conv2d %x, %k strides [1, 1] pads [1, 1, 1, 1] : (tensor<2x3x5x5xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x5x5xf32>
@@ -44,7 +47,8 @@ func.func @conv2d_no_bias(%x: tensor<2x3x5x5xf32>, %k: tensor<4x3x3x3xf32>) -> t
 // CHECK-SAME: (%[[DY:.*]]: tensor<2x4x3x3xf32>, %[[K:.*]]: tensor<4x3x3x3xf32>)
 // CHECK: bufferization.to_buffer %[[DY]] read_only
 // CHECK: bufferization.to_buffer %[[K]] read_only
-// CHECK: %[[OUT:.*]] = memref.alloc() : memref<2x3x5x5xf32>
+// CHECK: %[[NHWC:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x5x5x3xf32>
+// CHECK: %[[OUT:.*]] = memref.transpose %[[NHWC]]
 // CHECK: call @aenet_dnnl_conv2d_grad_input(
 // CHECK: bufferization.to_tensor %[[OUT]]
 func.func @conv2d_grad_input(%dy: tensor<2x4x3x3xf32>, %k: tensor<4x3x3x3xf32>) -> tensor<2x3x5x5xf32> {
@@ -59,9 +63,9 @@ func.func @conv2d_grad_input(%dy: tensor<2x4x3x3xf32>, %k: tensor<4x3x3x3xf32>) 
 // bias gradient) was.
 // CHECK-LABEL: func.func @conv2d_grad_kernel_bias
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3x5x5xf32>, %[[DY:.*]]: tensor<2x4x3x3xf32>)
-// CHECK: %[[DK:.*]] = memref.alloc() : memref<4x3x3x3xf32>
-// CHECK: %[[DB:.*]] = memref.alloc() : memref<4xf32>
-// CHECK: call @aenet_dnnl_conv2d_grad_kernel_bias(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, {{.*}}) : (memref<?x?x?x?xf32>, memref<?x?x?x?xf32>, memref<?x?x?x?xf32>, memref<?xf32>, i64, i64, i64, i64, i64, i64) -> ()
+// CHECK: %[[DK:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4x3x3x3xf32>
+// CHECK: %[[DB:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4xf32>
+// CHECK: call @aenet_dnnl_conv2d_grad_kernel_bias(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, {{.*}}) : (memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?x?xf32>, memref<?xf32>, i64, i64, i64, i64, i64, i64) -> ()
 // CHECK: %[[K:.*]] = bufferization.to_tensor %[[DK]]
 // CHECK: %[[B:.*]] = bufferization.to_tensor %[[DB]]
 // CHECK-NOT: aenet.conv2d_grad
@@ -93,7 +97,7 @@ func.func @conv2d_grad_kernel_alone(%x: tensor<2x3x5x5xf32>, %dy: tensor<2x4x3x3
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : i64
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : i64
 // CHECK-DAG: %[[C2:.*]] = arith.constant 2 : i64
-// CHECK: %[[OUT:.*]] = memref.alloc() : memref<2x3x6x8xf32>
+// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x6x8x3xf32>
 // CHECK: call @aenet_dnnl_conv2d_transpose_bias(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[C2]], %[[C2]], %[[C0]], %[[C0]], %[[C1]], %[[C1]])
 func.func @conv2d_transpose(%x: tensor<2x4x3x4xf32>, %k: tensor<4x3x3x3xf32>, %b: tensor<3xf32>) -> tensor<2x3x6x8xf32> {
   %y = aenet.conv2d_transpose %x, %k, %b strides [2, 2] pads [0, 0, 1, 1] : (tensor<2x4x3x4xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>) -> tensor<2x3x6x8xf32>
@@ -108,7 +112,8 @@ func.func @conv2d_transpose(%x: tensor<2x4x3x4xf32>, %k: tensor<4x3x3x3xf32>, %b
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : i64
 // CHECK-DAG: %[[C2:.*]] = arith.constant 2 : i64
 // CHECK-DAG: %[[C3:.*]] = arith.constant 3 : i64
-// CHECK: %[[OUT:.*]] = memref.alloc() : memref<2x3x3x3xf32>
+// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x3x3x3xf32>
+// CHECK: memref.transpose %[[OUT]] (d0, d1, d2, d3) -> (d0, d3, d1, d2)
 // CHECK: call @aenet_dnnl_maxpool2d(%{{.*}}, %{{.*}}, %[[C3]], %[[C3]], %[[C2]], %[[C2]], %[[C1]], %[[C0]], %[[C1]], %[[C1]])
 func.func @maxpool2d(%x: tensor<2x3x5x6xf32>) -> tensor<2x3x3x3xf32> {
   %y = aenet.maxpool2d %x window [3, 3] strides [2, 2] pads [1, 0, 1, 1] : tensor<2x3x5x6xf32> -> tensor<2x3x3x3xf32>
@@ -126,8 +131,9 @@ func.func @maxpool2d(%x: tensor<2x3x5x6xf32>) -> tensor<2x3x3x3xf32> {
 // CHECK: %[[XD:.*]] = memref.cast %[[XB]]
 // CHECK: %[[DYB:.*]] = bufferization.to_buffer %[[DY]] read_only
 // CHECK: %[[DYD:.*]] = memref.cast %[[DYB]]
-// CHECK: %[[OUT:.*]] = memref.alloc() : memref<2x3x4x6xf32>
-// CHECK: %[[OD:.*]] = memref.cast %[[OUT]]
+// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4x6x3xf32>
+// CHECK: %[[OT:.*]] = memref.transpose %[[OUT]]
+// CHECK: %[[OD:.*]] = memref.cast %[[OT]]
 // CHECK: call @aenet_dnnl_maxpool2d_grad(%[[XD]], %[[DYD]], %[[OD]],
 func.func @maxpool2d_grad(%x: tensor<2x3x4x6xf32>, %y: tensor<2x3x2x3xf32>, %dy: tensor<2x3x2x3xf32>) -> tensor<2x3x4x6xf32> {
   %dx = aenet.maxpool2d_grad %x, %y, %dy window [2, 2] strides [2, 2] pads [0, 0, 0, 0] : tensor<2x3x4x6xf32>, tensor<2x3x2x3xf32>
@@ -139,10 +145,10 @@ func.func @maxpool2d_grad(%x: tensor<2x3x4x6xf32>, %y: tensor<2x3x2x3xf32>, %dy:
 // Tests that upsample2d and its gradient call the resampling kernels, which
 // read the factors from the shapes.
 // CHECK-LABEL: func.func @upsample2d
-// CHECK: %[[UP:.*]] = memref.alloc() : memref<2x3x4x9xf32>
-// CHECK: call @aenet_dnnl_upsample2d(%{{.*}}, %{{.*}}) : (memref<?x?x?x?xf32>, memref<?x?x?x?xf32>) -> ()
-// CHECK: %[[DOWN:.*]] = memref.alloc() : memref<2x3x2x3xf32>
-// CHECK: call @aenet_dnnl_upsample2d_grad(%{{.*}}, %{{.*}}) : (memref<?x?x?x?xf32>, memref<?x?x?x?xf32>) -> ()
+// CHECK: %[[UP:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4x9x3xf32>
+// CHECK: call @aenet_dnnl_upsample2d(%{{.*}}, %{{.*}}) : (memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>) -> ()
+// CHECK: %[[DOWN:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x2x3x3xf32>
+// CHECK: call @aenet_dnnl_upsample2d_grad(%{{.*}}, %{{.*}}) : (memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>) -> ()
 func.func @upsample2d(%x: tensor<2x3x2x3xf32>, %dy: tensor<2x3x4x9xf32>) -> (tensor<2x3x4x9xf32>, tensor<2x3x2x3xf32>) {
   %y = aenet.upsample2d %x factors [2, 3] : tensor<2x3x2x3xf32> -> tensor<2x3x4x9xf32>
   %dx = aenet.upsample2d_grad %dy factors [2, 3] : tensor<2x3x4x9xf32> -> tensor<2x3x2x3xf32>
@@ -151,19 +157,36 @@ func.func @upsample2d(%x: tensor<2x3x2x3xf32>, %dy: tensor<2x3x4x9xf32>) -> (ten
 
 // -----
 
-// Tests that an activation on an image, and its gradient, are read as
-// matrices over the last axis (softmax's axis): the leading axes collapse.
-// CHECK-LABEL: func.func @activation_image
+// Tests that a softmax of an image, and its gradient, are read as matrices
+// over the last axis (softmax's axis): the leading axes collapse.
+// CHECK-LABEL: func.func @softmax_image
 // CHECK: %[[XB:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<2x3x4x5xf32> to memref<2x3x4x5xf32>
 // CHECK: %[[XM:.*]] = memref.collapse_shape %[[XB]] {{\[\[}}0, 1, 2], [3]] : memref<2x3x4x5xf32> into memref<24x5xf32>
-// CHECK: %[[OUT:.*]] = memref.alloc() : memref<2x3x4x5xf32>
+// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x3x4x5xf32>
 // CHECK: %[[OM:.*]] = memref.collapse_shape %[[OUT]] {{\[\[}}0, 1, 2], [3]]
 // CHECK: call @aenet_dnnl_activation(
 // CHECK: bufferization.to_tensor %[[OUT]] restrict writable : memref<2x3x4x5xf32> to tensor<2x3x4x5xf32>
 // CHECK: call @aenet_dnnl_activation_grad(
-func.func @activation_image(%x: tensor<2x3x4x5xf32>, %dy: tensor<2x3x4x5xf32>) -> (tensor<2x3x4x5xf32>, tensor<2x3x4x5xf32>) {
+func.func @softmax_image(%x: tensor<2x3x4x5xf32>, %dy: tensor<2x3x4x5xf32>) -> (tensor<2x3x4x5xf32>, tensor<2x3x4x5xf32>) {
   %y = aenet.activation softmax %x : tensor<2x3x4x5xf32>
   %dx = aenet.activation_grad softmax %y, %dy : tensor<2x3x4x5xf32>
+  return %y, %dx : tensor<2x3x4x5xf32>, tensor<2x3x4x5xf32>
+}
+
+// -----
+
+// Tests that an elementwise activation of an image, and its gradient, run on
+// the images' own layouts (no collapse, which would need the identity
+// layout) and write NHWC images, like the convolution kernels.
+// CHECK-LABEL: func.func @relu_image
+// CHECK: %[[XB:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<2x3x4x5xf32> to memref<2x3x4x5xf32, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK-NOT: memref.collapse_shape
+// CHECK: %[[OUT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2x4x5x3xf32>
+// CHECK: call @aenet_dnnl_image_activation(%{{.*}}, %{{.*}}, %{{.*}}) : (memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, i64) -> ()
+// CHECK: call @aenet_dnnl_image_activation_grad(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, i64) -> ()
+func.func @relu_image(%x: tensor<2x3x4x5xf32>, %dy: tensor<2x3x4x5xf32>) -> (tensor<2x3x4x5xf32>, tensor<2x3x4x5xf32>) {
+  %y = aenet.activation relu %x : tensor<2x3x4x5xf32>
+  %dx = aenet.activation_grad relu %y, %dy : tensor<2x3x4x5xf32>
   return %y, %dx : tensor<2x3x4x5xf32>, tensor<2x3x4x5xf32>
 }
 

@@ -52,6 +52,13 @@ bool isActivationOperand(Value v) {
   return t && t.getRank() >= 2 && isStaticF32(v, t.getRank());
 }
 
+/// Elementwise activations of images run on the images' own layout (NHWC
+/// between oneDNN's image kernels), not as a matrix, which would need the
+/// identity layout and so a copy. Softmax is over the last axis: a matrix.
+bool isImageActivation(RankedTensorType type, ActivationKind kind) {
+  return type.getRank() == 4 && kind != ActivationKind::softmax;
+}
+
 struct DenseToOneDNN : OpRewritePattern<DenseOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(DenseOp op,
@@ -113,10 +120,14 @@ struct ActivationToOneDNN : OpRewritePattern<ActivationOp> {
         !oneDnnActivation(op.getKind()))
       return rewriter.notifyMatchFailure(op, "no oneDNN kernel");
     CallBuilder c(rewriter, op);
-    Value x = c.matrixInput(op.getInput());
-    Value y = c.matrixOutput(cast<RankedTensorType>(op.getType()));
-    c.call("aenet_dnnl_activation",
-           {x, y, c.flag(static_cast<int64_t>(op.getKind()))});
+    auto type = cast<RankedTensorType>(op.getType());
+    Value kind = c.flag(static_cast<int64_t>(op.getKind()));
+    if (isImageActivation(type, op.getKind()))
+      c.call("aenet_dnnl_image_activation",
+             {c.imageInput(op.getInput()), c.imageOutput(type), kind});
+    else
+      c.call("aenet_dnnl_activation", {c.matrixInput(op.getInput()),
+                                       c.matrixOutput(type), kind});
     rewriter.replaceOp(op, c.result());
     return success();
   }
@@ -130,11 +141,16 @@ struct ActivationGradToOneDNN : OpRewritePattern<ActivationGradOp> {
         !oneDnnActivation(op.getKind()))
       return rewriter.notifyMatchFailure(op, "no oneDNN kernel");
     CallBuilder c(rewriter, op);
-    Value y = c.matrixInput(op.getOutput());
-    Value dy = c.matrixInput(op.getOutputGrad());
-    Value dx = c.matrixOutput(cast<RankedTensorType>(op.getType()));
-    c.call("aenet_dnnl_activation_grad",
-           {y, dy, dx, c.flag(static_cast<int64_t>(op.getKind()))});
+    auto type = cast<RankedTensorType>(op.getType());
+    Value kind = c.flag(static_cast<int64_t>(op.getKind()));
+    if (isImageActivation(type, op.getKind()))
+      c.call("aenet_dnnl_image_activation_grad",
+             {c.imageInput(op.getOutput()), c.imageInput(op.getOutputGrad()),
+              c.imageOutput(type), kind});
+    else
+      c.call("aenet_dnnl_activation_grad",
+             {c.matrixInput(op.getOutput()), c.matrixInput(op.getOutputGrad()),
+              c.matrixOutput(type), kind});
     rewriter.replaceOp(op, c.result());
     return success();
   }

@@ -50,13 +50,14 @@ LogicalResult rewriteConvolution(Op op, PatternRewriter &rewriter,
       (op.getBias() && !isStaticF32(op.getBias(), 1)))
     return rewriter.notifyMatchFailure(op, "oneDNN takes f32 images");
   CallBuilder c(rewriter, op);
-  SmallVector<Value> args = {c.input(op.getInput()), c.input(op.getKernel())};
+  SmallVector<Value> args = {c.imageInput(op.getInput()),
+                             c.input(op.getKernel())};
   std::string name = kernel.str();
   if (op.getBias()) {
     args.push_back(c.input(op.getBias()));
     name += "_bias";
   }
-  args.push_back(c.output(typeOf(op.getOutput())));
+  args.push_back(c.imageOutput(typeOf(op.getOutput())));
   args.append(placement(c, op.getStrides(), op.getPads()));
   c.call(name, args);
   rewriter.replaceOp(op, c.result());
@@ -86,9 +87,9 @@ struct Conv2DGradInputToOneDNN : OpRewritePattern<Conv2DGradInputOp> {
     if (!areImages({op.getOutputGrad(), op.getKernel(), op.getInputGrad()}))
       return rewriter.notifyMatchFailure(op, "oneDNN takes f32 images");
     CallBuilder c(rewriter, op);
-    SmallVector<Value> args = {c.input(op.getOutputGrad()),
+    SmallVector<Value> args = {c.imageInput(op.getOutputGrad()),
                                c.input(op.getKernel()),
-                               c.output(typeOf(op.getInputGrad()))};
+                               c.imageOutput(typeOf(op.getInputGrad()))};
     args.append(placement(c, op.getStrides(), op.getPads()));
     c.call("aenet_dnnl_conv2d_grad_input", args);
     rewriter.replaceOp(op, c.result());
@@ -108,8 +109,8 @@ struct Conv2DGradKernelToOneDNN : OpRewritePattern<Conv2DGradKernelOp> {
     if (biasGrad && biasGrad->isBeforeInBlock(op))
       rewriter.setInsertionPoint(biasGrad);
     CallBuilder c(rewriter, op);
-    SmallVector<Value> args = {c.input(op.getInput()),
-                               c.input(op.getOutputGrad()),
+    SmallVector<Value> args = {c.imageInput(op.getInput()),
+                               c.imageInput(op.getOutputGrad()),
                                c.output(typeOf(op.getKernelGrad()))};
     if (biasGrad)
       args.push_back(c.output(typeOf(biasGrad.getBiasGrad())));
@@ -157,8 +158,8 @@ struct MaxPool2DToOneDNN : OpRewritePattern<MaxPool2DOp> {
     if (!areImages({op.getInput(), op.getOutput()}))
       return rewriter.notifyMatchFailure(op, "oneDNN takes f32 images");
     CallBuilder c(rewriter, op);
-    SmallVector<Value> args = {c.input(op.getInput()),
-                               c.output(typeOf(op.getOutput()))};
+    SmallVector<Value> args = {c.imageInput(op.getInput()),
+                               c.imageOutput(typeOf(op.getOutput()))};
     args.append(
         poolingFlags(c, op.getWindow(), op.getStrides(), op.getPads()));
     c.call("aenet_dnnl_maxpool2d", args);
@@ -174,9 +175,9 @@ struct MaxPool2DGradToOneDNN : OpRewritePattern<MaxPool2DGradOp> {
     if (!areImages({op.getInput(), op.getOutputGrad()}))
       return rewriter.notifyMatchFailure(op, "oneDNN takes f32 images");
     CallBuilder c(rewriter, op);
-    SmallVector<Value> args = {c.input(op.getInput()),
-                               c.input(op.getOutputGrad()),
-                               c.output(typeOf(op.getInputGrad()))};
+    SmallVector<Value> args = {c.imageInput(op.getInput()),
+                               c.imageInput(op.getOutputGrad()),
+                               c.imageOutput(typeOf(op.getInputGrad()))};
     args.append(
         poolingFlags(c, op.getWindow(), op.getStrides(), op.getPads()));
     c.call("aenet_dnnl_maxpool2d_grad", args);
@@ -192,7 +193,8 @@ struct Upsample2DToOneDNN : OpRewritePattern<Upsample2DOp> {
     if (!areImages({op.getInput(), op.getOutput()}))
       return rewriter.notifyMatchFailure(op, "oneDNN takes f32 images");
     CallBuilder c(rewriter, op);
-    Value x = c.input(op.getInput()), y = c.output(typeOf(op.getOutput()));
+    Value x = c.imageInput(op.getInput());
+    Value y = c.imageOutput(typeOf(op.getOutput()));
     c.call("aenet_dnnl_upsample2d", {x, y});
     rewriter.replaceOp(op, c.result());
     return success();
@@ -206,8 +208,8 @@ struct Upsample2DGradToOneDNN : OpRewritePattern<Upsample2DGradOp> {
     if (!areImages({op.getOutputGrad(), op.getInputGrad()}))
       return rewriter.notifyMatchFailure(op, "oneDNN takes f32 images");
     CallBuilder c(rewriter, op);
-    Value dy = c.input(op.getOutputGrad());
-    Value dx = c.output(typeOf(op.getInputGrad()));
+    Value dy = c.imageInput(op.getOutputGrad());
+    Value dx = c.imageOutput(typeOf(op.getInputGrad()));
     c.call("aenet_dnnl_upsample2d_grad", {dy, dx});
     rewriter.replaceOp(op, c.result());
     return success();

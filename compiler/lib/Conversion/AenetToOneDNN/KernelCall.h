@@ -36,8 +36,15 @@ public:
   Value input(Value tensor);
   /// |tensor| [d0, ..., dn] read as the matrix [d0 * ... * d(n-1), dn].
   Value matrixInput(Value tensor);
+  /// |tensor| [N, C, H, W] as a read-only buffer in whatever layout it has
+  /// (an `imageOutput`'s NHWC, or the identity), so no copy is made.
+  Value imageInput(Value tensor);
   /// A new buffer for a result of |type|; `result` makes it a tensor.
   Value output(RankedTensorType type);
+  /// A new buffer for an image result [N, C, H, W] stored as NHWC: the
+  /// layout oneDNN's convolution, pooling and resampling kernels run on, so
+  /// images pass between them without reorders.
+  Value imageOutput(RankedTensorType type);
   /// A new buffer for a result of |type|, passed as a matrix like
   /// `matrixInput`.
   Value matrixOutput(RankedTensorType type);
@@ -50,8 +57,10 @@ public:
   void call(StringRef name, ValueRange args);
 
 private:
-  Value toBuffer(Value tensor);
+  Value toBuffer(Value tensor, MemRefLayoutAttrInterface layout = {});
   Value newBuffer(RankedTensorType type);
+  Value newNhwcBuffer(RankedTensorType type);
+  IntegerAttr alignment();
   Value asMatrix(Value buffer);
   Value erase(Value buffer);
   void declare(StringRef name, TypeRange types);

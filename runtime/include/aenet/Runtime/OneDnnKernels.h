@@ -78,8 +78,20 @@ void _mlir_ciface_aenet_dnnl_activation_grad(aenet::rt::MemRef<2> *y,
                                              aenet::rt::MemRef<2> *dx,
                                              int64_t kind);
 
-// The convolution kernels take NCHW images and [out, in, kh, kw] kernels as
-// the aenet ops do, with the window's placement as the ops give it: strides
+/// y = activation(x) of images [N, C, H, W] (not softmax), run on NHWC:
+/// buffers in another layout are reordered in and out.
+void _mlir_ciface_aenet_dnnl_image_activation(aenet::rt::MemRef<4> *x,
+                                              aenet::rt::MemRef<4> *y,
+                                              int64_t kind);
+/// dx from the output y and dy of an image activation, on NHWC.
+void _mlir_ciface_aenet_dnnl_image_activation_grad(aenet::rt::MemRef<4> *y,
+                                                   aenet::rt::MemRef<4> *dy,
+                                                   aenet::rt::MemRef<4> *dx,
+                                                   int64_t kind);
+
+// The convolution kernels take [N, C, H, W] images in any strided layout
+// (they run on NHWC; the compiled code passes them NHWC) and
+// [out, in, kh, kw] kernels as the aenet ops do, with the window's placement as the ops give it: strides
 // |sh|, |sw| and pads |top|, |left|, |bottom|, |right|.
 
 /// y = conv2d(x, k) (+ bias): x [N, C, H, W], k [F, C, kh, kw], bias [F],
