@@ -32,7 +32,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "OneDnnSupport.h"
+#include "OneDnnConv.h"
 
 #include <string>
 
@@ -43,21 +43,6 @@ using aenet::rt::MemRef;
 namespace {
 
 using tag = memory::format_tag;
-
-/// Where a window is placed on an image.
-struct Placement {
-  memory::dims strides, padL, padR;
-
-  Placement(int64_t sh, int64_t sw, int64_t top, int64_t left, int64_t bottom,
-            int64_t right)
-      : strides{sh, sw}, padL{top, left}, padR{bottom, right} {}
-  std::string key() const {
-    std::string s;
-    for (const memory::dims *d : {&strides, &padL, &padR})
-      s += std::to_string((*d)[0]) + "," + std::to_string((*d)[1]) + ";";
-    return s;
-  }
-};
 
 /// |d|'s shape in the layout the primitive prefers.
 memory::desc anyLayout(const memory::desc &d) {
@@ -96,6 +81,8 @@ void conv2d(MemRef<4> *x, MemRef<4> *k, MemRef<1> *bias, MemRef<4> *y,
   std::string key = "conv2d:" + shapeKey(*x) + shapeKey(*k) +
                     (bias ? shapeKey(*bias) : "-") + shapeKey(*y) + p.key();
   Kernel &kernel = cached(key, [&] {
+    if (isOneFilterConv(*x, *k))
+      return oneFilterConv(*x, *k, bias, *y, p);
     KernelBuilder b;
     memory xm = b.buffer(image(*x)), km = b.buffer(image(*k));
     memory bm = bias ? b.buffer(describe(*bias)) : memory();
@@ -126,6 +113,10 @@ void conv2dGradKernel(MemRef<4> *x, MemRef<4> *dy, MemRef<4> *dk,
   std::string key = "conv2d_grad_kernel:" + shapeKey(*x) + shapeKey(*dy) +
                     shapeKey(*dk) + (db ? shapeKey(*db) : "-") + p.key();
   Kernel &kernel = cached(key, [&] {
+    if (isOneFilterConv(*x, *dk))
+      return oneFilterConvGradKernel(*x, *dy, *dk, db, p);
+    if (isOneChannelConvGradKernel(*x, *dy, *dk))
+      return oneChannelConvGradKernel(*x, *dy, *dk, db, p);
     KernelBuilder b;
     memory xm = b.buffer(image(*x)), dym = b.buffer(image(*dy));
     memory dkm = b.buffer(image(*dk));

@@ -37,8 +37,14 @@ stream &cpuStream() {
 void Kernel::run(const std::vector<float *> &pointers) {
   for (size_t i = 0; i < buffers.size(); ++i)
     buffers[i].set_data_handle(pointers[i]);
-  for (Step &step : steps)
-    step.prim.execute(cpuStream(), step.args);
+  for (Step &step : steps) {
+    if (step.host) {
+      cpuStream().wait();
+      step.host();
+    } else {
+      step.prim.execute(cpuStream(), step.args);
+    }
+  }
   cpuStream().wait();
 }
 
@@ -71,7 +77,11 @@ memory KernelBuilder::scratch(const memory::desc &desc) {
 
 void KernelBuilder::add(primitive prim,
                         std::unordered_map<int, memory> args) {
-  main_.push_back({std::move(prim), std::move(args)});
+  main_.push_back({std::move(prim), std::move(args), nullptr});
+}
+
+void KernelBuilder::addHost(std::function<void()> loop) {
+  main_.push_back({primitive(), {}, std::move(loop)});
 }
 
 Kernel KernelBuilder::finish() {

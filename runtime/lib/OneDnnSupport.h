@@ -25,10 +25,12 @@ namespace aenet::rt::dnnl_support {
 dnnl::engine &cpuEngine();
 dnnl::stream &cpuStream();
 
-/// A primitive with the memory objects of its arguments.
+/// A primitive with the memory objects of its arguments, or a loop on the
+/// host (|host| set) that reads and writes memory objects it holds.
 struct Step {
   dnnl::primitive prim;
   std::unordered_map<int, dnnl::memory> args;
+  std::function<void()> host;
 };
 
 /// The caller's buffers (in the order of run's pointers) and the steps that
@@ -57,6 +59,8 @@ public:
   dnnl::memory scratch(const dnnl::memory::desc &desc);
   /// Appends a primitive step.
   void add(dnnl::primitive prim, std::unordered_map<int, dnnl::memory> args);
+  /// Appends a step that runs |loop| on the host, after the steps before it.
+  void addHost(std::function<void()> loop);
   Kernel finish();
 
 private:

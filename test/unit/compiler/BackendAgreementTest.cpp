@@ -131,8 +131,8 @@ TEST(BackendAgreement, Activations) {
   checkActivation("relu6", {3, 5}, -1, 8, {0, 6});
 }
 
-// Tests activations on images, which the kernels read as matrices over the
-// last axis (softmax's axis).
+// Tests activations on images: softmax as matrices over the last axis, the
+// others on the images' own layouts.
 TEST(BackendAgreement, ActivationsOnImages) {
   for (const char *kind : {"relu", "tanh", "sigmoid", "softmax"}) {
     SCOPED_TRACE(kind);
@@ -146,9 +146,13 @@ TEST(BackendAgreement, ActivationsOnImages) {
 
 /// Checks conv2d of a parameter image [2, c, h, w] with a kernel
 /// [f, c, kh, kw] (and a bias) at |p|: forward, backward data, backward
-/// weights (with the bias gradient).
+/// weights (with the bias gradient). With |betweenTanh|, the image passes
+/// through tanh before and after, so that on the oneDNN backend the conv2d
+/// reads x and dy in the NHWC layout oneDNN's kernels write (the parameter
+/// and the loss gradient have the identity layout).
 void checkConv2D(int64_t c, int64_t f, int64_t h, int64_t w, int64_t kh,
-                 int64_t kw, const Placement &p, bool bias, uint64_t seed) {
+                 int64_t kw, const Placement &p, bool bias, uint64_t seed,
+                 bool betweenTanh = false) {
   Random rng(seed);
   Shape xs = {2, c, h, w}, ks = {f, c, kh, kw};
   Shape ys = {2, f, p.out(h, kh, 0), p.out(w, kw, 1)};
@@ -160,11 +164,18 @@ void checkConv2D(int64_t c, int64_t f, int64_t h, int64_t w, int64_t kh,
   if (bias)
     check.param("b", {f}, rng.uniform(f, -1, 1));
   check.input("t", ys, rng.uniform(count(ys), -1, 1));
-  std::string operands = bias ? "%x, %k, %b" : "%x, %k";
+  std::string image = betweenTanh ? "%a" : "%x";
+  std::string operands = image + (bias ? ", %k, %b" : ", %k");
   std::string types = type(xs) + ", " + type(ks) +
                       (bias ? ", " + type({f}) : std::string());
-  check.body("  %y = aenet.conv2d " + operands + " " + p.attrs() + " : (" +
-             types + ") -> " + type(ys) + "\n" + mseLine("%y", ys));
+  std::string body;
+  if (betweenTanh)
+    body += "  %a = aenet.activation tanh %x : " + type(xs) + "\n";
+  body += "  %y = aenet.conv2d " + operands + " " + p.attrs() + " : (" +
+          types + ") -> " + type(ys) + "\n";
+  if (betweenTanh)
+    body += "  %z = aenet.activation tanh %y : " + type(ys) + "\n";
+  check.body(body + mseLine(betweenTanh ? "%z" : "%y", ys));
   expectAgreement(check);
 }
 
@@ -195,6 +206,25 @@ TEST(BackendAgreement, Conv2DBlockedChannels) {
   checkConv2D(16, 8, 5, 4, 3, 3, {1, 1, 1, 1, 1, 1}, true, 5);
   checkConv2D(1, 16, 6, 5, 3, 3, {1, 1, 1, 1, 1, 1}, true, 6);
   checkConv2D(16, 1, 4, 6, 3, 3, {1, 1, 1, 1, 1, 1}, true, 7);
+}
+
+// Tests conv2d with one filter between oneDNN kernels, which the oneDNN
+// backend runs as a matrix product by the taps (runtime/lib/ThinConv.cpp):
+// 'same' at stride 1, TensorFlow's asymmetric 'same' at stride 2 with a 3x2
+// kernel, and 'valid' at stride 2 with unread edges, without a bias.
+TEST(BackendAgreement, Conv2DOneFilter) {
+  checkConv2D(5, 1, 7, 6, 3, 3, {1, 1, 1, 1, 1, 1}, true, 8, true);
+  checkConv2D(3, 1, 6, 8, 3, 2, {2, 2, 0, 0, 1, 0}, true, 9, true);
+  checkConv2D(4, 1, 6, 7, 3, 3, {2, 2, 0, 0, 0, 0}, false, 10, true);
+}
+
+// Tests the kernel gradient of conv2d from one input channel with dy from a
+// oneDNN kernel, which the oneDNN backend runs as a matrix product by the
+// image's patches (runtime/lib/ThinConv.cpp), at the same placements.
+TEST(BackendAgreement, Conv2DOneInputChannel) {
+  checkConv2D(1, 5, 7, 6, 3, 3, {1, 1, 1, 1, 1, 1}, true, 11, true);
+  checkConv2D(1, 3, 6, 8, 3, 2, {2, 2, 0, 0, 1, 0}, true, 12, true);
+  checkConv2D(1, 4, 6, 7, 3, 3, {2, 2, 0, 0, 0, 0}, false, 13, true);
 }
 
 //===----------------------------------------------------------------------===//

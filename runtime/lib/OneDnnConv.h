@@ -1,0 +1,69 @@
+//===- OneDnnConv.h - Shared by the convolution kernels ---------*- C++ -*-===//
+//
+// Private to the runtime: the placement of a window on an image, and the
+// kernels of convolutions with one filter or one input channel.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AENET_RUNTIME_ONEDNNCONV_H
+#define AENET_RUNTIME_ONEDNNCONV_H
+
+#include "OneDnnSupport.h"
+
+#include <string>
+
+namespace aenet::rt::dnnl_support {
+
+/// Where a window is placed on an image.
+struct Placement {
+  dnnl::memory::dims strides, padL, padR;
+
+  Placement(int64_t sh, int64_t sw, int64_t top, int64_t left, int64_t bottom,
+            int64_t right)
+      : strides{sh, sw}, padL{top, left}, padR{bottom, right} {}
+  std::string key() const {
+    std::string s;
+    for (const dnnl::memory::dims *d : {&strides, &padL, &padR})
+      s += std::to_string((*d)[0]) + "," + std::to_string((*d)[1]) + ";";
+    return s;
+  }
+};
+
+// Convolutions with one filter or one input channel (ThinConv.cpp), where
+// oneDNN's direct convolution wastes 7 of its 8 channel lanes.
+
+/// Whether conv2d of |x| by kernel |k| (and its kernel gradient) can run as
+/// a one-filter convolution: |k| is [1, C, kh, kw] and contiguous, |x| is
+/// NHWC.
+bool isOneFilterConv(const MemRef<4> &x, const MemRef<4> &k);
+
+/// Whether conv2d_grad_kernel of |x| [N, 1, H, W] and |dy| into |dk| can run
+/// as a one-channel kernel gradient: |dy| is NHWC, |dk| contiguous.
+bool isOneChannelConvGradKernel(const MemRef<4> &x, const MemRef<4> &dy,
+                                const MemRef<4> &dk);
+
+/// y = conv2d(x, k) (+ bias) for a one-filter |k|: one matrix product of the
+/// kernel's taps [kh*kw, C] by the image's pixels [C, N*H*W], then each
+/// output pixel's taps summed on the host. Buffers in the order x, k,
+/// (bias,) y.
+Kernel oneFilterConv(const MemRef<4> &x, const MemRef<4> &k,
+                     const MemRef<1> *bias, const MemRef<4> &y,
+                     const Placement &p);
+
+/// dk (and db) of a one-filter conv2d: dy spread over the taps of the input
+/// pixels it came from [kh*kw, N*H*W] on the host, then one matrix product
+/// of x^T [C, N*H*W] by it. Buffers in the order x, dy, dk (, db).
+Kernel oneFilterConvGradKernel(const MemRef<4> &x, const MemRef<4> &dy,
+                               const MemRef<4> &dk, const MemRef<1> *db,
+                               const Placement &p);
+
+/// dk (and db) of a conv2d of a one-channel |x|: x's patches [kh*kw,
+/// N*Ho*Wo] copied on the host, then one matrix product of dy^T [F,
+/// N*Ho*Wo] by them. Buffers in the order x, dy, dk (, db).
+Kernel oneChannelConvGradKernel(const MemRef<4> &x, const MemRef<4> &dy,
+                                const MemRef<4> &dk, const MemRef<1> *db,
+                                const Placement &p);
+
+} // namespace aenet::rt::dnnl_support
+
+#endif // AENET_RUNTIME_ONEDNNCONV_H
