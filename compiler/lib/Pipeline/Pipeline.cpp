@@ -37,6 +37,7 @@ static const char *kLowerToLinalg = "aenet-lower-to-linalg,canonicalize,cse";
 /// buffers aenet-bind-buffers exposed), loops, and the LLVM dialect.
 static const char *kLowerToLLVM =
     "linalg-fuse-elementwise-ops,canonicalize,cse,"
+    "aenet-vectorize-convs,canonicalize,cse,"
     "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"
     "one-shot-bufferize,canonicalize,cse,"
     "aenet-vectorize-matmuls,aenet-approximate-math,canonicalize,cse,"

@@ -89,21 +89,20 @@ func.func @conv2d_transpose(%x: tensor<2x4x3x3xf32>, %k: tensor<4x3x3x3xf32>, %b
 
 // -----
 
-// Tests that conv2d_grad_kernel is one generic over (f, c, a, b, n, i, j)
-// reading the padded input at (n, c, i * sh + a, j * sw + b) and dy at
-// (n, f, i, j), reducing over n, i and j into zeros.
-// CHECK-DAG: #[[XMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d1, d5 * 2 + d2, d6 * 2 + d3)>
-// CHECK-DAG: #[[DYMAP:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0, d5, d6)>
-// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+// Tests that conv2d_grad_kernel is a convolution of the padded input read
+// as [C, N, H, W] by dy read as [F, N, Ho, Wo], at stride 1 and dilated by
+// the strides, into [C, F, kh, kw] zeros, transposed back to [F, C, kh, kw]:
+// dk[f, c, a, b] = sum over (n, i, j) of x[n, c, i * 2 + a, j * 2 + b] *
+// dy[n, f, i, j].
 // CHECK-LABEL: func.func @conv2d_grad_kernel
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3x5x5xf32>, %[[DY:.*]]: tensor<2x4x3x3xf32>)
 // CHECK: %[[PAD:.*]] = linalg.generic
 // CHECK-SAME: outs(%{{.*}} : tensor<2x3x7x7xf32>)
-// CHECK: %[[ZEROS:.*]] = linalg.fill
-// CHECK: %[[DK:.*]] = linalg.generic {indexing_maps = [#[[XMAP]], #[[DYMAP]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
-// CHECK-SAME: ins(%[[PAD]], %[[DY]] : tensor<2x3x7x7xf32>, tensor<2x4x3x3xf32>) outs(%[[ZEROS]] : tensor<4x3x3x3xf32>)
-// CHECK: %[[P:.*]] = arith.mulf
-// CHECK: arith.addf %{{.*}}, %[[P]]
+// CHECK: %[[XT:.*]] = linalg.transpose ins(%[[PAD]] : tensor<2x3x7x7xf32>) outs(%{{.*}} : tensor<3x2x7x7xf32>) permutation = [1, 0, 2, 3]
+// CHECK: %[[DYT:.*]] = linalg.transpose ins(%[[DY]] : tensor<2x4x3x3xf32>) outs(%{{.*}} : tensor<4x2x3x3xf32>) permutation = [1, 0, 2, 3]
+// CHECK: %[[ZEROS:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<3x4x3x3xf32>)
+// CHECK: %[[CF:.*]] = linalg.conv_2d_nchw_fchw {dilations = dense<2> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[XT]], %[[DYT]] : tensor<3x2x7x7xf32>, tensor<4x2x3x3xf32>) outs(%[[ZEROS]] : tensor<3x4x3x3xf32>)
+// CHECK: %[[DK:.*]] = linalg.transpose ins(%[[CF]] : tensor<3x4x3x3xf32>) outs(%{{.*}} : tensor<4x3x3x3xf32>) permutation = [1, 0, 2, 3]
 // CHECK: return %[[DK]]
 func.func @conv2d_grad_kernel(%x: tensor<2x3x5x5xf32>, %dy: tensor<2x4x3x3xf32>) -> tensor<4x3x3x3xf32> {
   %dk = aenet.conv2d_grad_kernel %x, %dy strides [2, 2] pads [1, 1, 1, 1] : tensor<2x3x5x5xf32>, tensor<2x4x3x3xf32> -> tensor<4x3x3x3xf32>

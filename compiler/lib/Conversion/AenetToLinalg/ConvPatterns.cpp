@@ -5,8 +5,9 @@
 // conv2d_transpose which is the same map, use the standard identity: dy is
 // spread into a zero image with stride-1 gaps and kh - 1 - top rows before
 // it, then correlated at stride 1 with the kernel rotated by 180 degrees and
-// its channel axes swapped. conv2d_grad_kernel is one generic correlating the
-// padded input with dy; conv2d_grad_bias one reduction generic.
+// its channel axes swapped. conv2d_grad_kernel is a convolution too, of the
+// padded input by dy with the batch and channel axes swapped, dilated by the
+// strides; conv2d_grad_bias one reduction generic.
 //
 // maxpool2d is `linalg.pooling_nchw_max` on the input padded with -inf. Its
 // gradient is two generics: the first recomputes, per window, the row-major
@@ -19,8 +20,8 @@
 // that gathers its source element with `tensor.extract`, not by tensor.pad
 // or an insert_slice: those bufferize to a memref.copy into a strided
 // subview (eliminate-empty-tensors also moves producers into such subviews),
-// which lowers to a call of `memrefCopy` from libmlir_c_runner_utils, a
-// library the JIT does not load.
+// which lowers to a call of `memrefCopy` from libmlir_c_runner_utils, an
+// element-by-element copy through the strides.
 //
 //===----------------------------------------------------------------------===//
 
@@ -113,6 +114,19 @@ Value padImage(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
   shape[2] += pads[0] + pads[2];
   shape[3] += pads[1] + pads[3];
   return placeImage(b, loc, x, shape, value, {pads[0], pads[1]}, {1, 1});
+}
+
+/// |x| with its axes permuted: result axis i is |x|'s axis |permutation|[i].
+Value transposeImage(OpBuilder &b, Location loc, Value x,
+                     ArrayRef<int64_t> permutation) {
+  RankedTensorType type = getTensorType(x);
+  SmallVector<int64_t> shape;
+  for (int64_t axis : permutation)
+    shape.push_back(type.getDimSize(axis));
+  Value init = createEmpty(
+      b, loc, RankedTensorType::get(shape, type.getElementType()));
+  return linalg::TransposeOp::create(b, loc, x, init, permutation)
+      ->getResult(0);
 }
 
 /// The strides or dilations attribute of a linalg convolution or pooling op.
@@ -256,32 +270,29 @@ struct Conv2DGradKernelLowering : OpConversionPattern<Conv2DGradKernelOp> {
     Location loc = op.getLoc();
     RankedTensorType type = getTensorType(op.getKernelGrad());
     Type t = type.getElementType();
-    ArrayRef<int64_t> s = op.getStrides();
     Value x = padImage(rewriter, loc, adaptor.getInput(), op.getPads(),
                        createFloat(rewriter, loc, t, 0.0));
-    // Loops (f, c, a, b, n, i, j):
-    // dk[f, c, a, b] += xp[n, c, i*sh + a, j*sw + b] * dy[n, f, i, j].
-    MLIRContext *ctx = rewriter.getContext();
-    SmallVector<AffineExpr> d;
-    for (unsigned i = 0; i < 7; ++i)
-      d.push_back(getAffineDimExpr(i, ctx));
-    AffineMap xMap = AffineMap::get(
-        7, 0, {d[4], d[1], d[5] * s[0] + d[2], d[6] * s[1] + d[3]}, ctx);
-    AffineMap dyMap = AffineMap::get(7, 0, {d[4], d[0], d[5], d[6]}, ctx);
-    AffineMap outMap = AffineMap::get(7, 0, {d[0], d[1], d[2], d[3]}, ctx);
-    SmallVector<IteratorType> loops(4, IteratorType::parallel);
-    loops.append(3, IteratorType::reduction);
-    Value zero = createFilled(rewriter, loc, type,
+    // dk[f, c, a, b] = sum over (n, i, j) of
+    //   x[n, c, a + i * sh, b + j * sw] * dy[n, f, i, j],
+    // a convolution of x read as [C, N, H, W] (channels as the batch, images
+    // as the channels) by dy read as [F, N, Ho, Wo] at stride 1 and
+    // dilation (sh, sw), into [C, F, kh, kw]: a named convolution
+    // aenet-vectorize-convs vectorizes, where a generic would stay scalar.
+    Value xByChannel = transposeImage(rewriter, loc, x, {1, 0, 2, 3});
+    Value dyByFilter =
+        transposeImage(rewriter, loc, adaptor.getOutputGrad(), {1, 0, 2, 3});
+    ArrayRef<int64_t> k = type.getShape();
+    auto byChannelType = RankedTensorType::get({k[1], k[0], k[2], k[3]}, t);
+    Value zero = createFilled(rewriter, loc, byChannelType,
                               createFloat(rewriter, loc, t, 0.0));
-    auto generic = createGeneric(
-        rewriter, loc, ValueRange{x, adaptor.getOutputGrad()}, zero,
-        {xMap, dyMap, outMap}, loops,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          ScalarBuilder sb{b, l, t};
-          Value product = sb.mul(args[0], args[1]);
-          return SmallVector<Value>{sb.add(args[2], product)};
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    Value byChannel =
+        linalg::Conv2DNchwFchwOp::create(
+            rewriter, loc, TypeRange{byChannelType},
+            ValueRange{xByChannel, dyByFilter}, ValueRange{zero},
+            pairAttr(rewriter, {1, 1}), pairAttr(rewriter, op.getStrides()))
+            ->getResult(0);
+    rewriter.replaceOp(op,
+                       transposeImage(rewriter, loc, byChannel, {1, 0, 2, 3}));
     return success();
   }
 };

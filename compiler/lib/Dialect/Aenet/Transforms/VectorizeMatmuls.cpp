@@ -8,11 +8,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Schedule.h"
+
 #include "aenet/Dialect/Aenet/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Transform/Transforms/TransformInterpreterUtils.h"
-#include "mlir/Parser/Parser.h"
 
 #include <map>
 #include <sstream>
@@ -23,18 +23,9 @@ namespace mlir::aenet {
 } // namespace mlir::aenet
 
 using namespace mlir;
+using namespace mlir::aenet;
 
 namespace {
-
-constexpr StringLiteral kClassAttr = "aenet.tile_class";
-
-/// The largest of |candidates| (descending) that divides |extent|.
-int64_t fittingTile(int64_t extent, ArrayRef<int64_t> candidates) {
-  for (int64_t c : candidates)
-    if (extent % c == 0)
-      return c;
-  return 1;
-}
 
 /// The schedule: tile and vectorize each class, then the cleanups that keep
 /// accumulators in registers and lower contractions to FMAs.
@@ -48,7 +39,7 @@ std::string buildSchedule(const std::map<std::pair<int64_t, int64_t>, int>
     s << "  %m" << id
       << " = transform.structured.match ops{[\"linalg.matmul\"]} attributes "
          "{"
-      << kClassAttr.str() << " = " << id
+      << kTileClassAttr.str() << " = " << id
       << " : i64} in %root : (!transform.any_op) -> !transform.any_op\n"
       << "  %t" << id << ", %l" << id
       << ":3 = transform.structured.tile_using_for %m" << id
@@ -102,7 +93,7 @@ struct AenetVectorizeMatmulsPass
           fittingTile(out.getDimSize(0), {8, 4, 2}),
           fittingTile(out.getDimSize(1), {32, 16, 8, 4, 2})};
       auto [it, inserted] = classes.try_emplace(tiles, classes.size());
-      op->setAttr(kClassAttr,
+      op->setAttr(kTileClassAttr,
                   IntegerAttr::get(IntegerType::get(&getContext(), 64),
                                    it->second));
     });
@@ -111,19 +102,10 @@ struct AenetVectorizeMatmulsPass
                        "of static shape");
       return signalPassFailure();
     }
-    if (classes.empty())
-      return;
-    OwningOpRef<ModuleOp> schedule =
-        parseSourceString<ModuleOp>(buildSchedule(classes), &getContext());
-    if (!schedule)
+    // Without matmuls the schedule still lowers the vector ops other passes
+    // made (aenet-vectorize-convs).
+    if (failed(applySchedule(module, buildSchedule(classes))))
       return signalPassFailure();
-    Operation *entry = transform::detail::findTransformEntryPoint(
-        *schedule, *schedule, "__transform_main");
-    if (!entry ||
-        failed(transform::applyTransformNamedSequence(
-            module, entry, *schedule, transform::TransformOptions())))
-      return signalPassFailure();
-    module.walk([&](Operation *op) { op->removeAttr(kClassAttr); });
   }
 };
 

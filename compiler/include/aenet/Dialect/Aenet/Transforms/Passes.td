@@ -101,8 +101,9 @@ def AenetVectorizeMatmuls : Pass<"aenet-vectorize-matmuls", "::mlir::ModuleOp"> 
     tile (M, N, K) by (8, 32, 1), or the largest powers of two below that
     divide the matmul's dimensions (784 columns take 16); vectorize the tile;
     fold subviews and hoist loop invariants so the accumulator block stays in
-    registers across K; lower contractions to outer products. Other linalg
-    ops are left to loops and LLVM's vectorizer.
+    registers across K; lower contractions to outer products. The lowering
+    steps also run without matmuls, for the vector ops aenet-vectorize-convs
+    made. Other linalg ops are left to loops and LLVM's vectorizer.
 
     Before:
     ```mlir
@@ -116,6 +117,39 @@ def AenetVectorizeMatmuls : Pass<"aenet-vectorize-matmuls", "::mlir::ModuleOp"> 
   let dependentDialects = ["::mlir::transform::TransformDialect",
                            "::mlir::vector::VectorDialect",
                            "::mlir::scf::SCFDialect"];
+}
+
+def AenetVectorizeConvs : Pass<"aenet-vectorize-convs", "::mlir::ModuleOp"> {
+  let summary = "Tiles every linalg.conv_2d_nchw_fchw on tensors into rows "
+                "and vectorizes them as 1-D convolutions.";
+  let description = [{
+    Runs a transform-dialect schedule on each `linalg.conv_2d_nchw_fchw` of
+    static shape, before bufferization (the decomposition into 1-D
+    convolutions works on tensors only): tile (N, F, OH, OW, C, KH) by
+    (1, 8, 1, OW, 8, 1), or the largest divisors below that (the vectorizer
+    takes only tiles that divide the op), and a whole output row when it
+    has at most 32 columns; decompose each tile, whose window is one row, into
+    `linalg.conv_1d_ncw_fcw`; vectorize that into one `vector.contract` per
+    kernel column, over 8 channels into 8 filters. aenet-vectorize-matmuls
+    later lowers the contractions to FMAs. Without it the convolutions run
+    as scalar loops.
+
+    Before:
+    ```mlir
+    %y = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>,
+                                   strides = dense<1> : tensor<2xi64>}
+        ins(%x, %k : tensor<128x16x16x16xf32>, tensor<8x16x3x3xf32>)
+        outs(%init : tensor<128x8x14x14xf32>) -> tensor<128x8x14x14xf32>
+    ```
+    After (sketch): `scf.for` over N, OH, C by 8 and KH around vector reads
+    of an input row [8 channels x 16 columns] and the kernel row, three
+    `vector.contract` ops into a [14 columns x 8 filters] accumulator, and
+    its write back into the output row.
+  }];
+  let dependentDialects = ["::mlir::transform::TransformDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def AenetApproximateMath : Pass<"aenet-approximate-math"> {

@@ -1,0 +1,106 @@
+//===- VectorizeConvs.cpp - Row-tiled, vectorized convolutions ------------===//
+//
+// Implements aenet-vectorize-convs. Each convolution is tagged with a class
+// of tile sizes fitting its shape, and the transform schedule gets one
+// tile / decompose / vectorize step per class. The vector ops it leaves are
+// lowered by aenet-vectorize-matmuls' cleanup after bufferization.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Schedule.h"
+
+#include "aenet/Dialect/Aenet/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+#include <array>
+#include <map>
+#include <sstream>
+
+namespace mlir::aenet {
+#define GEN_PASS_DEF_AENETVECTORIZECONVS
+#include "aenet/Dialect/Aenet/Transforms/Passes.h.inc"
+} // namespace mlir::aenet
+
+using namespace mlir;
+using namespace mlir::aenet;
+
+namespace {
+
+/// Tile sizes of (N, F, OH, OW, C, KH, KW); KW (0) stays whole.
+using Tiles = std::array<int64_t, 7>;
+
+/// Tiles of one output row of up to 8 filters from up to 8 channels, one
+/// kernel row at a time: what decompose needs (OH and KH of 1) and a
+/// contraction the vectorizer turns into FMAs over 8 filters.
+Tiles tilesFor(linalg::Conv2DNchwFchwOp op) {
+  auto out = cast<ShapedType>(op.getDpsInits()[0].getType());
+  auto in = cast<ShapedType>(op.getDpsInputs()[0].getType());
+  int64_t ow = out.getDimSize(3);
+  return {1,
+          fittingTile(out.getDimSize(1), {8, 4, 2}),
+          1,
+          ow <= 32 ? ow : fittingTile(ow, {32, 28, 16, 14, 8, 7, 4, 2}),
+          fittingTile(in.getDimSize(1), {8, 4, 2}),
+          1,
+          0};
+}
+
+std::string buildSchedule(const std::map<Tiles, int> &classes) {
+  std::ostringstream s;
+  s << "module attributes {transform.with_named_sequence} {\n"
+       "transform.named_sequence @__transform_main(%root: !transform.any_op "
+       "{transform.readonly}) {\n";
+  for (const auto &[tiles, id] : classes) {
+    s << "  %c" << id
+      << " = transform.structured.match ops{[\"linalg.conv_2d_nchw_fchw\"]} "
+         "attributes {"
+      << kTileClassAttr.str() << " = " << id
+      << " : i64} in %root : (!transform.any_op) -> !transform.any_op\n";
+    int loops = 0;
+    s << "  %t" << id << ", %l" << id << ":";
+    for (int64_t t : tiles)
+      loops += t != 0;
+    s << loops << " = transform.structured.tile_using_for %c" << id
+      << " tile_sizes [";
+    for (size_t i = 0; i < tiles.size(); ++i)
+      s << (i ? ", " : "") << tiles[i];
+    s << "] : (!transform.any_op) -> (!transform.any_op";
+    for (int i = 0; i < loops; ++i)
+      s << ", !transform.any_op";
+    s << ")\n"
+      << "  %d" << id << " = transform.structured.decompose %t" << id
+      << " : (!transform.any_op) -> !transform.any_op\n"
+      << "  transform.structured.vectorize %d" << id
+      << " : !transform.any_op\n";
+  }
+  s << "  transform.yield\n}\n}\n";
+  return s.str();
+}
+
+struct AenetVectorizeConvsPass
+    : public mlir::aenet::impl::AenetVectorizeConvsBase<
+          AenetVectorizeConvsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::map<Tiles, int> classes;
+    module.walk([&](linalg::Conv2DNchwFchwOp op) {
+      // Buffers and dynamic shapes stay scalar loops.
+      if (!op.hasPureTensorSemantics())
+        return;
+      for (Value v : op->getOperands())
+        if (!cast<ShapedType>(v.getType()).hasStaticShape())
+          return;
+      auto [it, inserted] = classes.try_emplace(tilesFor(op), classes.size());
+      op->setAttr(kTileClassAttr,
+                  IntegerAttr::get(IntegerType::get(&getContext(), 64),
+                                   it->second));
+    });
+    if (classes.empty())
+      return;
+    if (failed(applySchedule(module, buildSchedule(classes))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
