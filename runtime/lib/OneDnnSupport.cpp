@@ -58,7 +58,8 @@ memory KernelBuilder::input(const memory &user, const memory::desc &want) {
     return user;
   memory inner = scratch(want);
   before_.push_back(
-      {reorder(user, inner), {{DNNL_ARG_FROM, user}, {DNNL_ARG_TO, inner}}});
+      {reorder(user, inner), {{DNNL_ARG_FROM, user}, {DNNL_ARG_TO, inner}},
+       nullptr});
   return inner;
 }
 
@@ -67,7 +68,8 @@ memory KernelBuilder::output(const memory &user, const memory::desc &want) {
     return user;
   memory inner = scratch(want);
   after_.push_back(
-      {reorder(inner, user), {{DNNL_ARG_FROM, inner}, {DNNL_ARG_TO, user}}});
+      {reorder(inner, user), {{DNNL_ARG_FROM, inner}, {DNNL_ARG_TO, user}},
+       nullptr});
   return inner;
 }
 

@@ -13,7 +13,7 @@
 // and stays a convolution primitive.
 //
 // Tap-major matrices [kh*kw, pixels] keep the host loops contiguous along
-// image rows.
+// image rows. The host loops run on oneDNN's OpenMP threads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -75,29 +75,24 @@ struct Plane {
 void tapCopies(const float *from, const Plane &p, int64_t rows, int64_t cols,
                int64_t kh, int64_t kw, const Table &rowMap,
                const Table &colMap, float *to) {
-  for (int64_t ty = 0; ty < kh; ++ty)
-    for (int64_t tx = 0; tx < kw; ++tx)
-      for (int64_t n = 0; n < p.n; ++n)
-        for (int64_t r = 0; r < rows; ++r, to += cols) {
-          int64_t sr = rowMap[r * kh + ty];
-          if (sr < 0) {
-            std::fill(to, to + cols, 0.f);
-            continue;
-          }
-          const float *src = from + n * p.batchStride + sr * p.rowStride;
-          for (int64_t c = 0; c < cols; ++c) {
-            int64_t sc = colMap[c * kw + tx];
-            to[c] = sc >= 0 ? src[sc * p.colStride] : 0.f;
-          }
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int64_t t = 0; t < kh * kw; ++t)
+    for (int64_t n = 0; n < p.n; ++n) {
+      int64_t ty = t / kw, tx = t % kw;
+      float *out = to + (t * p.n + n) * rows * cols;
+      for (int64_t r = 0; r < rows; ++r, out += cols) {
+        int64_t sr = rowMap[r * kh + ty];
+        if (sr < 0) {
+          std::fill(out, out + cols, 0.f);
+          continue;
         }
-}
-
-/// |x| [N, C, H, W] stored NHWC (or with one channel), so that its pixels
-/// are the rows of a [N*H*W, C] matrix.
-bool isNhwc(const MemRef<4> &x) {
-  int64_t c = x.sizes[1], w = x.sizes[3];
-  return (c == 1 || x.strides[1] == 1) && x.strides[3] == c &&
-         x.strides[2] == w * c && x.strides[0] == x.sizes[2] * w * c;
+        const float *src = from + n * p.batchStride + sr * p.rowStride;
+        for (int64_t c = 0; c < cols; ++c) {
+          int64_t sc = colMap[c * kw + tx];
+          out[c] = sc >= 0 ? src[sc * p.colStride] : 0.f;
+        }
+      }
+    }
 }
 
 /// [F, C, kh, kw] stored contiguously: the matrix [F * C, kh * kw].
@@ -140,6 +135,12 @@ Axis colAxis(const MemRef<4> &x, const MemRef<4> &k, const MemRef<4> &y,
 
 } // namespace
 
+bool isNhwc(const MemRef<4> &x) {
+  int64_t c = x.sizes[1], w = x.sizes[3];
+  return (c == 1 || x.strides[1] == 1) && x.strides[3] == c &&
+         x.strides[2] == w * c && x.strides[0] == x.sizes[2] * w * c;
+}
+
 bool isOneFilterConv(const MemRef<4> &x, const MemRef<4> &k) {
   return k.sizes[0] == 1 && isNhwc(x) && isContiguousKernel(k);
 }
@@ -174,34 +175,43 @@ Kernel oneFilterConv(const MemRef<4> &x, const MemRef<4> &k,
   // y[n, oy, ox] = bias + the sum over taps t of the product of the pixel
   // that tap reads.
   Table rowReads = rows.reads(), colReads = cols.reads();
-  Plane out = Plane::of(y);
+  Plane output = Plane::of(y);
+  Axis rowGeometry = rows, colGeometry = cols;
   bool hasBias = bias != nullptr;
   b.addHost([=] {
     const float *prod = dataOf(products);
     float *dst = dataOf(ym);
     float b0 = hasBias ? dataOf(bm)[0] : 0.f;
-    std::vector<float> line(out.cols);
-    for (int64_t n = 0; n < out.n; ++n)
-      for (int64_t oy = 0; oy < out.rows; ++oy) {
-        std::fill(line.begin(), line.end(), b0);
-        for (int64_t ty = 0; ty < rows.taps; ++ty) {
-          int64_t iy = rowReads[oy * rows.taps + ty];
-          if (iy < 0)
-            continue;
-          for (int64_t tx = 0; tx < cols.taps; ++tx) {
-            const float *src = prod + (ty * cols.taps + tx) * pixels +
-                               (n * rows.inputs + iy) * cols.inputs;
-            for (int64_t ox = 0; ox < out.cols; ++ox) {
-              int64_t ix = colReads[ox * cols.taps + tx];
-              if (ix >= 0)
-                line[ox] += src[ix];
+    // Locals, not the closure's members, which stores could alias: the
+    // column loops need known trip counts to vectorize.
+    const Plane out = output;
+    const Axis rows = rowGeometry, cols = colGeometry;
+#pragma omp parallel
+    {
+      std::vector<float> line(out.cols);
+#pragma omp for collapse(2) schedule(static)
+      for (int64_t n = 0; n < out.n; ++n)
+        for (int64_t oy = 0; oy < out.rows; ++oy) {
+          std::fill(line.begin(), line.end(), b0);
+          for (int64_t ty = 0; ty < rows.taps; ++ty) {
+            int64_t iy = rowReads[oy * rows.taps + ty];
+            if (iy < 0)
+              continue;
+            for (int64_t tx = 0; tx < cols.taps; ++tx) {
+              const float *src = prod + (ty * cols.taps + tx) * pixels +
+                                 (n * rows.inputs + iy) * cols.inputs;
+              for (int64_t ox = 0; ox < out.cols; ++ox) {
+                int64_t ix = colReads[ox * cols.taps + tx];
+                if (ix >= 0)
+                  line[ox] += src[ix];
+              }
             }
           }
+          float *row = dst + n * out.batchStride + oy * out.rowStride;
+          for (int64_t ox = 0; ox < out.cols; ++ox)
+            row[ox * out.colStride] = line[ox];
         }
-        float *row = dst + n * out.batchStride + oy * out.rowStride;
-        for (int64_t ox = 0; ox < out.cols; ++ox)
-          row[ox * out.colStride] = line[ox];
-      }
+    }
   });
   return b.finish();
 }
