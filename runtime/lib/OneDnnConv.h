@@ -1,7 +1,8 @@
 //===- OneDnnConv.h - Shared by the convolution kernels ---------*- C++ -*-===//
 //
 // Private to the runtime: the placement of a window on an image, and the
-// kernels of convolutions with one filter or one input channel.
+// kernels of convolutions with one filter or one input channel and of the
+// max pooling gradient of disjoint windows, which run partly on the host.
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,6 +64,20 @@ Kernel oneFilterConvGradKernel(const MemRef<4> &x, const MemRef<4> &dy,
 Kernel oneChannelConvGradKernel(const MemRef<4> &x, const MemRef<4> &dy,
                                 const MemRef<4> &dk, const MemRef<1> *db,
                                 const Placement &p);
+
+/// Whether |x| [N, C, H, W] is stored NHWC (or has one channel).
+bool isNhwc(const MemRef<4> &x);
+
+/// Whether maxpool2d_grad with a |kh| x |kw| window at |p| has windows that
+/// neither overlap nor reach into padding, on NHWC x, dy and dx.
+bool isDisjointMaxPool(const MemRef<4> &x, const MemRef<4> &dy,
+                       const MemRef<4> &dx, int64_t kh, int64_t kw,
+                       const Placement &p);
+
+/// dx of such a max pooling, in one pass over x and dy on the host
+/// (DisjointMaxPoolGrad.cpp). Buffers in the order x, dy, dx.
+Kernel disjointMaxPoolGrad(const MemRef<4> &x, const MemRef<4> &dy,
+                           const MemRef<4> &dx, int64_t kh, int64_t kw);
 
 } // namespace aenet::rt::dnnl_support
 

@@ -4,7 +4,8 @@
 // bias gradient in the same pass. conv2d_transpose: deconvolution forward
 // (its gradients are conv2d and conv2d_grad_kernel ops, so they run on the
 // kernels above). maxpool2d: max pooling forward; its gradient runs the
-// forward again for the workspace oneDNN's backward needs. upsample2d:
+// forward again for the workspace oneDNN's backward needs (or, for disjoint
+// windows, one pass on the host: DisjointMaxPoolGrad.cpp). upsample2d:
 // nearest resampling forward and backward. The caller's buffers are
 // [N, C, H, W] images in any strided layout and [out, in, kh, kw] kernels;
 // every kernel builds its primitives, reorders and scratch memory on its
@@ -304,6 +305,8 @@ void _mlir_ciface_aenet_dnnl_maxpool2d_grad(MemRef<4> *x, MemRef<4> *dy,
                     shapeKey(*dx) + std::to_string(kh) + "x" +
                     std::to_string(kw) + p.key();
   Kernel &kernel = cached(key, [&] {
+    if (isDisjointMaxPool(*x, *dy, *dx, kh, kw, p))
+      return disjointMaxPoolGrad(*x, *dy, *dx, kh, kw);
     KernelBuilder b;
     memory xm = b.buffer(image(*x)), dym = b.buffer(image(*dy));
     memory dxm = b.buffer(image(*dx));

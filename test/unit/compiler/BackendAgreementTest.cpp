@@ -277,17 +277,26 @@ TEST(BackendAgreement, Conv2DTransposeBlockedChannels) {
 //===----------------------------------------------------------------------===//
 
 /// Checks maxpool2d of a parameter image [2, c, h, w] with a kh x kw window
-/// at |p|; distinct values keep every maximum unique.
+/// at |p|; distinct values keep every maximum unique. With |betweenTanh|,
+/// tanh before and after puts x and dy in the NHWC layout of oneDNN's
+/// kernels, where disjoint windows take the host gradient.
 void checkMaxPool(int64_t c, int64_t h, int64_t w, int64_t kh, int64_t kw,
-                  const Placement &p, uint64_t seed) {
+                  const Placement &p, uint64_t seed,
+                  bool betweenTanh = false) {
   Random rng(seed);
   Shape xs = {2, c, h, w}, ys = {2, c, p.out(h, kh, 0), p.out(w, kw, 1)};
   BackendCheck check;
   check.param("x", xs, distinct(count(xs), rng));
   check.input("t", ys, rng.uniform(count(ys), -1, 1));
-  check.body("  %y = aenet.maxpool2d %x window [" + std::to_string(kh) + ", " +
-             std::to_string(kw) + "] " + p.attrs() + " : " + type(xs) +
-             " -> " + type(ys) + "\n" + mseLine("%y", ys));
+  std::string body;
+  if (betweenTanh)
+    body += "  %a = aenet.activation tanh %x : " + type(xs) + "\n";
+  body += "  %y = aenet.maxpool2d " + std::string(betweenTanh ? "%a" : "%x") +
+          " window [" + std::to_string(kh) + ", " + std::to_string(kw) +
+          "] " + p.attrs() + " : " + type(xs) + " -> " + type(ys) + "\n";
+  if (betweenTanh)
+    body += "  %z = aenet.activation tanh %y : " + type(ys) + "\n";
+  check.body(body + mseLine(betweenTanh ? "%z" : "%y", ys));
   expectAgreement(check);
 }
 
@@ -311,6 +320,15 @@ TEST(BackendAgreement, MaxPoolOverlappingSame) {
 TEST(BackendAgreement, MaxPoolStride1) {
   checkMaxPool(3, 4, 5, 3, 2, {1, 1, 0, 0, 0, 0}, 15);
   checkMaxPool(16, 4, 4, 2, 2, {2, 2, 0, 0, 0, 0}, 16);
+}
+
+// Tests the host gradient of disjoint windows (between oneDNN kernels): 2x2
+// at stride 2 with 16 channels, 'valid' 2x2 of odd extents (the last row and
+// column get no gradient), and 3x2 windows at stride 3x2.
+TEST(BackendAgreement, MaxPoolDisjointWindows) {
+  checkMaxPool(16, 4, 6, 2, 2, {2, 2, 0, 0, 0, 0}, 24, true);
+  checkMaxPool(3, 5, 7, 2, 2, {2, 2, 0, 0, 0, 0}, 25, true);
+  checkMaxPool(2, 6, 5, 3, 2, {3, 2, 0, 0, 0, 0}, 26, true);
 }
 
 // Tests that oneDNN's max pooling breaks ties as aenet.maxpool2d_grad
@@ -348,6 +366,29 @@ TEST(BackendAgreement, MaxPoolTiesGoToTheFirstMaximum) {
   c.body("  %y = aenet.maxpool2d %x window [3, 3] strides [2, 2] pads [1, 1, "
          "0, 0] : " +
          type(xs) + " -> " + type(ys) + "\n" + mseLine("%y", ys));
+  ASSERT_TRUE(c.compile());
+  EXPECT_TRUE(c.checkAgreement());
+}
+
+// Tests ties in the host gradient of disjoint windows: values drawn from
+// three levels tie within most 2x2 windows of 16 channels; tanh (one to
+// one, so the ties stay) before and after puts x and dy in NHWC, and its
+// nonzero slope makes the tied position that gets dy visible in x's
+// gradient.
+TEST(BackendAgreement, MaxPoolDisjointTies) {
+  Random rng(27);
+  Shape xs = {2, 16, 6, 6}, ys = {2, 16, 3, 3};
+  std::vector<double> x = rng.uniform(count(xs), 0, 3);
+  for (double &v : x)
+    v = std::floor(v) * 0.5 - 0.5;
+  BackendCheck c;
+  c.param("x", xs, x);
+  c.input("t", ys, rng.uniform(count(ys), -1, 1));
+  c.body("  %a = aenet.activation tanh %x : " + type(xs) +
+         "\n  %y = aenet.maxpool2d %a window [2, 2] strides [2, 2] pads [0, "
+         "0, 0, 0] : " +
+         type(xs) + " -> " + type(ys) + "\n  %z = aenet.activation tanh %y : " +
+         type(ys) + "\n" + mseLine("%z", ys));
   ASSERT_TRUE(c.compile());
   EXPECT_TRUE(c.checkAgreement());
 }
@@ -408,6 +449,22 @@ TEST(BackendAgreement, ConvAutoencoder) {
   ASSERT_TRUE(c.compile());
   EXPECT_TRUE(c.checkAgreement());
   EXPECT_TRUE(c.checkGradients(/*finiteDifferences=*/false));
+}
+
+// Tests a softmax over the last axis of an image a convolution wrote: on the
+// oneDNN backend the image is NHWC and the softmax kernel reads a matrix of
+// the identity layout, so the compiled code copies between the two layouts
+// (memrefCopy), forward and backward.
+TEST(BackendAgreement, SoftmaxOfConvolution) {
+  Random rng(23);
+  BackendCheck c;
+  c.param("x", {2, 3, 4, 5}, rng.uniform(120, -1, 1));
+  c.param("k", {6, 3, 3, 3}, rng.uniform(162, -0.3, 0.3));
+  c.input("t", {2, 6, 4, 5}, rng.uniform(240, -1, 1));
+  c.body(R"(  %y = aenet.conv2d %x, %k strides [1, 1] pads [1, 1, 1, 1] : (tensor<2x3x4x5xf32>, tensor<6x3x3x3xf32>) -> tensor<2x6x4x5xf32>
+  %s = aenet.activation softmax %y : tensor<2x6x4x5xf32>
+)" + mseLine("%s", {2, 6, 4, 5}));
+  expectAgreement(c);
 }
 
 } // namespace
