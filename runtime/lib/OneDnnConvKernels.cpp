@@ -28,8 +28,10 @@
 //   conv 16-> 1 @28: nchw 4.5 + 7.9 + 10     nhwc 3.3 + 0.28 + 1.7
 // NHWC runs the same JIT kernels as the blocked layouts `any` picks (within
 // 10%) without their reorders, which took ~25% of the time when every
-// kernel reordered NCHW operands to blocked and back. Pooling 16x28x28 by 2:
-// simple_nchw 20 ms forward, NHWC 1-3 ms.
+// kernel reordered NCHW operands to blocked and back. The slow one-filter
+// and one-input-channel cases above run as matrix products instead
+// (ThinConv.cpp). Pooling 16x28x28 by 2: simple_nchw 20 ms forward, NHWC
+// 1-3 ms.
 //
 //===----------------------------------------------------------------------===//
 
