@@ -38,6 +38,7 @@
 #include "OneDnnConv.h"
 
 #include <string>
+#include <vector>
 
 using namespace dnnl;
 using namespace aenet::rt::dnnl_support;
@@ -46,6 +47,15 @@ using aenet::rt::MemRef;
 namespace {
 
 using tag = memory::format_tag;
+
+/// The data of the caller's buffers in order, leaving out absent (null) ones:
+/// what Kernel::run takes for a kernel with an optional bias.
+template <typename... Buffers>
+std::vector<float *> dataOf(const Buffers *...buffers) {
+  std::vector<float *> pointers;
+  (..., (buffers ? pointers.push_back(buffers->data()) : void()));
+  return pointers;
+}
 
 /// |d|'s shape in the layout the primitive prefers.
 memory::desc anyLayout(const memory::desc &d) {
@@ -104,10 +114,7 @@ void conv2d(MemRef<4> *x, MemRef<4> *k, MemRef<1> *bias, MemRef<4> *y,
     b.add(convolution_forward(pd), std::move(args));
     return b.finish();
   });
-  if (bias)
-    kernel.run({x->data(), k->data(), bias->data(), y->data()});
-  else
-    kernel.run({x->data(), k->data(), y->data()});
+  kernel.run(dataOf(x, k, bias, y));
 }
 
 /// conv2d_grad_kernel (and the bias gradient when |db| is set).
@@ -145,10 +152,7 @@ void conv2dGradKernel(MemRef<4> *x, MemRef<4> *dy, MemRef<4> *dk,
     b.add(convolution_backward_weights(pd), std::move(args));
     return b.finish();
   });
-  if (db)
-    kernel.run({x->data(), dy->data(), dk->data(), db->data()});
-  else
-    kernel.run({x->data(), dy->data(), dk->data()});
+  kernel.run(dataOf(x, dy, dk, db));
 }
 
 /// conv2d_transpose (with a bias when |bias| is set): a deconvolution, whose
@@ -182,10 +186,7 @@ void conv2dTranspose(MemRef<4> *x, MemRef<4> *k, MemRef<1> *bias,
     b.add(deconvolution_forward(pd), std::move(args));
     return b.finish();
   });
-  if (bias)
-    kernel.run({x->data(), k->data(), bias->data(), y->data()});
-  else
-    kernel.run({x->data(), k->data(), y->data()});
+  kernel.run(dataOf(x, k, bias, y));
 }
 
 /// Max pooling of |x| into |y| (both in NHWC) with |window| at |p|.

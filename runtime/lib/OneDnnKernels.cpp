@@ -81,6 +81,41 @@ bool eltwiseFor(int64_t kind, Eltwise &out) {
   std::abort();
 }
 
+/// y = activation(x) for the caller's buffers |x| and |y|, run on layout
+/// |run| (a caller's buffer in another layout is reordered).
+Kernel eltwiseForward(const Eltwise &e, const memory::desc &x,
+                      const memory::desc &y, const memory::desc &run) {
+  KernelBuilder b;
+  memory xm = b.buffer(x), ym = b.buffer(y);
+  eltwise_forward::primitive_desc pd(
+      eltwise_forward::desc(prop_kind::forward_training, e.forward, run,
+                            e.alpha, e.beta),
+      cpuEngine());
+  b.add(eltwise_forward(pd), {{DNNL_ARG_SRC, b.input(xm, pd.src_desc())},
+                              {DNNL_ARG_DST, b.output(ym, pd.dst_desc())}});
+  return b.finish();
+}
+
+/// dx from the activation's output |y| and |dy|, run on layout |run|.
+Kernel eltwiseBackward(const Eltwise &e, const memory::desc &y,
+                       const memory::desc &dy, const memory::desc &dx,
+                       const memory::desc &run) {
+  KernelBuilder b;
+  memory ym = b.buffer(y), dym = b.buffer(dy), dxm = b.buffer(dx);
+  eltwise_forward::primitive_desc hint(
+      eltwise_forward::desc(prop_kind::forward_training, e.backward, run,
+                            e.alpha, e.beta),
+      cpuEngine());
+  eltwise_backward::primitive_desc pd(
+      eltwise_backward::desc(e.backward, run, run, e.alpha, e.beta),
+      cpuEngine(), hint);
+  b.add(eltwise_backward(pd),
+        {{DNNL_ARG_DST, b.input(ym, pd.dst_desc())},
+         {DNNL_ARG_DIFF_DST, b.input(dym, pd.diff_dst_desc())},
+         {DNNL_ARG_DIFF_SRC, b.output(dxm, pd.diff_src_desc())}});
+  return b.finish();
+}
+
 } // namespace
 
 namespace aenet::rt {
@@ -175,12 +210,7 @@ void _mlir_ciface_aenet_dnnl_activation(MemRef<2> *x, MemRef<2> *y,
     Eltwise e;
     if (!eltwiseFor(kind, e))
       unsupported("activation", kind);
-    eltwise_forward::primitive_desc pd(
-        eltwise_forward::desc(prop_kind::forward_training, e.forward, xd,
-                              e.alpha, e.beta),
-        cpuEngine());
-    return single(eltwise_forward(pd),
-                  {{DNNL_ARG_SRC, xd}, {DNNL_ARG_DST, yd}});
+    return eltwiseForward(e, xd, yd, xd);
   });
   k.run({x->data(), y->data()});
 }
@@ -206,17 +236,7 @@ void _mlir_ciface_aenet_dnnl_activation_grad(MemRef<2> *y, MemRef<2> *dy,
     Eltwise e;
     if (!eltwiseFor(kind, e))
       unsupported("activation gradient", kind);
-    eltwise_forward::primitive_desc hint(
-        eltwise_forward::desc(prop_kind::forward_training, e.backward, yd,
-                              e.alpha, e.beta),
-        cpuEngine());
-    eltwise_backward::primitive_desc pd(
-        eltwise_backward::desc(e.backward, dyd, yd, e.alpha, e.beta),
-        cpuEngine(), hint);
-    return single(eltwise_backward(pd),
-                  {{DNNL_ARG_DST, yd},
-                   {DNNL_ARG_DIFF_DST, dyd},
-                   {DNNL_ARG_DIFF_SRC, dxd}});
+    return eltwiseBackward(e, yd, dyd, dxd, yd);
   });
   k.run({y->data(), dy->data(), dx->data()});
 }
@@ -229,15 +249,8 @@ void _mlir_ciface_aenet_dnnl_image_activation(MemRef<4> *x, MemRef<4> *y,
     Eltwise e;
     if (!eltwiseFor(kind, e))
       unsupported("image activation", kind);
-    KernelBuilder b;
-    memory xm = b.buffer(describe(*x)), ym = b.buffer(describe(*y));
-    eltwise_forward::primitive_desc pd(
-        eltwise_forward::desc(prop_kind::forward_training, e.forward,
-                              nhwc(xm.get_desc()), e.alpha, e.beta),
-        cpuEngine());
-    b.add(eltwise_forward(pd), {{DNNL_ARG_SRC, b.input(xm, pd.src_desc())},
-                                {DNNL_ARG_DST, b.output(ym, pd.dst_desc())}});
-    return b.finish();
+    memory::desc xd = describe(*x);
+    return eltwiseForward(e, xd, describe(*y), nhwc(xd));
   });
   k.run({x->data(), y->data()});
 }
@@ -252,22 +265,8 @@ void _mlir_ciface_aenet_dnnl_image_activation_grad(MemRef<4> *y,
     Eltwise e;
     if (!eltwiseFor(kind, e))
       unsupported("image activation gradient", kind);
-    KernelBuilder b;
-    memory ym = b.buffer(describe(*y)), dym = b.buffer(describe(*dy));
-    memory dxm = b.buffer(describe(*dx));
-    memory::desc d = nhwc(ym.get_desc());
-    eltwise_forward::primitive_desc hint(
-        eltwise_forward::desc(prop_kind::forward_training, e.backward, d,
-                              e.alpha, e.beta),
-        cpuEngine());
-    eltwise_backward::primitive_desc pd(
-        eltwise_backward::desc(e.backward, d, d, e.alpha, e.beta),
-        cpuEngine(), hint);
-    b.add(eltwise_backward(pd),
-          {{DNNL_ARG_DST, b.input(ym, pd.dst_desc())},
-           {DNNL_ARG_DIFF_DST, b.input(dym, pd.diff_dst_desc())},
-           {DNNL_ARG_DIFF_SRC, b.output(dxm, pd.diff_src_desc())}});
-    return b.finish();
+    memory::desc yd = describe(*y);
+    return eltwiseBackward(e, yd, describe(*dy), describe(*dx), nhwc(yd));
   });
   k.run({y->data(), dy->data(), dx->data()});
 }

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <tuple>
 
@@ -35,6 +36,22 @@ int64_t count(const Shape &s) {
 std::string mseLine(const std::string &y, const Shape &shape) {
   return "  %loss = aenet.loss mse sum " + y + ", %t : " + type(shape) + ", " +
          type(shape) + " -> tensor<f32>";
+}
+
+/// The body of a test of one image op under mse against `%t`: |op| gives the
+/// op's line for the name of its input, writing `%y` of shape |ys|. With
+/// |betweenTanh| the op reads tanh(%x) and the loss tanh(%y), so that on the
+/// oneDNN backend the op reads its input and dy in the NHWC layout oneDNN's
+/// kernels write (a parameter and the loss gradient have the identity
+/// layout); otherwise it reads %x.
+std::string imageOpBody(
+    const Shape &xs, const Shape &ys, bool betweenTanh,
+    const std::function<std::string(const std::string &)> &op) {
+  if (!betweenTanh)
+    return op("%x") + mseLine("%y", ys);
+  return "  %a = aenet.activation tanh %x : " + type(xs) + "\n" + op("%a") +
+         "  %z = aenet.activation tanh %y : " + type(ys) + "\n" +
+         mseLine("%z", ys);
 }
 
 /// Both checks on a compiled |c|.
@@ -146,10 +163,7 @@ TEST(BackendAgreement, ActivationsOnImages) {
 
 /// Checks conv2d of a parameter image [2, c, h, w] with a kernel
 /// [f, c, kh, kw] (and a bias) at |p|: forward, backward data, backward
-/// weights (with the bias gradient). With |betweenTanh|, the image passes
-/// through tanh before and after, so that on the oneDNN backend the conv2d
-/// reads x and dy in the NHWC layout oneDNN's kernels write (the parameter
-/// and the loss gradient have the identity layout).
+/// weights (with the bias gradient); |betweenTanh| as in imageOpBody.
 void checkConv2D(int64_t c, int64_t f, int64_t h, int64_t w, int64_t kh,
                  int64_t kw, const Placement &p, bool bias, uint64_t seed,
                  bool betweenTanh = false) {
@@ -164,18 +178,13 @@ void checkConv2D(int64_t c, int64_t f, int64_t h, int64_t w, int64_t kh,
   if (bias)
     check.param("b", {f}, rng.uniform(f, -1, 1));
   check.input("t", ys, rng.uniform(count(ys), -1, 1));
-  std::string image = betweenTanh ? "%a" : "%x";
-  std::string operands = image + (bias ? ", %k, %b" : ", %k");
+  std::string operands = bias ? ", %k, %b" : ", %k";
   std::string types = type(xs) + ", " + type(ks) +
                       (bias ? ", " + type({f}) : std::string());
-  std::string body;
-  if (betweenTanh)
-    body += "  %a = aenet.activation tanh %x : " + type(xs) + "\n";
-  body += "  %y = aenet.conv2d " + operands + " " + p.attrs() + " : (" +
-          types + ") -> " + type(ys) + "\n";
-  if (betweenTanh)
-    body += "  %z = aenet.activation tanh %y : " + type(ys) + "\n";
-  check.body(body + mseLine(betweenTanh ? "%z" : "%y", ys));
+  check.body(imageOpBody(xs, ys, betweenTanh, [&](const std::string &in) {
+    return "  %y = aenet.conv2d " + in + operands + " " + p.attrs() + " : (" +
+           types + ") -> " + type(ys) + "\n";
+  }));
   expectAgreement(check);
 }
 
@@ -277,9 +286,8 @@ TEST(BackendAgreement, Conv2DTransposeBlockedChannels) {
 //===----------------------------------------------------------------------===//
 
 /// Checks maxpool2d of a parameter image [2, c, h, w] with a kh x kw window
-/// at |p|; distinct values keep every maximum unique. With |betweenTanh|,
-/// tanh before and after puts x and dy in the NHWC layout of oneDNN's
-/// kernels, where disjoint windows take the host gradient.
+/// at |p|; distinct values keep every maximum unique. |betweenTanh| as in
+/// imageOpBody: in NHWC, disjoint windows take the host gradient.
 void checkMaxPool(int64_t c, int64_t h, int64_t w, int64_t kh, int64_t kw,
                   const Placement &p, uint64_t seed,
                   bool betweenTanh = false) {
@@ -288,15 +296,11 @@ void checkMaxPool(int64_t c, int64_t h, int64_t w, int64_t kh, int64_t kw,
   BackendCheck check;
   check.param("x", xs, distinct(count(xs), rng));
   check.input("t", ys, rng.uniform(count(ys), -1, 1));
-  std::string body;
-  if (betweenTanh)
-    body += "  %a = aenet.activation tanh %x : " + type(xs) + "\n";
-  body += "  %y = aenet.maxpool2d " + std::string(betweenTanh ? "%a" : "%x") +
-          " window [" + std::to_string(kh) + ", " + std::to_string(kw) +
-          "] " + p.attrs() + " : " + type(xs) + " -> " + type(ys) + "\n";
-  if (betweenTanh)
-    body += "  %z = aenet.activation tanh %y : " + type(ys) + "\n";
-  check.body(body + mseLine(betweenTanh ? "%z" : "%y", ys));
+  check.body(imageOpBody(xs, ys, betweenTanh, [&](const std::string &in) {
+    return "  %y = aenet.maxpool2d " + in + " window [" + std::to_string(kh) +
+           ", " + std::to_string(kw) + "] " + p.attrs() + " : " + type(xs) +
+           " -> " + type(ys) + "\n";
+  }));
   expectAgreement(check);
 }
 
@@ -384,11 +388,11 @@ TEST(BackendAgreement, MaxPoolDisjointTies) {
   BackendCheck c;
   c.param("x", xs, x);
   c.input("t", ys, rng.uniform(count(ys), -1, 1));
-  c.body("  %a = aenet.activation tanh %x : " + type(xs) +
-         "\n  %y = aenet.maxpool2d %a window [2, 2] strides [2, 2] pads [0, "
-         "0, 0, 0] : " +
-         type(xs) + " -> " + type(ys) + "\n  %z = aenet.activation tanh %y : " +
-         type(ys) + "\n" + mseLine("%z", ys));
+  c.body(imageOpBody(xs, ys, true, [&](const std::string &in) {
+    return "  %y = aenet.maxpool2d " + in +
+           " window [2, 2] strides [2, 2] pads [0, 0, 0, 0] : " + type(xs) +
+           " -> " + type(ys) + "\n";
+  }));
   ASSERT_TRUE(c.compile());
   EXPECT_TRUE(c.checkAgreement());
 }

@@ -116,6 +116,18 @@ Value padImage(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pads,
   return placeImage(b, loc, x, shape, value, {pads[0], pads[1]}, {1, 1});
 }
 
+/// A tensor of |type| [N, C, H, W] whose element at i is |x| at |map|(i):
+/// one copying generic (a broadcast, a permutation, a gather).
+Value copyThroughMap(OpBuilder &b, Location loc, Value x,
+                     RankedTensorType type, AffineMap map) {
+  return createGeneric(b, loc, x, createEmpty(b, loc, type),
+                       {map, b.getMultiDimIdentityMap(4)}, imageLoops(),
+                       [](OpBuilder &, Location, ValueRange args) {
+                         return SmallVector<Value>{args[0]};
+                       })
+      .getResult(0);
+}
+
 /// |x| with its axes permuted: result axis i is |x|'s axis |permutation|[i].
 Value transposeImage(OpBuilder &b, Location loc, Value x,
                      ArrayRef<int64_t> permutation) {
@@ -140,13 +152,8 @@ Value createBiasInit(OpBuilder &b, Location loc, RankedTensorType type,
   Type t = type.getElementType();
   if (!bias)
     return createFilled(b, loc, type, createFloat(b, loc, t, 0.0));
-  AffineMap channel = AffineMap::get(4, 0, b.getAffineDimExpr(1));
-  return createGeneric(b, loc, bias, createEmpty(b, loc, type),
-                       {channel, b.getMultiDimIdentityMap(4)}, imageLoops(),
-                       [](OpBuilder &, Location, ValueRange args) {
-                         return SmallVector<Value>{args[0]};
-                       })
-      .getResult(0);
+  return copyThroughMap(b, loc, bias, type,
+                        AffineMap::get(4, 0, b.getAffineDimExpr(1)));
 }
 
 /// conv2d without its bias: |x| padded by |pads|, correlated with |kernel|
@@ -190,13 +197,7 @@ Value createConvGradInput(OpBuilder &b, Location loc, Value dy, Value kernel,
       AffineMap::get(4, 0, {d1, d0, kh - 1 - d2, kw - 1 - d3}, ctx);
   auto rotatedType = RankedTensorType::get(
       {kType.getDimSize(1), kType.getDimSize(0), kh, kw}, t);
-  Value rotated =
-      createGeneric(b, loc, kernel, createEmpty(b, loc, rotatedType),
-                    {rotation, b.getMultiDimIdentityMap(4)}, imageLoops(),
-                    [](OpBuilder &, Location, ValueRange args) {
-                      return SmallVector<Value>{args[0]};
-                    })
-          .getResult(0);
+  Value rotated = copyThroughMap(b, loc, kernel, rotatedType, rotation);
   return linalg::Conv2DNchwFchwOp::create(
              b, loc, TypeRange{inType}, ValueRange{spread, rotated},
              ValueRange{init}, pairAttr(b, {1, 1}), pairAttr(b, {1, 1}))
@@ -518,14 +519,9 @@ struct Upsample2DLowering : OpConversionPattern<Upsample2DOp> {
         {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx), d2.floorDiv(f[0]),
          d3.floorDiv(f[1])},
         ctx);
-    auto generic = createGeneric(
-        rewriter, loc, adaptor.getInput(),
-        createEmpty(rewriter, loc, getTensorType(op.getOutput())),
-        {nearest, rewriter.getMultiDimIdentityMap(4)}, imageLoops(),
-        [](OpBuilder &, Location, ValueRange args) {
-          return SmallVector<Value>{args[0]};
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(op, copyThroughMap(rewriter, loc, adaptor.getInput(),
+                                          getTensorType(op.getOutput()),
+                                          nearest));
     return success();
   }
 };
