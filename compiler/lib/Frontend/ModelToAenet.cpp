@@ -100,7 +100,6 @@ private:
     dims.append(shape.dims.begin(), shape.dims.end());
     return RankedTensorType::get(dims, element_);
   }
-  RankedTensorType scalar() { return RankedTensorType::get({}, element_); }
   /// Reports an error at |offset| in the model file.
   void error(uint32_t offset, const Twine &message) {
     emitError(loc(offset)) << message;
@@ -288,15 +287,15 @@ Value ModuleBuilder::emitLayer(const LayerNode &layer, int index,
   // Dense and convolution kernels come first among the parameters.
   if (spec.kernelRegularizer.l2 > 0)
     regularizers.push_back(ir::L2WeightOp::create(
-        b_, l, scalar(), params[0],
+        b_, l, params[0],
         b_.getF64FloatAttr(spec.kernelRegularizer.l2)));
   if (spec.activation != Activation::Linear) {
     auto kind = ir::symbolizeActivationKind(activationName(spec.activation));
-    out = ir::ActivationOp::create(b_, l, outType, *kind, out);
+    out = ir::ActivationOp::create(b_, l, *kind, out);
   }
   if (spec.activityRegularizer.l1 > 0)
     regularizers.push_back(ir::L1ActivityOp::create(
-        b_, l, scalar(), out, b_.getF64FloatAttr(spec.activityRegularizer.l1)));
+        b_, l, out, b_.getF64FloatAttr(spec.activityRegularizer.l1)));
   return out;
 }
 
@@ -394,8 +393,7 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
       auto reduction = loss.reduction == Reduction::Sum
                            ? ir::Reduction::sum
                            : ir::Reduction::mean;
-      Value term = ir::LossOp::create(b_, l, scalar(), kind, reduction,
-                                         pred, target);
+      Value term = ir::LossOp::create(b_, l, kind, reduction, pred, target);
       terms.push_back(term);
     }
     Value total;
@@ -403,22 +401,22 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
       Value weighted = terms[i];
       if (model_.losses[i].weight != 1)
         weighted = ir::ScaleOp::create(
-            b_, weighted.getLoc(), scalar(), weighted,
+            b_, weighted.getLoc(), weighted,
             b_.getF64FloatAttr(model_.losses[i].weight));
-      total = total ? Value(ir::AddOp::create(b_, weighted.getLoc(),
-                                                 scalar(), total, weighted))
+      total = total ? Value(ir::AddOp::create(b_, weighted.getLoc(), total,
+                                              weighted))
                     : weighted;
     }
     for (Value r : regularizers)
-      total = ir::AddOp::create(b_, r.getLoc(), scalar(), total, r);
+      total = ir::AddOp::create(b_, r.getLoc(), total, r);
     results.push_back(total);
     if (terms.size() > 1 || !regularizers.empty())
       results.append(terms.begin(), terms.end());
     for (const MetricInfo &metric : model_.metrics) {
       auto kind = ir::symbolizeMetricKind(metricKindName(metric.kind));
       auto data = [&](int v) { return clean[v] ? clean[v] : values[v]; };
-      results.push_back(ir::MetricOp::create(b_, loc(metric.offset), scalar(),
-                                             *kind, data(metric.value),
+      results.push_back(ir::MetricOp::create(b_, loc(metric.offset), *kind,
+                                             data(metric.value),
                                              data(metric.target)));
     }
     std::vector<std::string> reported = reportedNames(model_);

@@ -1,8 +1,8 @@
 //===- AenetOps.cpp - Generated op definitions ----------------------------===//
 //
-// The op classes generated from AenetOps.td. Verifiers and gradient rules
-// live by family: LayerOps.cpp, LossOps.cpp, GradientOps.cpp,
-// OptimizerOps.cpp.
+// The op classes generated from AenetOps.td and the family files it
+// includes. Verifiers and gradient rules live by family: LayerOps.cpp,
+// ConvOps.cpp, LossOps.cpp, GradientOps.cpp, OptimizerOps.cpp.
 //
 //===----------------------------------------------------------------------===//
 

@@ -60,7 +60,7 @@ LogicalResult DenseOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
 
 LogicalResult ActivationOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
                                            SmallVectorImpl<Value> &grads) {
-  grads.push_back(ActivationGradOp::create(b, getLoc(), getType(), getKind(),
+  grads.push_back(ActivationGradOp::create(b, getLoc(), getKind(),
                                            getOutput(), dy[0]));
   return success();
 }
@@ -105,7 +105,7 @@ LogicalResult DropoutOp::verify() {
 
 LogicalResult DropoutOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
                                         SmallVectorImpl<Value> &grads) {
-  grads.push_back(DropoutGradOp::create(b, getLoc(), getType(), dy[0],
+  grads.push_back(DropoutGradOp::create(b, getLoc(), dy[0],
                                         getSeed(), getRateAttr(),
                                         getSaltAttr()));
   grads.push_back(Value()); // the seed
@@ -141,6 +141,6 @@ LogicalResult AddOp::buildGradients(OpBuilder &, ArrayRef<Value> dy,
 LogicalResult ScaleOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
                                       SmallVectorImpl<Value> &grads) {
   grads.push_back(
-      ScaleOp::create(b, getLoc(), getType(), dy[0], getFactorAttr()));
+      ScaleOp::create(b, getLoc(), dy[0], getFactorAttr()));
   return success();
 }

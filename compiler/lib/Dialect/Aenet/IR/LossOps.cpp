@@ -36,7 +36,7 @@ LogicalResult LossOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
   if (getTarget().getDefiningOp())
     return emitOpError() << "cannot differentiate w.r.t. a computed target; "
                             "a loss target must be an input of the model";
-  grads.push_back(LossGradOp::create(b, getLoc(), getPrediction().getType(),
+  grads.push_back(LossGradOp::create(b, getLoc(),
                                      getKind(), getReduction(),
                                      getPrediction(), getTarget(), dy[0]));
   grads.push_back(Value());
@@ -59,7 +59,7 @@ LogicalResult L1ActivityOp::verify() {
 
 LogicalResult L1ActivityOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
                                            SmallVectorImpl<Value> &grads) {
-  grads.push_back(L1ActivityGradOp::create(b, getLoc(), getInput().getType(),
+  grads.push_back(L1ActivityGradOp::create(b, getLoc(),
                                            getInput(), dy[0],
                                            getFactorAttr()));
   return success();
@@ -73,7 +73,7 @@ LogicalResult L2WeightOp::verify() {
 
 LogicalResult L2WeightOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
                                          SmallVectorImpl<Value> &grads) {
-  grads.push_back(L2WeightGradOp::create(b, getLoc(), getInput().getType(),
+  grads.push_back(L2WeightGradOp::create(b, getLoc(),
                                          getInput(), dy[0], getFactorAttr()));
   return success();
 }

@@ -114,37 +114,30 @@ SmallVector<StringRef> Optimizer::stateNames() const {
 SmallVector<Value> buildUpdate(OpBuilder &b, Location loc,
                                const Optimizer &opt, Value param, Value grad,
                                ArrayRef<Value> states, Value step) {
-  Type t = param.getType();
-  auto f64 = [&](double v) { return b.getF64FloatAttr(v); };
   if (opt.clipValue > 0)
-    grad = ClipByValueOp::create(b, loc, t, grad, f64(opt.clipValue));
+    grad = ClipByValueOp::create(b, loc, grad, opt.clipValue);
   if (opt.clipNorm > 0)
-    grad = ClipByNormOp::create(b, loc, t, grad, f64(opt.clipNorm));
+    grad = ClipByNormOp::create(b, loc, grad, opt.clipNorm);
   Operation *update = nullptr;
   if (opt.kind == "sgd" && opt.momentum == 0)
-    update = SgdUpdateOp::create(b, loc, t, param, grad, f64(opt.lr));
+    update = SgdUpdateOp::create(b, loc, param, grad, opt.lr);
   else if (opt.kind == "sgd")
-    update = MomentumUpdateOp::create(b, loc, TypeRange{t, t}, param, grad,
-                                      states[0], f64(opt.lr),
-                                      f64(opt.momentum),
-                                      b.getBoolAttr(opt.nesterov));
+    update = MomentumUpdateOp::create(b, loc, param, grad, states[0], opt.lr,
+                                      opt.momentum, opt.nesterov);
   else if (opt.kind == "adam")
-    update = AdamUpdateOp::create(b, loc, TypeRange{t, t, t}, param, grad,
-                                  states[0], states[1], step, f64(opt.lr),
-                                  f64(opt.beta1), f64(opt.beta2),
-                                  f64(opt.epsilon));
+    update = AdamUpdateOp::create(b, loc, param, grad, states[0], states[1],
+                                  step, opt.lr, opt.beta1, opt.beta2,
+                                  opt.epsilon);
   else if (opt.kind == "rmsprop")
     update = RmspropUpdateOp::create(
-        b, loc, t, t, states.size() > 1 ? t : Type(), param, grad, states[0],
-        states.size() > 1 ? states[1] : Value(), f64(opt.lr), f64(opt.rho),
-        f64(opt.momentum), f64(opt.epsilon));
+        b, loc, param, grad, states[0], states.size() > 1 ? states[1] : Value(),
+        opt.lr, opt.rho, opt.momentum, opt.epsilon);
   else if (opt.kind == "adagrad")
-    update = AdagradUpdateOp::create(b, loc, TypeRange{t, t}, param, grad,
-                                     states[0], f64(opt.lr), f64(opt.epsilon));
+    update = AdagradUpdateOp::create(b, loc, param, grad, states[0], opt.lr,
+                                     opt.epsilon);
   else
-    update = AdadeltaUpdateOp::create(b, loc, TypeRange{t, t, t}, param, grad,
-                                      states[0], states[1], f64(opt.lr),
-                                      f64(opt.rho), f64(opt.epsilon));
+    update = AdadeltaUpdateOp::create(b, loc, param, grad, states[0],
+                                      states[1], opt.lr, opt.rho, opt.epsilon);
   return SmallVector<Value>(update->getResults());
 }
 
@@ -176,8 +169,7 @@ void Differentiator::markActive(Block &body) {
 void Differentiator::accumulate(OpBuilder &b, Value value, Value grad) {
   auto [it, inserted] = grads_.try_emplace(value, grad);
   if (!inserted)
-    it->second = AddOp::create(b, grad.getLoc(), grad.getType(), it->second,
-                               grad);
+    it->second = AddOp::create(b, grad.getLoc(), it->second, grad);
 }
 
 LogicalResult Differentiator::backward(OpBuilder &b,

@@ -1,6 +1,7 @@
 //===- AenetOps.h - Operations of the aenet dialect -------------*- C++ -*-===//
 //
-// Declares the ops, enums and the gradient interface generated from ODS.
+// Declares the ops, enums and the gradient interface generated from ODS: the
+// one header users of the dialect include, whatever family file an op is in.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,10 +14,19 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "aenet/Dialect/Aenet/IR/AenetEnums.h.inc"
 #include "aenet/Dialect/Aenet/IR/AenetInterfaces.h.inc"
+
+namespace mlir::aenet {
+/// The 0-d tensor of |type|'s element type: the result type of a loss, a
+/// metric or a regularizer, which the builders of those ops derive.
+inline RankedTensorType scalarTypeOf(Type type) {
+  return RankedTensorType::get({}, getElementTypeOrSelf(type));
+}
+} // namespace mlir::aenet
 
 #define GET_OP_CLASSES
 #include "aenet/Dialect/Aenet/IR/AenetOps.h.inc"
