@@ -1,4 +1,4 @@
-//===- ShapeInference.cpp - Output shapes and parameters of layers --------===//
+//===- ShapeInference.cpp - Output shapes of layers ----------------------===//
 //
 // One rule per layer kind, following Keras (channels-first). A rule returns
 // the output shape or an error that quotes the shapes involved; Sema prefixes
@@ -174,48 +174,6 @@ ShapeResult inferShape(const LayerSpec &spec,
     return inferRecurrent(spec, in);
   }
   return fail("unknown layer kind");
-}
-
-std::vector<ParamInfo> layerParams(const LayerSpec &spec,
-                                   const std::vector<Shape> &operands) {
-  std::vector<ParamInfo> params;
-  const Shape &in = operands.front();
-  int64_t u = spec.units;
-  auto bias = [&](std::vector<int64_t> shape) {
-    if (spec.useBias)
-      params.push_back({"bias", std::move(shape)});
-  };
-  switch (spec.kind) {
-  case LayerKind::Dense:
-    params.push_back({"kernel", {in.dims.back(), u}});
-    bias({u});
-    break;
-  case LayerKind::Conv2D:
-    params.push_back({"kernel", {u, in.dims[0], spec.kernel[0], spec.kernel[1]}});
-    bias({u});
-    break;
-  case LayerKind::Conv2DTranspose:
-    params.push_back({"kernel", {in.dims[0], u, spec.kernel[0], spec.kernel[1]}});
-    bias({u});
-    break;
-  case LayerKind::RNN:
-  case LayerKind::LSTM:
-  case LayerKind::GRU: {
-    int64_t gates = spec.kind == LayerKind::LSTM  ? 4
-                    : spec.kind == LayerKind::GRU ? 3
-                                                  : 1;
-    params.push_back({"kernel", {in.dims[1], gates * u}});
-    params.push_back({"recurrent_kernel", {u, gates * u}});
-    if (spec.kind == LayerKind::GRU && spec.resetAfter)
-      bias({2, gates * u});
-    else
-      bias({gates * u});
-    break;
-  }
-  default:
-    break;
-  }
-  return params;
 }
 
 } // namespace aenet

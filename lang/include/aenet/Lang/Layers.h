@@ -10,6 +10,8 @@
 #ifndef AENET_LANG_LAYERS_H
 #define AENET_LANG_LAYERS_H
 
+#include "aenet/Runtime/Initializers.h"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -100,10 +102,14 @@ struct LayerSpec {
   Regularizer activityRegularizer;
 };
 
-/// A trainable tensor of a layer, e.g. `dense.kernel` of shape [784, 64].
+/// A trainable tensor of a layer, e.g. `dense.kernel` of shape [784, 64]
+/// initialized by glorot_uniform with fans 784 and 64.
 struct ParamInfo {
   std::string name; ///< `kernel`, `bias`, `recurrent_kernel`
   std::vector<int64_t> shape;
+  /// Keras's default for this tensor of this layer; the runtime fills the
+  /// tensor with it before the first step.
+  rt::InitializerSpec init;
   int64_t numElements() const;
 };
 
@@ -139,7 +145,9 @@ ShapeResult inferShape(const LayerSpec &spec,
 /// Keras's order and layouts: dense kernel [in, units]; conv2d kernel
 /// [filters, C, kh, kw]; conv2d_transpose kernel [C, filters, kh, kw];
 /// recurrent kernels [in, g*units] and [units, g*units] with gates in Keras's
-/// order (i, f, c, o for lstm; z, r, h for gru).
+/// order (i, f, c, o for lstm; z, r, h for gru). Each with Keras's default
+/// initializer: kernels glorot_uniform (fans from their layout), recurrent
+/// kernels orthogonal, biases zeros but an LSTM's forget gate at one.
 std::vector<ParamInfo> layerParams(const LayerSpec &spec,
                                    const std::vector<Shape> &operands);
 
