@@ -1,8 +1,9 @@
 //===- Checkpoint.cpp - Named tensors in safetensors files ----------------===//
 //
 // The file is built in memory and handed to writeFileAtomically(); loading
-// reads the whole file, parses the header with the runtime's JSON subset and
-// checks every tensor entry against the data section before converting.
+// reads the whole file, parses the header with nlohmann-json (through the
+// strict parseJson() of Json.h) and checks every tensor entry against the
+// data section before converting.
 // Byte order is handled explicitly, so the format is the same on any host.
 //
 //===----------------------------------------------------------------------===//
@@ -66,6 +67,21 @@ uint64_t readLittleEndian(const char *p, int bytes) {
   return value;
 }
 
+/// Whether |value| is a whole number in [0, 2^63); stores it in |out|.
+bool getNonNegative(const Json &value, int64_t &out) {
+  if (!value.is_number_unsigned() ||
+      value.get<uint64_t>() > uint64_t(INT64_MAX))
+    return false;
+  out = value.get<int64_t>();
+  return true;
+}
+
+/// The member |key| of the object |value|, or null.
+const Json *member(const Json &value, const char *key) {
+  auto it = value.find(key);
+  return it == value.end() ? nullptr : &*it;
+}
+
 /// One tensor entry of a header, checked but not yet converted.
 struct Entry {
   std::string name;
@@ -80,37 +96,36 @@ Entry checkEntry(const std::string &path, const std::string &name,
   auto fail = [&](const std::string &what) -> CheckpointError {
     return CheckpointError(path, "tensor '" + name + "': " + what);
   };
-  if (value.kind != Json::Kind::Object)
-    throw fail(std::string("entry is a JSON ") + value.kindName() +
-               ", not an object");
-  const Json *dtype = value.get("dtype");
-  const Json *shape = value.get("shape");
-  const Json *offsets = value.get("data_offsets");
-  if (!dtype || dtype->kind != Json::Kind::String)
+  if (!value.is_object())
+    throw fail("entry is a JSON " + jsonKindName(value) + ", not an object");
+  const Json *dtype = member(value, "dtype");
+  const Json *shape = member(value, "shape");
+  const Json *offsets = member(value, "data_offsets");
+  if (!dtype || !dtype->is_string())
     throw fail("missing string \"dtype\"");
-  if (dtype->string != "F32") {
+  const std::string &dtypeName = dtype->get_ref<const std::string &>();
+  if (dtypeName != "F32") {
     const auto *end = std::end(kKnownDtypes);
-    if (std::find(std::begin(kKnownDtypes), end, dtype->string) == end)
-      throw fail("unknown dtype '" + dtype->string + "'");
-    throw fail("dtype " + dtype->string + " is not supported (only F32)");
+    if (std::find(std::begin(kKnownDtypes), end, dtypeName) == end)
+      throw fail("unknown dtype '" + dtypeName + "'");
+    throw fail("dtype " + dtypeName + " is not supported (only F32)");
   }
   Entry entry{name, {}, 0, 0};
-  if (!shape || shape->kind != Json::Kind::Array)
+  if (!shape || !shape->is_array())
     throw fail("missing array \"shape\"");
-  for (const Json &dim : shape->array) {
-    if (dim.kind != Json::Kind::Integer || dim.integer < 0)
+  for (const Json &dim : *shape) {
+    int64_t size = 0;
+    if (!getNonNegative(dim, size))
       throw fail("shape must hold non-negative integers");
-    entry.shape.push_back(dim.integer);
+    entry.shape.push_back(size);
   }
-  if (!offsets || offsets->kind != Json::Kind::Array ||
-      offsets->array.size() != 2 ||
-      offsets->array[0].kind != Json::Kind::Integer ||
-      offsets->array[1].kind != Json::Kind::Integer ||
-      offsets->array[0].integer < 0 ||
-      offsets->array[1].integer < offsets->array[0].integer)
+  int64_t begin = 0, end = 0;
+  if (!offsets || !offsets->is_array() || offsets->size() != 2 ||
+      !getNonNegative((*offsets)[0], begin) ||
+      !getNonNegative((*offsets)[1], end) || end < begin)
     throw fail("\"data_offsets\" must be [begin, end] with 0 <= begin <= end");
-  entry.begin = static_cast<uint64_t>(offsets->array[0].integer);
-  entry.end = static_cast<uint64_t>(offsets->array[1].integer);
+  entry.begin = static_cast<uint64_t>(begin);
+  entry.end = static_cast<uint64_t>(end);
   if (entry.end > dataSize)
     throw fail("data_offsets " + rangeText(entry.begin, entry.end) +
                " are outside the " + std::to_string(dataSize) +
@@ -148,13 +163,9 @@ const NamedTensor *Checkpoint::find(const std::string &name) const {
 void saveSafetensors(const std::string &path,
                      const std::vector<NamedTensor> &tensors,
                      const std::map<std::string, std::string> &metadata) {
-  Json header = Json::makeObject();
-  if (!metadata.empty()) {
-    Json pairs = Json::makeObject();
-    for (const auto &[key, value] : metadata)
-      pairs.object.emplace_back(key, Json::makeString(value));
-    header.object.emplace_back(kMetadataKey, std::move(pairs));
-  }
+  Json header = Json::object();
+  if (!metadata.empty())
+    header[kMetadataKey] = metadata;
   std::set<std::string> names;
   int64_t offset = 0;
   for (const NamedTensor &tensor : tensors) {
@@ -171,16 +182,9 @@ void saveSafetensors(const std::string &path,
                                       " does not match its " +
                                       std::to_string(tensor.data.size()) +
                                       " values");
-    Json entry = Json::makeObject();
-    entry.object.emplace_back("dtype", Json::makeString("F32"));
-    Json shape = Json::makeArray();
-    for (int64_t dim : tensor.shape)
-      shape.array.push_back(Json::makeInteger(dim));
-    entry.object.emplace_back("shape", std::move(shape));
-    Json offsets = Json::makeArray(
-        {Json::makeInteger(offset), Json::makeInteger(offset + count * 4)});
-    entry.object.emplace_back("data_offsets", std::move(offsets));
-    header.object.emplace_back(tensor.name, std::move(entry));
+    header[tensor.name] = {{"dtype", "F32"},
+                           {"shape", tensor.shape},
+                           {"data_offsets", {offset, offset + count * 4}}};
     offset += count * 4;
   }
 
@@ -219,30 +223,31 @@ Checkpoint loadSafetensors(const std::string &path) {
   try {
     header = parseJson(std::string_view(bytes).substr(8, headerSize));
   } catch (const JsonError &error) {
-    throw CheckpointError(path, "bad JSON header at byte " +
-                                    std::to_string(8 + error.offset) + ": " +
+    std::string where =
+        error.offset ? " at byte " + std::to_string(8 + *error.offset) : "";
+    throw CheckpointError(path, "bad JSON header" + where + ": " +
                                     error.what());
   }
-  if (header.kind != Json::Kind::Object)
-    throw CheckpointError(path, std::string("header is a JSON ") +
-                                    header.kindName() + ", not an object");
+  if (!header.is_object())
+    throw CheckpointError(path, "header is a JSON " + jsonKindName(header) +
+                                    ", not an object");
 
   Checkpoint checkpoint;
   uint64_t dataSize = rest - headerSize;
   std::vector<Entry> entries;
-  for (const auto &[name, value] : header.object) {
+  for (const auto &[name, value] : header.items()) {
     if (name != kMetadataKey) {
       entries.push_back(checkEntry(path, name, value, dataSize));
       continue;
     }
-    if (value.kind != Json::Kind::Object)
+    if (!value.is_object())
       throw CheckpointError(path, "__metadata__ must be an object of strings");
-    for (const auto &[key, text] : value.object) {
-      if (text.kind != Json::Kind::String)
+    for (const auto &[key, text] : value.items()) {
+      if (!text.is_string())
         throw CheckpointError(path, "__metadata__ value of '" + key +
-                                        "' is a JSON " + text.kindName() +
+                                        "' is a JSON " + jsonKindName(text) +
                                         ", not a string");
-      checkpoint.metadata[key] = text.string;
+      checkpoint.metadata[key] = text.get<std::string>();
     }
   }
 

@@ -1,21 +1,23 @@
 //===- ImageGrid.cpp - Rows of images as one PNG --------------------------===//
 //
 // Lays the grid out on an interleaved 8-bit canvas (label column, then the
-// cells, all separated by gaps), paints the images and labels, and encodes
-// the canvas with libpng's simplified write API into memory before the
-// atomic write.
+// cells, all separated by gaps), paints the images, blends in the labels
+// that Font rendered, and encodes the canvas with libpng's simplified write
+// API into memory before the atomic write.
 //
 //===----------------------------------------------------------------------===//
 
 #include "aenet/Runtime/ImageGrid.h"
 
 #include "AtomicFile.h"
-#include "BitmapFont.h"
 #include "aenet/Runtime/Errors.h"
+#include "aenet/Runtime/Font.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
+#include <stdexcept>
 #include <png.h>
 
 namespace aenet::rt {
@@ -46,18 +48,32 @@ uint8_t toByte(float value) {
   return static_cast<uint8_t>(std::lround(std::min(value, 1.0f) * 255.0f));
 }
 
-/// Paints |text| with its top-left corner at (x, y), each font pixel a
-/// |scale| x |scale| square.
-void drawText(Canvas &canvas, const std::string &text, int64_t x, int64_t y,
-              int64_t scale) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    const uint8_t *rows = glyphRows(text[i]);
-    int64_t left = x + static_cast<int64_t>(i) * kGlyphAdvance * scale;
-    for (int64_t gy = 0; gy < kGlyphHeight * scale; ++gy)
-      for (int64_t gx = 0; gx < kGlyphWidth * scale; ++gx)
-        if (rows[gy / scale] & (0x10 >> (gx / scale)))
-          for (int64_t c = 0; c < canvas.channels; ++c)
-            canvas.at(left + gx, y + gy, c) = kInk;
+/// Blends |text| in ink over the canvas with its line box's top-left corner
+/// at (x, y); the coverage is the ink's opacity, so edges stay smooth.
+void drawText(Canvas &canvas, const TextBitmap &text, int64_t x, int64_t y) {
+  for (int64_t ty = 0; ty < text.height; ++ty)
+    for (int64_t tx = 0; tx < text.width; ++tx) {
+      int alpha = text.at(tx, ty);
+      if (alpha == 0)
+        continue;
+      for (int64_t c = 0; c < canvas.channels; ++c) {
+        uint8_t &pixel = canvas.at(x + tx, y + ty, c);
+        pixel = static_cast<uint8_t>(
+            (pixel * (255 - alpha) + kInk * alpha + 127) / 255);
+      }
+    }
+}
+
+/// The label font for cells |cellHeight| pixels tall: 11 pixels per em
+/// (the smallest that stays legible) up to 24 for large images.
+std::unique_ptr<Font> labelFont(const std::string &pngPath,
+                                int64_t cellHeight) {
+  int pixelSize = static_cast<int>(std::clamp<int64_t>(cellHeight / 4, 11, 24));
+  try {
+    return std::make_unique<Font>(kDefaultFontPath, pixelSize);
+  } catch (const std::runtime_error &error) {
+    throw OutputError(pngPath, std::string("cannot draw labels: ") +
+                                   error.what());
   }
 }
 
@@ -84,19 +100,19 @@ void writeImageGrid(const std::string &pngPath,
   size_t columns = 0;
   for (const auto &row : rows)
     columns = std::max(columns, row.size());
-  size_t longestLabel = 0;
-  for (const std::string &label : rowLabels)
-    longestLabel = std::max(longestLabel, label.size());
-  // Labels grow with the images: 1x font up to 47-pixel cells, then 2x, 3x.
-  int64_t fontScale = std::clamp<int64_t>(cellHeight / 24, 1, 3);
-  int64_t labelWidth =
-      longestLabel == 0
-          ? 0
-          : static_cast<int64_t>(longestLabel) * kGlyphAdvance * fontScale -
-                fontScale + kGap;
-  // Rows are at least as tall as the labels.
-  int64_t rowHeight = std::max(
-      cellHeight, longestLabel == 0 ? 0 : kGlyphHeight * fontScale);
+  // Labels grow with the images; without any, no font is needed.
+  std::vector<TextBitmap> labels;
+  int64_t labelWidth = 0, rowHeight = cellHeight;
+  if (std::any_of(rowLabels.begin(), rowLabels.end(),
+                  [](const std::string &label) { return !label.empty(); })) {
+    std::unique_ptr<Font> font = labelFont(pngPath, cellHeight);
+    for (const std::string &label : rowLabels) {
+      labels.push_back(font->render(label));
+      labelWidth = std::max(labelWidth, labels.back().width + kGap);
+    }
+    // Rows are at least as tall as the labels.
+    rowHeight = std::max(rowHeight, font->lineHeight());
+  }
   int64_t gridWidth = kGap + labelWidth +
                       static_cast<int64_t>(columns) * (cellWidth + kGap);
   int64_t gridHeight =
@@ -110,9 +126,9 @@ void writeImageGrid(const std::string &pngPath,
   int64_t plane = height * width;
   for (size_t r = 0; r < rows.size(); ++r) {
     int64_t top = kGap + static_cast<int64_t>(r) * (rowHeight + kGap);
-    if (!rowLabels.empty())
-      drawText(canvas, rowLabels[r], kGap,
-               top + (rowHeight - kGlyphHeight * fontScale) / 2, fontScale);
+    if (!labels.empty())
+      drawText(canvas, labels[r], kGap,
+               top + (rowHeight - labels[r].height) / 2);
     for (size_t col = 0; col < rows[r].size(); ++col) {
       const float *image = rows[r][col];
       if (!image)

@@ -1,128 +1,95 @@
-//===- Json.cpp - JSON values and the writer ------------------------------===//
+//===- Json.cpp - Strict JSON for safetensors headers ---------------------===//
 //
-// Constructors and lookups of Json values, and a compact recursive writer.
-// The parser is in JsonParser.cpp.
+// nlohmann-json does the reading and writing. Its parser callback sees every
+// object, array and key as it is read, which is where the two extra rules
+// are enforced: the callback keeps the keys of each open object and throws
+// on a repeat, and throws when an array or object opens too deep, before
+// any memory is spent on a hostile header of a million brackets. The
+// library's exception texts start with an id and a line/column prefix that
+// mean nothing to a user; only the description is kept, with the offset.
 //
 //===----------------------------------------------------------------------===//
 
 #include "aenet/Runtime/Json.h"
 
-#include <cstdio>
-#include <cstring>
+#include <set>
+#include <vector>
 
 namespace aenet::rt {
 
 namespace {
 
-/// The characters after a backslash and what they stand for.
-constexpr char kEscapes[] = "\"\\/bfnrt";
-constexpr char kUnescaped[] = "\"\\/\b\f\n\r\t";
+constexpr int kMaxDepth = 64;
 
-void write(const Json &value, std::string &out) {
-  switch (value.kind) {
-  case Json::Kind::Integer:
-    out += std::to_string(value.integer);
-    return;
-  case Json::Kind::String:
-    out += quoteJson(value.string);
-    return;
-  case Json::Kind::Array:
-    out += '[';
-    for (size_t i = 0; i < value.array.size(); ++i) {
-      if (i)
-        out += ',';
-      write(value.array[i], out);
-    }
-    out += ']';
-    return;
-  case Json::Kind::Object:
-    out += '{';
-    for (size_t i = 0; i < value.object.size(); ++i) {
-      if (i)
-        out += ',';
-      out += quoteJson(value.object[i].first);
-      out += ':';
-      write(value.object[i].second, out);
-    }
-    out += '}';
-    return;
+/// The description of a library exception, without "[json.exception.X.N] "
+/// and "parse error at line L, column C: ".
+std::string describe(const nlohmann::json::exception &error) {
+  std::string text = error.what();
+  size_t id = text.find("] ");
+  if (id != std::string::npos)
+    text.erase(0, id + 2);
+  if (text.rfind("parse error", 0) == 0) {
+    size_t colon = text.find(": ");
+    if (colon != std::string::npos)
+      text.erase(0, colon + 2);
   }
+  return text;
 }
 
 } // namespace
 
-Json Json::makeInteger(int64_t value) {
-  Json json;
-  json.kind = Kind::Integer;
-  json.integer = value;
-  return json;
-}
-
-Json Json::makeString(std::string value) {
-  Json json;
-  json.kind = Kind::String;
-  json.string = std::move(value);
-  return json;
-}
-
-Json Json::makeArray(std::vector<Json> elements) {
-  Json json;
-  json.kind = Kind::Array;
-  json.array = std::move(elements);
-  return json;
-}
-
-Json Json::makeObject() { return Json(); }
-
-const Json *Json::get(std::string_view key) const {
-  for (const auto &[name, value] : object)
-    if (name == key)
-      return &value;
-  return nullptr;
-}
-
-const char *Json::kindName() const {
-  switch (kind) {
-  case Kind::Integer:
-    return "integer";
-  case Kind::String:
-    return "string";
-  case Kind::Array:
-    return "array";
-  case Kind::Object:
-    return "object";
-  }
-  return "value";
-}
-
-JsonError::JsonError(size_t offset, const std::string &message)
+JsonError::JsonError(const std::string &message, std::optional<size_t> offset)
     : std::runtime_error(message), offset(offset) {}
 
 JsonError::~JsonError() = default;
 
-std::string writeJson(const Json &value) {
-  std::string out;
-  write(value, out);
-  return out;
+Json parseJson(std::string_view text) {
+  // The keys seen so far in each object that is open, innermost last.
+  std::vector<std::set<std::string>> openObjects;
+  auto check = [&](int depth, Json::parse_event_t event, Json &parsed) {
+    switch (event) {
+    case Json::parse_event_t::object_start:
+    case Json::parse_event_t::array_start:
+      if (depth >= kMaxDepth)
+        throw JsonError("JSON nested deeper than " +
+                            std::to_string(kMaxDepth) + " levels",
+                        std::nullopt);
+      if (event == Json::parse_event_t::object_start)
+        openObjects.emplace_back();
+      break;
+    case Json::parse_event_t::object_end:
+      openObjects.pop_back();
+      break;
+    case Json::parse_event_t::key: {
+      const std::string &key = parsed.get_ref<const std::string &>();
+      if (!openObjects.back().insert(key).second)
+        throw JsonError("duplicate key " + parsed.dump(), std::nullopt);
+      break;
+    }
+    default:
+      break;
+    }
+    return true;
+  };
+  try {
+    return Json::parse(text.begin(), text.end(), check);
+  } catch (const Json::parse_error &error) {
+    // |byte| counts the characters read, the bad one included.
+    throw JsonError(describe(error), error.byte > 0 ? error.byte - 1 : 0);
+  } catch (const Json::exception &error) {
+    throw JsonError(describe(error), std::nullopt);
+  }
 }
 
-std::string quoteJson(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const char *special = c ? std::strchr(kUnescaped, c) : nullptr;
-    if (special && c != '/') {
-      out += '\\';
-      out += kEscapes[special - kUnescaped];
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escape[8];
-      std::snprintf(escape, sizeof(escape), "\\u%04x",
-                    static_cast<unsigned>(c));
-      out += escape;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+std::string writeJson(const Json &value) {
+  return value.dump(-1, ' ', /*ensure_ascii=*/false,
+                    Json::error_handler_t::replace);
+}
+
+std::string jsonKindName(const Json &value) {
+  if (value.is_number_integer())
+    return "integer";
+  return value.type_name();
 }
 
 } // namespace aenet::rt

@@ -1,8 +1,11 @@
 //===- Plot.cpp - Loss curves as PNG via gnuplot --------------------------===//
 //
-// Reads the metrics, writes `data.tsv` and `plot.gp` into a fresh mkdtemp
-// directory, runs `gnuplot plot.gp`, and moves the resulting `plot.png` to
-// the requested path. Strings in the script are gnuplot single-quoted
+// Reads the metrics (to check the series and choose the axes), writes
+// `plot.gp` into a fresh mkdtemp directory, runs `gnuplot -c plot.gp CSV`
+// through llvm::sys::ExecuteAndWait with a time limit, and moves the
+// resulting `plot.png` to the requested path. gnuplot reads metrics.csv
+// itself; its path arrives as ARG1, so it is never quoted or parsed as
+// script text. The other strings in the script are gnuplot single-quoted
 // strings (where only a doubled quote is special) with enhanced-text markup
 // switched off, so titles and column names are printed literally.
 //
@@ -11,12 +14,15 @@
 #include "aenet/Runtime/Plot.h"
 
 #include "AtomicFile.h"
-#include "Subprocess.h"
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/MetricsLog.h"
 
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Program.h"
+
 #include <cctype>
 #include <cerrno>
+#include <optional>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -91,11 +97,58 @@ void writeText(const std::string &path, const std::string &text,
                                    errnoText(errno));
 }
 
+std::string readText(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// Runs gnuplot on |script| with |csvPath| as ARG1, its stdin and stdout
+/// on /dev/null and its stderr in the scratch directory, killing it after
+/// |timeoutSeconds|. Throws OutputError for |pngPath| if gnuplot is missing,
+/// cannot start, fails or takes too long.
+void runGnuplot(const ScratchDir &scratch, const std::string &script,
+                const std::string &csvPath, const std::string &pngPath,
+                unsigned timeoutSeconds) {
+  llvm::ErrorOr<std::string> program = llvm::sys::findProgramByName("gnuplot");
+  if (!program)
+    throw OutputError(pngPath, "gnuplot not found: install gnuplot-nox");
+  std::string stderrPath = scratch.file("stderr.txt");
+  std::optional<llvm::StringRef> redirects[] = {
+      llvm::StringRef("/dev/null"), llvm::StringRef("/dev/null"),
+      llvm::StringRef(stderrPath)};
+  llvm::StringRef args[] = {*program, "-c", script, csvPath};
+  std::string problem;
+  bool notStarted = false;
+  int status = llvm::sys::ExecuteAndWait(*program, args, std::nullopt,
+                                         redirects, timeoutSeconds,
+                                         /*MemoryLimit=*/0, &problem,
+                                         &notStarted);
+  if (notStarted)
+    throw OutputError(pngPath, "cannot run " + *program + ": " + problem);
+  std::string output = readText(stderrPath);
+  while (!output.empty() &&
+         std::isspace(static_cast<unsigned char>(output.back())))
+    output.pop_back();
+  // ExecuteAndWait returns -2 for a child that crashed or ran out of time,
+  // and kills it in the latter case.
+  if (status == -2 && problem.find("timed out") != std::string::npos)
+    throw OutputError(pngPath, "gnuplot did not finish within " +
+                                   std::to_string(timeoutSeconds) +
+                                   " seconds and was stopped");
+  std::string how = status >= 0 ? "exit status " + std::to_string(status)
+                                : problem;
+  if (status != 0)
+    throw OutputError(pngPath, "gnuplot failed (" + how + "): " + output);
+  if (!std::filesystem::exists(scratch.file("plot.png")))
+    throw OutputError(pngPath, "gnuplot wrote no picture: " + output);
+}
+
 } // namespace
 
 void plotLossCurves(const std::string &csvPath, const std::string &pngPath,
                     const std::string &title,
-                    const std::vector<std::string> &series) {
+                    const std::vector<std::string> &series,
+                    unsigned timeoutSeconds) {
   MetricsTable table = readMetricsCsv(csvPath);
   if (table.rows.empty())
     throw DataError(csvPath, "no rows to plot");
@@ -114,23 +167,9 @@ void plotLossCurves(const std::string &csvPath, const std::string &pngPath,
   int epochColumn = table.columnIndex("epoch");
 
   ScratchDir scratch(pngPath);
-  std::ostringstream data;
-  data.precision(17);
-  for (size_t r = 0; r < table.rows.size(); ++r) {
-    const std::vector<double> &row = table.rows[r];
-    data << (epochColumn >= 0 ? row[static_cast<size_t>(epochColumn)]
-                              : double(r + 1));
-    for (int column : columns) {
-      double v = row[static_cast<size_t>(column)];
-      data << '\t';
-      if (std::isfinite(v))
-        data << v;
-      else
-        data << "NaN";
-    }
-    data << '\n';
-  }
-  writeText(scratch.file("data.tsv"), data.str(), pngPath);
+  // gnuplot numbers columns from 1 and rows read from 0 ($0).
+  std::string x = epochColumn >= 0 ? std::to_string(epochColumn + 1)
+                                   : std::string("($0+1)");
 
   bool fewPoints = table.rows.size() <= 40;
   std::ostringstream script;
@@ -140,6 +179,9 @@ void plotLossCurves(const std::string &csvPath, const std::string &pngPath,
             "  set terminal png size 900,600\n"
             "}\n"
             "set termoption noenhanced\n"
+            // "nan" and "inf" are not numbers to gnuplot: the line breaks
+            // there. An empty cell is a missing point.
+            "set datafile separator ','\n"
          << "set output " << quote(scratch.file("plot.png")) << "\n"
          << "set title " << quote(title) << "\n"
          << "set xlabel 'epoch'\nset ylabel 'loss'\n"
@@ -148,34 +190,16 @@ void plotLossCurves(const std::string &csvPath, const std::string &pngPath,
          << (wantsLogScale(table, columns) ? "set logscale y\n" : "")
          << "plot ";
   for (size_t i = 0; i < series.size(); ++i)
-    script << (i ? ", \\\n     " : "") << quote(scratch.file("data.tsv"))
-           << " using 1:" << i + 2 << " title " << quote(series[i])
+    script << (i ? ", \\\n     " : "") << "ARG1 skip 1 using " << x << ':'
+           << columns[i] + 1 << " title " << quote(series[i])
            << (fewPoints ? " with linespoints pt 7 ps 0.8" : " with lines")
            << " lw 2";
   script << "\n";
   writeText(scratch.file("plot.gp"), script.str(), pngPath);
+  runGnuplot(scratch, scratch.file("plot.gp"), csvPath, pngPath,
+             timeoutSeconds);
 
-  ProcessResult run = runProcess({"gnuplot", scratch.file("plot.gp")},
-                                 scratch.file("stderr.txt"));
-  if (run.spawnError == ENOENT)
-    throw OutputError(pngPath, "gnuplot not found: install gnuplot-nox");
-  if (run.spawnError != 0)
-    throw OutputError(pngPath, "cannot run gnuplot: " +
-                                   errnoText(run.spawnError));
-  if (!run.succeeded() || !std::filesystem::exists(scratch.file("plot.png"))) {
-    std::string how = run.signal
-                          ? "killed by signal " + std::to_string(run.signal)
-                          : "exit status " + std::to_string(run.exitStatus);
-    std::string output = run.errorOutput;
-    while (!output.empty() && std::isspace(static_cast<unsigned char>(
-                                  output.back())))
-      output.pop_back();
-    throw OutputError(pngPath, "gnuplot failed (" + how + "): " + output);
-  }
-
-  std::ifstream png(scratch.file("plot.png"), std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(png)),
-                    std::istreambuf_iterator<char>());
+  std::string bytes = readText(scratch.file("plot.png"));
   std::string problem = writeFileAtomically(pngPath, bytes);
   if (!problem.empty())
     throw OutputError(pngPath, "cannot write: " + problem);

@@ -1,11 +1,13 @@
 //===- ImageGridTest.cpp - Image grids as PNG -----------------------------===//
 //
 // Grids are read back with libpng and checked pixel by pixel where the
-// layout (2-pixel gaps, integer scaling, label column) puts known values.
+// layout (2-pixel gaps, integer scaling, label column) puts known values;
+// the label column's size comes from the font's own measurements.
 //
 //===----------------------------------------------------------------------===//
 
 #include "aenet/Runtime/Errors.h"
+#include "aenet/Runtime/Font.h"
 #include "aenet/Runtime/ImageGrid.h"
 
 #include "PngInfo.h"
@@ -83,41 +85,60 @@ TEST(ImageGridTest, RgbWithLabelsAndShortRows) {
   std::string path = dir.file("rgb.png");
   writeImageGrid(path, rows, 3, 3, 3, /*scaleUp=*/4, {"input", "recon"});
 
-  // Cells 12x12, font scale 1: labels of 5 characters take 5 * 6 - 1 + 2 =
-  // 31 pixels, so the width is 2 + 31 + 2 * (12 + 2) = 61 and the height
-  // 2 + 2 * (12 + 2) = 30.
+  // Cells 12x12 take the smallest label font, 11 pixels per em, whose
+  // lines are taller than 12 pixels: rows grow to the line height. The
+  // label column is as wide as the wider label plus a gap.
+  Font font(kDefaultFontPath, 11);
+  auto line = static_cast<uint32_t>(font.lineHeight());
+  auto labels = static_cast<uint32_t>(
+      std::max(font.textWidth("input"), font.textWidth("recon")) + 2);
+  ASSERT_GT(line, 12u);
   aenet::test::PngHeader header = readPngHeader(readFile(path));
   EXPECT_EQ(header.colorType, 2) << "expected RGB";
   uint32_t width = 0, height = 0;
   std::vector<uint8_t> rgb = readPngRgb(path, width, height);
-  ASSERT_EQ(width, 61u);
-  ASSERT_EQ(height, 30u);
+  ASSERT_EQ(width, 2 + labels + 2 * (12 + 2));
+  ASSERT_EQ(height, 2 + 2 * (line + 2));
 
-  // The first cell starts at x = 33.
-  size_t at = (2 * width + 33) * 3;
+  // The first cell starts at x = 2 + labels.
+  uint32_t cells = 2 + labels;
+  size_t at = (2 * width + cells) * 3;
   EXPECT_EQ(rgb[at], 255);
   EXPECT_EQ(rgb[at + 1], 0);
   EXPECT_EQ(rgb[at + 2], 128);
   // The missing second image of row 1 stays white.
-  at = ((16 + 5) * width + 33 + 14 + 5) * 3;
+  at = ((2 + line + 2 + 5) * width + cells + 14 + 5) * 3;
   EXPECT_EQ(rgb[at], 255);
   EXPECT_EQ(rgb[at + 1], 255);
 
-  // The label "input" is drawn in black inside the label column of row 0,
-  // and not in the gaps above and below it.
-  int ink = 0, inkInGaps = 0;
-  for (uint32_t y = 0; y < 16; ++y)
-    for (uint32_t x = 0; x < 33; ++x) {
-      bool black = red(rgb, width, x, y) == 0;
-      ink += black;
-      inkInGaps += black && (y < 2 || y >= 14 || x < 2 || x >= 31);
-    }
-  EXPECT_GT(ink, 20);
-  EXPECT_EQ(inkInGaps, 0);
-  // 'i' of "input": its dot is the middle pixel of the glyph's top row,
-  // drawn at x = 2 + 2, y = 2 + (12 - 7) / 2 = 4.
-  EXPECT_EQ(red(rgb, width, 4, 4), 0);
-  EXPECT_EQ(red(rgb, width, 3, 4), 255);
+  // Each label is drawn in gray levels (anti-aliased, R = G = B) inside its
+  // row of the label column, never in the gaps around it, and "input" and
+  // "recon" differ.
+  auto inkOfRow = [&](uint32_t row, int &ink, int &inkInGaps, int &colored) {
+    uint32_t top = 2 + row * (line + 2);
+    for (uint32_t y = top - 2; y < top + line + 2; ++y)
+      for (uint32_t x = 0; x < cells; ++x) {
+        size_t p = (y * width + x) * 3;
+        bool inked = rgb[p] < 255;
+        ink += inked;
+        colored += rgb[p] != rgb[p + 1] || rgb[p] != rgb[p + 2];
+        inkInGaps += inked && (y < top || y >= top + line || x < 2 ||
+                               x >= cells - 2);
+      }
+  };
+  int ink0 = 0, ink1 = 0, gaps = 0, colored = 0;
+  inkOfRow(0, ink0, gaps, colored);
+  inkOfRow(1, ink1, gaps, colored);
+  EXPECT_GT(ink0, 20);
+  EXPECT_GT(ink1, 20);
+  EXPECT_EQ(gaps, 0);
+  EXPECT_EQ(colored, 0);
+  bool same = true;
+  for (uint32_t y = 0; y < line; ++y)
+    for (uint32_t x = 2; x < cells - 2; ++x)
+      same = same && red(rgb, width, x, 2 + y) ==
+                         red(rgb, width, x, 2 + line + 2 + y);
+  EXPECT_FALSE(same) << "both rows show the same label";
 }
 
 TEST(ImageGridTest, LabelsTallerThanTinyImages) {
@@ -125,10 +146,37 @@ TEST(ImageGridTest, LabelsTallerThanTinyImages) {
   TempDir dir;
   std::string path = dir.file("tiny.png");
   writeImageGrid(path, {{pixel.data()}}, 1, 1, 1, 1, {"Ab"});
+  Font font(kDefaultFontPath, 11);
   uint32_t width = 0, height = 0;
   readPngRgb(path, width, height);
-  EXPECT_EQ(height, 2u + 7 + 2);
-  EXPECT_EQ(width, 2u + (2 * 6 - 1 + 2) + 1 + 2);
+  EXPECT_EQ(height, 2 + font.lineHeight() + 2);
+  EXPECT_EQ(width, 2 + (font.textWidth("Ab") + 2) + 1 + 2);
+}
+
+TEST(ImageGridTest, LabelsGrowWithTheImages) {
+  // 28x28 images shown twice as large take a larger font than tiny ones.
+  std::vector<float> image(28 * 28, 1.0f);
+  TempDir dir;
+  std::string small = dir.file("small.png"), large = dir.file("large.png");
+  writeImageGrid(small, {{image.data()}}, 28, 28, 1, 1, {"recon"});
+  writeImageGrid(large, {{image.data()}}, 28, 28, 1, 2, {"recon"});
+  uint32_t smallWidth = 0, largeWidth = 0, height = 0;
+  readPngRgb(small, smallWidth, height);
+  readPngRgb(large, largeWidth, height);
+  Font font(kDefaultFontPath, 56 / 4);
+  EXPECT_EQ(largeWidth, 2 + (font.textWidth("recon") + 2) + 56 + 2);
+  EXPECT_GT(largeWidth - 56, smallWidth - 28);
+}
+
+TEST(ImageGridTest, EmptyLabelsTakeNoColumn) {
+  std::vector<float> image(4, 0.5f);
+  TempDir dir;
+  std::string path = dir.file("plain.png");
+  writeImageGrid(path, {{image.data()}}, 2, 2, 1, 1, {""});
+  uint32_t width = 0, height = 0;
+  readPngRgb(path, width, height);
+  EXPECT_EQ(width, 2u + 2 + 2);
+  EXPECT_EQ(height, 2u + 2 + 2);
 }
 
 TEST(ImageGridTest, BadArgumentsNameTheFile) {

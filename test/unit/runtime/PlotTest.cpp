@@ -1,7 +1,8 @@
 //===- PlotTest.cpp - Loss curves through gnuplot -------------------------===//
 //
-// The real gnuplot draws a 900x600 PNG; a missing gnuplot and a failing one
-// (a stand-in script first on $PATH) give the documented messages.
+// The real gnuplot draws a 900x600 PNG from metrics.csv itself; a missing
+// gnuplot, a failing one and one that hangs (stand-in scripts first on
+// $PATH) give the documented messages.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 
@@ -40,19 +42,11 @@ private:
   std::string saved;
 };
 
-bool haveGnuplot() {
-  const char *path = std::getenv("PATH");
-  std::string dirs = path ? path : "";
-  size_t start = 0;
-  while (start <= dirs.size()) {
-    size_t end = dirs.find(':', start);
-    if (end == std::string::npos)
-      end = dirs.size();
-    if (exists(dirs.substr(start, end - start) + "/gnuplot"))
-      return true;
-    start = end + 1;
-  }
-  return false;
+/// Puts an executable shell script called gnuplot into |dir|.
+void writeFakeGnuplot(const TempDir &dir, const std::string &body) {
+  std::string fake = dir.file("gnuplot");
+  writeFile(fake, "#!/bin/sh\n" + body);
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
 }
 
 std::string metrics(const TempDir &dir) {
@@ -63,8 +57,7 @@ std::string metrics(const TempDir &dir) {
 }
 
 TEST(PlotTest, DrawsA900x600Png) {
-  if (!haveGnuplot())
-    GTEST_SKIP() << "gnuplot is not installed";
+  // gnuplot-nox is installed with the build dependencies (.ci/install-deps).
   TempDir dir;
   std::string png = dir.file("loss.png");
   // A title with gnuplot's quote and enhanced-text characters.
@@ -107,13 +100,43 @@ TEST(PlotTest, FailingGnuplotReportsItsStderr) {
   TempDir dir;
   std::string csv = metrics(dir);
   std::string png = dir.file("loss.png");
-  std::string fake = dir.file("gnuplot");
-  writeFile(fake, "#!/bin/sh\necho \"line 3: unknown terminal\" >&2\nexit 3\n");
-  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  writeFakeGnuplot(dir, "echo \"line 3: unknown terminal\" >&2\nexit 3\n");
   ScopedPath path(dir.path() + ":/usr/bin:/bin");
   EXPECT_EQ(messageOf<OutputError>(
                 [&] { plotLossCurves(csv, png, "t", {"loss"}); }),
             png + ": gnuplot failed (exit status 3): line 3: unknown terminal");
+  EXPECT_FALSE(exists(png));
+}
+
+TEST(PlotTest, GnuplotReadsTheCsvItself) {
+  // The stand-in shows its arguments and the script's plot command: the
+  // CSV's own path is ARG1, and its columns are addressed by number.
+  TempDir dir;
+  std::string csv = metrics(dir);
+  std::string png = dir.file("loss.png");
+  writeFakeGnuplot(dir,
+                   "echo \"$1 $3\" >&2\ngrep -h ARG1 \"$2\" >&2\nexit 1\n");
+  ScopedPath path(dir.path() + ":/usr/bin:/bin");
+  EXPECT_EQ(messageOf<OutputError>(
+                [&] { plotLossCurves(csv, png, "t", {"val_loss"}); }),
+            png + ": gnuplot failed (exit status 1): -c " + csv +
+                "\nplot ARG1 skip 1 using 1:3 title 'val_loss' with "
+                "linespoints pt 7 ps 0.8 lw 2");
+}
+
+TEST(PlotTest, HangingGnuplotIsStopped) {
+  TempDir dir;
+  std::string csv = metrics(dir);
+  std::string png = dir.file("loss.png");
+  // exec: the process that is killed is the one that sleeps.
+  writeFakeGnuplot(dir, "exec sleep 30\n");
+  ScopedPath path(dir.path() + ":/usr/bin:/bin");
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(messageOf<OutputError>([&] {
+              plotLossCurves(csv, png, "t", {"loss"}, /*timeoutSeconds=*/1);
+            }),
+            png + ": gnuplot did not finish within 1 seconds and was stopped");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
   EXPECT_FALSE(exists(png));
 }
 

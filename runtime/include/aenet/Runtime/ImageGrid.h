@@ -7,8 +7,8 @@
 // values in [0, 1] (clamped; NaN shows black), scaled up by an integer factor
 // with nearest-neighbour pixels, separated by 2-pixel white gaps.
 //
-// Labels use a built-in 5x7 pixel font, so the runtime needs no font
-// library; the PNG is encoded by libpng and written atomically.
+// Labels are set in DejaVu Sans by FreeType (see Font.h), sized with the
+// images; the PNG is encoded by libpng and written atomically.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,8 +25,8 @@ namespace aenet::rt {
 /// |channels| x |height| x |width| floats (|channels| 1 for grayscale, 3 for
 /// RGB); a null image or a row shorter than the longest leaves white space.
 /// Each pixel becomes a |scaleUp| x |scaleUp| square. |rowLabels| is empty
-/// or holds one label per row. Throws OutputError for bad arguments or if
-/// the file cannot be written.
+/// or holds one label per row. Throws OutputError for bad arguments, if the
+/// label font cannot be loaded, or if the file cannot be written.
 void writeImageGrid(const std::string &pngPath,
                     const std::vector<std::vector<const float *>> &rows,
                     int64_t height, int64_t width, int64_t channels,

@@ -1,63 +1,54 @@
-//===- Json.h - The JSON subset of safetensors headers ----------*- C++ -*-===//
+//===- Json.h - Strict JSON for safetensors headers -------------*- C++ -*-===//
 //
-// A safetensors header is a JSON object of objects holding strings, integers
-// and arrays of integers. This reader and writer handle exactly that subset:
-// objects (keys kept in order, duplicates rejected), arrays, strings with
-// all JSON escapes (\uXXXX including surrogate pairs, to UTF-8) and
-// integers that fit in int64. Fractions, exponents, true, false and null are
-// rejected with the byte offset, as is nesting deeper than 64 levels.
+// JSON is read and written by nlohmann-json (Debian's nlohmann-json3-dev),
+// with the ordered object type so that a header is written with its keys in
+// the order they were added. Two settings are the runtime's own: reading is
+// stricter than the library's default (a key repeated in one object and
+// nesting deeper than 64 levels are errors, because a checkpoint header is
+// three levels deep and a repeated tensor name would be ambiguous), and
+// writing is compact with non-ASCII bytes passed through, so the bytes of a
+// header are exactly those aec has always written.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef AENET_RUNTIME_JSON_H
 #define AENET_RUNTIME_JSON_H
 
-#include <cstdint>
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 namespace aenet::rt {
 
-/// A JSON value of the supported subset.
-struct Json {
-  enum class Kind { Integer, String, Array, Object };
+/// A JSON value; objects keep their keys in insertion order.
+using Json = nlohmann::ordered_json;
 
-  Kind kind = Kind::Object;
-  int64_t integer = 0;
-  std::string string;
-  std::vector<Json> array;
-  std::vector<std::pair<std::string, Json>> object;
-
-  static Json makeInteger(int64_t value);
-  static Json makeString(std::string value);
-  static Json makeArray(std::vector<Json> elements = {});
-  static Json makeObject();
-
-  /// The member called |key| of an object, or null.
-  const Json *get(std::string_view key) const;
-  /// The kind's name, "integer", "string", "array" or "object".
-  const char *kindName() const;
-};
-
-/// A syntax error at byte |offset| of the text.
+/// Why a text is not JSON of the accepted form, at byte |offset| of the
+/// text when that is known.
 struct JsonError : std::runtime_error {
-  JsonError(size_t offset, const std::string &message);
+  JsonError(const std::string &message, std::optional<size_t> offset);
   ~JsonError() override;
-  size_t offset;
+  std::optional<size_t> offset;
 };
 
 /// Parses |text|, which must hold exactly one value (whitespace around it is
-/// allowed). Throws JsonError.
+/// allowed), with no key repeated within an object and at most 64 levels of
+/// nesting. Throws JsonError.
 Json parseJson(std::string_view text);
 
-/// Compact JSON for |value|: no spaces, non-ASCII bytes passed through.
+/// Compact JSON for |value|: no spaces, non-ASCII bytes passed through; a
+/// string that is not valid UTF-8 has its bad bytes written as U+FFFD, so
+/// the output is always JSON that other readers accept.
 std::string writeJson(const Json &value);
 
-/// |text| as a quoted JSON string.
-std::string quoteJson(std::string_view text);
+/// The kind of |value| as a message says it: "integer" for whole numbers,
+/// "number" for fractions, otherwise "string", "array", "object",
+/// "boolean" or "null".
+std::string jsonKindName(const Json &value);
 
 } // namespace aenet::rt
 

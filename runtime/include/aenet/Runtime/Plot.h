@@ -6,11 +6,13 @@
 // and a logarithmic y axis when the values span more than two decades.
 //
 // The picture is drawn by gnuplot (Debian's gnuplot-nox), run as a separate
-// program on a script and a data file in a private temporary directory, so
-// no user-supplied path or title is ever parsed by a shell, and gnuplot only
-// sees paths the runtime chose. The finished PNG is then moved into place
-// atomically. The pngcairo terminal is used when gnuplot has it, otherwise
-// the libgd png terminal; both give 900x600 pixels.
+// program (llvm::sys::ExecuteAndWait, no shell) on a script in a private
+// temporary directory; gnuplot reads metrics.csv itself, its path passed as
+// an argument, so no user-supplied path or title is ever parsed by a shell.
+// A gnuplot that hangs is stopped after a time limit. The finished PNG is
+// then moved into place atomically. The pngcairo terminal is used when
+// gnuplot has it, otherwise the libgd png terminal; both give 900x600
+// pixels.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,13 +24,18 @@
 
 namespace aenet::rt {
 
+/// How long gnuplot may take for one picture; it needs well under a second.
+inline constexpr unsigned kPlotTimeoutSeconds = 60;
+
 /// Draws the columns |series| of the metrics file |csvPath| into the
 /// 900x600 PNG |pngPath| under |title|. Throws DataError if the CSV cannot
 /// be read, has no rows or lacks a series; OutputError with gnuplot's stderr
-/// if gnuplot is missing ("gnuplot not found: install gnuplot-nox") or fails.
+/// if gnuplot is missing ("gnuplot not found: install gnuplot-nox") or fails,
+/// and OutputError if it runs longer than |timeoutSeconds|.
 void plotLossCurves(const std::string &csvPath, const std::string &pngPath,
                     const std::string &title,
-                    const std::vector<std::string> &series);
+                    const std::vector<std::string> &series,
+                    unsigned timeoutSeconds = kPlotTimeoutSeconds);
 
 } // namespace aenet::rt
 
