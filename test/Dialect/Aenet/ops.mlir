@@ -85,3 +85,36 @@ func.func @updates(%p: tensor<4xf32>, %g: tensor<4xf32>, %s1: tensor<4xf32>, %s2
   %h:3 = aenet.adadelta_update %p, %g, %s1, %s2 {lr = 0.001 : f64, rho = 0.95 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
+
+// -----
+
+// Tests that clip and its gradient print and parse back.
+// CHECK-LABEL: func.func @clip
+func.func @clip(%x: tensor<8x3xf32>, %dy: tensor<8x3xf32>) -> (tensor<8x3xf32>, tensor<8x3xf32>) {
+  // CHECK: aenet.clip %{{.*}} {max = 1.000000e+00 : f64, min = 0.000000e+00 : f64} : tensor<8x3xf32>
+  %y = aenet.clip %x {min = 0.0 : f64, max = 1.0 : f64} : tensor<8x3xf32>
+  // CHECK: aenet.clip_grad %{{.*}}, %{{.*}} {max = 1.000000e+00 : f64, min = 0.000000e+00 : f64} : tensor<8x3xf32>
+  %dx = aenet.clip_grad %x, %dy {min = 0.0 : f64, max = 1.0 : f64} : tensor<8x3xf32>
+  return %y, %dx : tensor<8x3xf32>, tensor<8x3xf32>
+}
+
+// -----
+
+// Tests that every kind of #aenet.init prints and parses back on parameter
+// arguments, with only the fields that kind takes.
+// CHECK-LABEL: func.func @initializers
+// CHECK-SAME: aenet.init = #aenet.init<glorot_uniform, fan_in = 4, fan_out = 3>
+// CHECK-SAME: aenet.init = #aenet.init<orthogonal>
+// CHECK-SAME: aenet.init = #aenet.init<zeros>
+// CHECK-SAME: aenet.init = #aenet.init<ones>
+// CHECK-SAME: aenet.init = #aenet.init<constant, value = 5.000000e-01>
+// CHECK-SAME: aenet.init = #aenet.init<block_ones, index = 1, blocks = 4>
+func.func @initializers(
+    %k: tensor<4x3xf32> {aenet.param = "d.kernel", aenet.init = #aenet.init<glorot_uniform, fan_in = 4, fan_out = 3>},
+    %r: tensor<3x3xf32> {aenet.param = "r.kernel", aenet.init = #aenet.init<orthogonal>},
+    %b: tensor<3xf32> {aenet.param = "d.bias", aenet.init = #aenet.init<zeros>},
+    %g: tensor<3xf32> {aenet.param = "n.gamma", aenet.init = #aenet.init<ones>},
+    %c: tensor<3xf32> {aenet.param = "c.bias", aenet.init = #aenet.init<constant, value = 0.5>},
+    %f: tensor<12xf32> {aenet.param = "lstm.bias", aenet.init = #aenet.init<block_ones, index = 1, blocks = 4>}) {
+  return
+}

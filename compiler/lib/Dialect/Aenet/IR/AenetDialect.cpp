@@ -20,4 +20,5 @@ void AenetDialect::initialize() {
 #define GET_OP_LIST
 #include "aenet/Dialect/Aenet/IR/AenetOps.cpp.inc"
       >();
+  registerAttributes();
 }

@@ -24,6 +24,23 @@ def Aenet_Dialect : Dialect {
   }];
   let cppNamespace = "::mlir::aenet";
   let dependentDialects = ["::mlir::func::FuncDialect"];
+  let useDefaultAttributePrinterParser = 1;
+  // The `aenet.*` attributes of function arguments, results and functions
+  // carry the ABI between compiled code and the runtime; the dialect checks
+  // their types and places (AbiAttributes.cpp).
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
+  let hasOperationAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// Registers the attributes of AenetAttrs.td (AenetAttrs.cpp).
+    void registerAttributes();
+
+    /// The name of every ABI attribute, spelled once: readers and writers
+    /// use these, never the string.
+#define AENET_ABI_ATTR(NAME, SPELLING) \
+    static ::llvm::StringRef get##NAME##AttrName() { return SPELLING; }
+#include "aenet/Dialect/Aenet/IR/AbiAttributes.def"
+  }];
 }
 
 class Aenet_Op<string mnemonic, list<Trait> traits = []>

@@ -1,6 +1,7 @@
 //===- AenetEnums.td - Enumerations of the aenet dialect ---*- tablegen -*-===//
 //
-// Activation, loss, metric and reduction kinds, printed as bare keywords.
+// Activation, loss, metric, reduction and initializer kinds, printed as bare
+// keywords.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,6 +35,14 @@ def Aenet_MetricKind : I32EnumAttr<"MetricKind", "metric", [
 def Aenet_Reduction : I32EnumAttr<"Reduction",
     "how a per-element loss becomes a scalar", [
     I32EnumAttrCase<"mean", 0>, I32EnumAttrCase<"sum", 1>]> {
+  let cppNamespace = "::mlir::aenet";
+}
+
+def Aenet_InitializerKind : I32EnumAttr<"InitializerKind",
+    "how a parameter's first values are drawn or set", [
+    I32EnumAttrCase<"glorot_uniform", 0>, I32EnumAttrCase<"orthogonal", 1>,
+    I32EnumAttrCase<"zeros", 2>, I32EnumAttrCase<"ones", 3>,
+    I32EnumAttrCase<"constant", 4>, I32EnumAttrCase<"block_ones", 5>]> {
   let cppNamespace = "::mlir::aenet";
 }
 

@@ -8,6 +8,7 @@
 #ifndef AENET_DIALECT_AENET_IR_AENETOPS_H
 #define AENET_DIALECT_AENET_IR_AENETOPS_H
 
+#include "aenet/Dialect/Aenet/IR/AenetAttrs.h"
 #include "aenet/Dialect/Aenet/IR/AenetDialect.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
@@ -17,7 +18,6 @@
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
-#include "aenet/Dialect/Aenet/IR/AenetEnums.h.inc"
 #include "aenet/Dialect/Aenet/IR/AenetInterfaces.h.inc"
 
 namespace mlir::aenet {
