@@ -168,3 +168,30 @@ func.func @rmsprop(%p: tensor<4xf32>, %g: tensor<4xf32>, %s: tensor<4xf32>, %m: 
   %e:3 = aenet.rmsprop_update %p, %g, %s, %m {lr = 0.001 : f64, rho = 0.9 : f64, momentum = 0.0 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
+
+// -----
+
+// Tests that clip's bounds must be ordered.
+func.func @clip_bounds(%x: tensor<8x6xf32>) -> tensor<8x6xf32> {
+  // expected-error @+1 {{expects min <= max, got min = 1 and max = 0}}
+  %r = aenet.clip %x {min = 1.0 : f64, max = 0.0 : f64} : tensor<8x6xf32>
+  return %r : tensor<8x6xf32>
+}
+
+// -----
+
+// Tests that a NaN bound is refused: no element would compare within it.
+func.func @clip_grad_nan(%x: tensor<4xf32>, %dy: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{expects min <= max, got min = 0 and max = nan}}
+  %r = aenet.clip_grad %x, %dy {min = 0.0 : f64, max = 0x7FF8000000000000 : f64} : tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+// Tests that clip_grad's input and incoming gradient have one type.
+func.func @clip_grad_types(%x: tensor<4xf32>, %dy: tensor<5xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{all of {input, output_grad, input_grad} have same type}}
+  %r = "aenet.clip_grad"(%x, %dy) {min = 0.0 : f64, max = 1.0 : f64} : (tensor<4xf32>, tensor<5xf32>) -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}

@@ -1,9 +1,9 @@
 //===- LayerGradientTest.cpp - Gradients of the layer ops -----------------===//
 //
 // Finite-difference checks, through the JIT-compiled train_step, of dense,
-// every activation, reshape, add, scale, dropout and gaussian_noise, and of a
-// two-layer chain. The op's input is itself a parameter wherever the
-// gradient w.r.t. the input is under test. A loss `mse sum` against random
+// every activation, reshape, add, scale, dropout, gaussian_noise and clip,
+// and of a two-layer chain. The op's input is itself a parameter wherever
+// the gradient w.r.t. the input is under test. A loss `mse sum` against random
 // targets on top makes the incoming gradient differ per element (a uniform
 // one would hide, e.g., a wrong softmax gradient, which sums to zero over a
 // row). Where the forward value has a simple closed form, evaluate's loss is
@@ -376,6 +376,40 @@ TEST(GaussianNoise, SameNoiseInTrainStepAndEvaluate) {
     v = std::tanh(v);
   EXPECT_GT(std::abs(c.evaluate() - mseSum(y, c.values("t"), 4)), 1e-3);
   EXPECT_TRUE(c.checkGradients());
+}
+
+//===----------------------------------------------------------------------===//
+// clip
+//===----------------------------------------------------------------------===//
+
+// Tests clip on values below, inside and above [-0.5, 0.5] (none at a bound,
+// where the derivative jumps): the forward value against std::clamp, the
+// gradient against finite differences, and exactly 0 outside the bounds.
+TEST(Clip, PassesTheGradientOnlyWithinBounds) {
+  Random rng(12);
+  GradientCheck c;
+  c.param("x", {3, 5}, rng.uniform(15, -1, 1, {-0.5, 0.5}));
+  c.input("t", {3, 5}, rng.uniform(15, -1, 1));
+  c.body(R"(
+  %y = aenet.clip %x {min = -5.000000e-01 : f64, max = 5.000000e-01 : f64} : tensor<3x5xf64>
+  %loss = aenet.loss mse sum %y, %t : tensor<3x5xf64>, tensor<3x5xf64> -> tensor<f64>)");
+  ASSERT_TRUE(c.compile());
+  std::vector<double> x = c.values("x"), y = x;
+  int below = 0, above = 0;
+  for (double &v : y) {
+    below += v < -0.5;
+    above += v > 0.5;
+    v = std::clamp(v, -0.5, 0.5);
+  }
+  ASSERT_GT(below, 0);
+  ASSERT_GT(above, 0);
+  ASSERT_LT(below + above, 15);
+  expectLoss(c, mseSum(y, c.values("t"), 3));
+  EXPECT_TRUE(c.checkGradients());
+  std::vector<double> g = c.analyticGradient("x");
+  for (size_t i = 0; i < x.size(); ++i)
+    if (std::abs(x[i]) > 0.5)
+      EXPECT_EQ(g[i], 0.0) << "at x = " << x[i];
 }
 
 //===----------------------------------------------------------------------===//

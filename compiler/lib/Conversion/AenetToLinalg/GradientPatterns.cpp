@@ -6,8 +6,9 @@
 // dy * kernel^T first transposes the (small) kernel with `linalg.transpose`,
 // because a transposed B operand vectorizes into strided, mostly scalar code.
 // Activation gradients use only the activation's output; dropout_grad
-// recomputes the forward mask from the same seed and salt; loss_grad uses
-// the loss term derivative of LossPatterns.cpp.
+// recomputes the forward mask from the same seed and salt; clip_grad masks
+// dy with the forward input's bounds test; loss_grad uses the loss term
+// derivative of LossPatterns.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -242,6 +243,32 @@ struct DropoutGradLowering : OpConversionPattern<DropoutGradOp> {
   }
 };
 
+struct ClipGradLowering : OpConversionPattern<ClipGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ClipGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(checkStaticShapes(op, rewriter)))
+      return failure();
+    double lo = op.getMin().convertToDouble();
+    double hi = op.getMax().convertToDouble();
+    // dy where lo <= x <= hi (ordered compares: a NaN input passes nothing).
+    rewriter.replaceOp(
+        op, createElementwise(
+                rewriter, op.getLoc(),
+                {adaptor.getInput(), adaptor.getOutputGrad()}, op.getType(),
+                [&](OpBuilder &b, Location l, ValueRange args) {
+                  ScalarBuilder s{b, l, args[0].getType()};
+                  Value inside = arith::AndIOp::create(
+                      b, l, s.cmp(arith::CmpFPredicate::OGE, args[0], s.c(lo)),
+                      s.cmp(arith::CmpFPredicate::OLE, args[0], s.c(hi)));
+                  return s.select(inside, args[1], s.c(0));
+                }));
+    return success();
+  }
+};
+
 struct LossGradLowering : OpConversionPattern<LossGradOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -325,6 +352,7 @@ struct L2WeightGradLowering : OpConversionPattern<L2WeightGradOp> {
 void mlir::aenet::populateGradientPatterns(RewritePatternSet &patterns) {
   patterns.add<DenseGradInputLowering, DenseGradKernelLowering,
                DenseGradBiasLowering, ActivationGradLowering,
-               DropoutGradLowering, LossGradLowering, L1ActivityGradLowering,
-               L2WeightGradLowering>(patterns.getContext());
+               DropoutGradLowering, ClipGradLowering, LossGradLowering,
+               L1ActivityGradLowering, L2WeightGradLowering>(
+      patterns.getContext());
 }

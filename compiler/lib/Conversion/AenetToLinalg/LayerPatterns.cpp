@@ -5,7 +5,7 @@
 // and the result expanded back, so the matmul is always 2-D. Activations are
 // one elementwise generic (softmax: a max and a sum over the last axis, then
 // one broadcast generic); dropout and gaussian_noise are one generic around
-// the counter-based RNG of Random.h; add and scale are elementwise.
+// the counter-based RNG of Random.h; clip, add and scale are elementwise.
 //
 //===----------------------------------------------------------------------===//
 
@@ -208,6 +208,28 @@ struct GaussianNoiseLowering : OpConversionPattern<GaussianNoiseOp> {
   }
 };
 
+struct ClipLowering : OpConversionPattern<ClipOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ClipOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(checkStaticShapes(op, rewriter)))
+      return failure();
+    double lo = op.getMin().convertToDouble();
+    double hi = op.getMax().convertToDouble();
+    rewriter.replaceOp(
+        op, createElementwise(rewriter, op.getLoc(), adaptor.getInput(),
+                              op.getType(),
+                              [&](OpBuilder &b, Location l, ValueRange args) {
+                                ScalarBuilder s{b, l, args[0].getType()};
+                                return s.min(s.max(args[0], s.c(lo)),
+                                             s.c(hi));
+                              }));
+    return success();
+  }
+};
+
 struct AddLowering : OpConversionPattern<AddOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -252,6 +274,6 @@ struct ScaleLowering : OpConversionPattern<ScaleOp> {
 
 void mlir::aenet::populateLayerPatterns(RewritePatternSet &patterns) {
   patterns.add<DenseLowering, ActivationLowering, ReshapeLowering,
-               DropoutLowering, GaussianNoiseLowering, AddLowering,
-               ScaleLowering>(patterns.getContext());
+               DropoutLowering, GaussianNoiseLowering, ClipLowering,
+               AddLowering, ScaleLowering>(patterns.getContext());
 }

@@ -32,6 +32,7 @@ class Aenet_DiffOp<string mnemonic, list<Trait> traits = []>
 include "aenet/Dialect/Aenet/IR/AenetLayerOps.td"
 include "aenet/Dialect/Aenet/IR/AenetConvOps.td"
 include "aenet/Dialect/Aenet/IR/AenetArithOps.td"
+include "aenet/Dialect/Aenet/IR/AenetClipOps.td"
 include "aenet/Dialect/Aenet/IR/AenetLossOps.td"
 include "aenet/Dialect/Aenet/IR/AenetGradientOps.td"
 include "aenet/Dialect/Aenet/IR/AenetOptimizerOps.td"
