@@ -10,6 +10,8 @@
 #include "aenet/Runtime/Errors.h"
 
 #include <cerrno>
+#include <csignal>
+#include <filesystem>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -39,6 +41,18 @@ bool writeAll(int fd, std::string_view bytes) {
     bytes.remove_prefix(static_cast<size_t>(n));
   }
   return true;
+}
+
+/// The writer's process id of a temporary file name `NAME.tmp.<pid>`, or -1.
+long writerOf(const std::string &name) {
+  size_t mark = name.rfind(".tmp.");
+  if (mark == std::string::npos || mark == 0)
+    return -1;
+  std::string digits = name.substr(mark + 5);
+  if (digits.empty() || digits.size() > 9 ||
+      digits.find_first_not_of("0123456789") != std::string::npos)
+    return -1;
+  return std::stol(digits);
 }
 
 } // namespace
@@ -81,6 +95,24 @@ std::string writeFileAtomically(const std::string &path,
     ::close(dir);
   }
   return {};
+}
+
+int removeStaleTemporaries(const std::string &path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  int removed = 0;
+  for (fs::directory_iterator it(parentDirectory(path), ec), end;
+       !ec && it != end; it.increment(ec)) {
+    long pid = writerOf(it->path().filename().string());
+    if (pid <= 0 || pid == ::getpid() || !it->is_regular_file(ec))
+      continue;
+    // ESRCH: no such process. EPERM means it exists under another user.
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH)
+      continue;
+    if (::unlink(it->path().c_str()) == 0)
+      ++removed;
+  }
+  return removed;
 }
 
 } // namespace aenet::rt

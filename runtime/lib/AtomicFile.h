@@ -25,6 +25,12 @@ std::string atomicTempPath(const std::string &path);
 std::string writeFileAtomically(const std::string &path,
                                 std::string_view bytes);
 
+/// Removes the temporary files (`NAME.tmp.<pid>`) in the folder of |path|
+/// whose writer has died: a process killed during a save (SIGKILL, power
+/// loss) cannot remove its own. Files of live processes are left alone, as
+/// they may be saving right now. Returns how many were removed.
+int removeStaleTemporaries(const std::string &path);
+
 } // namespace aenet::rt
 
 #endif // AENET_RUNTIME_LIB_ATOMICFILE_H

@@ -12,6 +12,7 @@
 
 #include "AtomicFile.h"
 #include "aenet/Runtime/Errors.h"
+#include "aenet/Runtime/InputFile.h"
 #include "aenet/Runtime/Json.h"
 
 #include <algorithm>
@@ -141,6 +142,8 @@ Entry checkEntry(const std::string &path, const std::string &name,
 }
 
 std::string readWholeFile(const std::string &path) {
+  if (std::string problem = regularFileProblem(path); !problem.empty())
+    throw CheckpointError(path, problem);
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw CheckpointError(path, "cannot open: " + errnoText(errno));

@@ -10,6 +10,7 @@
 #include "aenet/Runtime/Idx.h"
 
 #include "aenet/Runtime/Errors.h"
+#include "aenet/Runtime/InputFile.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -99,6 +100,8 @@ std::vector<uint8_t> readGzip(const std::string &path) {
 /// Reads the file at |path|, decompressing it if it is gzip'd; sets
 /// |gzipped| to whether it was.
 std::vector<uint8_t> readFileBytes(const std::string &path, bool &gzipped) {
+  if (std::string problem = regularFileProblem(path); !problem.empty())
+    throw DataError(path, problem);
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw DataError(path, "cannot open: " + errnoText(errno));

@@ -59,11 +59,18 @@ void ParameterStore::load(const Checkpoint &checkpoint,
     return false;
   };
   int loaded = 0;
-  for (NamedTensor &t : tensors_) {
+  for (size_t i = 0; i < tensors_.size(); ++i) {
+    NamedTensor &t = tensors_[i];
     if (!selected(t.name))
       continue;
     const NamedTensor *stored = checkpoint.find(t.name);
     if (!stored) {
+      // Parameters come from the model, state from the optimizer: a missing
+      // state tensor means the optimizer (or its momentum) changed.
+      if (names.empty() && isState_[i])
+        throw CheckpointError(path, "has no optimizer state '" + t.name +
+                                        "': it was saved with another "
+                                        "optimizer or optimizer settings");
       if (names.empty())
         throw CheckpointError(path, "has no tensor '" + t.name + "'");
       continue;

@@ -9,12 +9,15 @@
 
 #include "aenet/Runtime/TrainLoop.h"
 
+#include "AtomicFile.h"
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/Interrupt.h"
 #include "aenet/Runtime/MetricsLog.h"
 #include "aenet/Runtime/Progress.h"
 #include "aenet/Runtime/Random.h"
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -47,6 +50,19 @@ named(const std::vector<std::string> &names, const std::vector<double> &values,
   return out;
 }
 
+/// The index of the first value of |values| that is NaN or infinite, or -1.
+int firstNonFinite(const std::vector<double> &values) {
+  for (size_t i = 0; i < values.size(); ++i)
+    if (!std::isfinite(values[i]))
+      return static_cast<int>(i);
+  return -1;
+}
+
+/// "loss" for the first scalar (the total), "'accuracy'" for the others.
+std::string scalarTitle(const std::vector<std::string> &names, int index) {
+  return index == 0 ? "loss" : "'" + names[index] + "'";
+}
+
 // Streams of random draws, kept apart so they never repeat each other.
 constexpr uint64_t kNoiseStream = 0x6e6f697365ull; // "noise"
 constexpr uint64_t kStepStream = 0x73746570ull;    // "step"
@@ -62,32 +78,113 @@ std::map<std::string, std::string> LoopState::toMetadata() const {
           {"step", std::to_string(step)},
           {"epoch_sums", joined},
           {"epoch_rows", std::to_string(rows)},
-          {"epoch_seconds", formatDouble(seconds)}};
+          {"epoch_seconds", formatDouble(seconds)},
+          {"batch", std::to_string(batch)}};
 }
 
-LoopState LoopState::fromMetadata(const std::map<std::string, std::string> &m,
-                                  const std::string &path) {
-  auto get = [&](const char *key) -> const std::string & {
-    auto it = m.find(key);
-    if (it == m.end())
-      throw CheckpointError(path, std::string("metadata has no '") + key +
-                                      "'; it was not written by aec train");
-    return it->second;
-  };
+namespace {
+
+using Metadata = std::map<std::string, std::string>;
+
+/// The checkpoint |path|'s metadata value of |key|.
+const std::string &field(const Metadata &m, const std::string &key,
+                         const std::string &path) {
+  auto it = m.find(key);
+  if (it == m.end())
+    throw CheckpointError(path, "metadata has no '" + key +
+                                    "'; it was not written by aec train");
+  return it->second;
+}
+
+CheckpointError badField(const std::string &path, const std::string &key,
+                         const std::string &value, const std::string &want) {
+  return CheckpointError(path, "metadata '" + key + "' is \"" + value +
+                                   "\", not " + want);
+}
+
+/// A whole number of at least 0, written in decimal and nothing else.
+int64_t countField(const Metadata &m, const std::string &key,
+                   const std::string &path) {
+  const std::string &text = field(m, key, path);
+  int64_t value = -1;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(),
+                                   value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0)
+    throw badField(path, key, text, "a whole number of at least 0");
+  return value;
+}
+
+/// Whether all of |text| is a finite number; sets |value| to it.
+bool parseFinite(const std::string &text, double &value) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(),
+                                   value);
+  return ec == std::errc() && end == text.data() + text.size() &&
+         std::isfinite(value);
+}
+
+} // namespace
+
+LoopState LoopState::fromMetadata(const Metadata &m, const std::string &path) {
   LoopState state;
-  try {
-    state.epoch = std::stoll(get("epoch"));
-    state.batchInEpoch = std::stoll(get("batch_in_epoch"));
-    state.step = std::stoll(get("step"));
-    state.rows = std::stoll(get("epoch_rows"));
-    state.seconds = std::stod(get("epoch_seconds"));
-    std::stringstream sums(get("epoch_sums"));
-    for (std::string item; std::getline(sums, item, ',');)
-      state.sums.push_back(std::stod(item));
-  } catch (const std::logic_error &) {
-    throw CheckpointError(path, "metadata holds a malformed training state");
+  state.epoch = countField(m, "epoch", path);
+  state.batchInEpoch = countField(m, "batch_in_epoch", path);
+  state.step = countField(m, "step", path);
+  state.rows = countField(m, "epoch_rows", path);
+  const std::string &seconds = field(m, "epoch_seconds", path);
+  if (!parseFinite(seconds, state.seconds) || state.seconds < 0)
+    throw badField(path, "epoch_seconds", seconds,
+                   "a finite number of at least 0");
+  // Checkpoints written before the batch size was recorded lack it.
+  if (m.count("batch"))
+    state.batch = countField(m, "batch", path);
+  const std::string &sums = field(m, "epoch_sums", path);
+  if (!sums.empty()) {
+    std::stringstream items(sums);
+    bool good = sums.back() != ',';
+    for (std::string item; good && std::getline(items, item, ',');)
+      good = parseFinite(item, state.sums.emplace_back());
+    if (!good)
+      throw badField(path, "epoch_sums", sums, "a list of finite numbers");
   }
+  if (state.step < state.batchInEpoch || state.step < state.epoch)
+    throw CheckpointError(path, "metadata 'step' is " +
+                                    std::to_string(state.step) +
+                                    ", fewer than the batches done (epoch " +
+                                    std::to_string(state.epoch) + ", batch " +
+                                    std::to_string(state.batchInEpoch) + ")");
   return state;
+}
+
+void LoopState::checkResumable(int64_t samples, int64_t batchSize,
+                               size_t scalars, const std::string &path) const {
+  auto text = [](int64_t n) { return std::to_string(n); };
+  if (batchInEpoch > 0 && batch > 0 && batch != batchSize)
+    throw CheckpointError(
+        path, "was saved in the middle of epoch " + text(epoch + 1) +
+                  " after " + text(batchInEpoch) + " batches of " +
+                  text(batch) + " (" + text(rows) + " samples); resuming "
+                  "with batch " + text(batchSize) + " would skip or repeat "
+                  "samples: resume with --batch " + text(batch));
+  int64_t batches = (samples + batchSize - 1) / batchSize;
+  if (batchInEpoch > batches)
+    throw CheckpointError(path, "metadata 'batch_in_epoch' is " +
+                                    text(batchInEpoch) + ", but an epoch of " +
+                                    text(samples) + " samples has " +
+                                    text(batches) + " batches of " +
+                                    text(batchSize));
+  int64_t done = std::min(samples, batchInEpoch * batchSize);
+  if (rows != done)
+    throw CheckpointError(
+        path, "metadata 'epoch_rows' is " + text(rows) + ", but " +
+                  text(batchInEpoch) + " batches of " + text(batchSize) +
+                  " are " + text(done) + " samples (was it saved with " +
+                  "another --batch or other data?)");
+  if (batchInEpoch > 0 && sums.size() != scalars)
+    throw CheckpointError(path, "metadata 'epoch_sums' holds " +
+                                    text(int64_t(sums.size())) +
+                                    " sums, but the model reports " +
+                                    text(int64_t(scalars)) +
+                                    " values (its loss and metrics)");
 }
 
 TrainLoop::TrainLoop(ProgramSource &programs, ParameterStore &store,
@@ -95,6 +192,14 @@ TrainLoop::TrainLoop(ProgramSource &programs, ParameterStore &store,
                      LoopOptions options, std::ostream &out)
     : programs_(programs), store_(store), train_(train),
       validation_(validation), options_(std::move(options)), out_(out) {}
+
+void TrainLoop::reportDivergence(const std::string &what, double value,
+                                 const std::string &where, int64_t kept) {
+  std::cerr << "aec: error: " << what << " became " << value << ' ' << where
+            << "; training stopped. The last good checkpoint, "
+            << options_.checkpointPath << ", is kept (epoch " << kept
+            << "). Try a lower learning rate or gradient clipping.\n";
+}
 
 void TrainLoop::saveCheckpoint(
     const LoopState &state, const std::map<std::string, std::string> &extra) {
@@ -138,6 +243,10 @@ LoopOutcome TrainLoop::run(LoopState &state,
   if (log.rowCount() > state.epoch)
     log.truncate(state.epoch);
 
+  // A save killed by SIGKILL leaves its temporary file behind; this run is
+  // the next chance to remove it.
+  removeStaleTemporaries(options_.checkpointPath);
+  state.batch = options_.batch;
   // A fresh run starts with a checkpoint of the initial weights: a run that
   // diverges in its first epoch still leaves a good one, and `--epochs 0`
   // gives the untrained model.
@@ -182,13 +291,12 @@ LoopOutcome TrainLoop::run(LoopState &state,
       program.run(state.step,
                   mixSeed(mixSeed(options_.seed, kStepStream), state.step));
       const std::vector<double> &scalars = program.scalars();
-      if (!std::isfinite(scalars[0])) {
+      if (int bad = firstNonFinite(scalars); bad >= 0) {
         bar.finish("");
-        std::cerr << "aec: error: the loss became " << scalars[0] << " at epoch "
-             << state.epoch + 1 << ", batch " << b + 1
-             << "; training stopped. The last good checkpoint, "
-             << options_.checkpointPath << ", is kept (epoch " << state.epoch
-             << "). Try a lower learning rate or gradient clipping.\n";
+        reportDivergence("the " + scalarTitle(names, bad), scalars[bad],
+                         "at epoch " + std::to_string(state.epoch + 1) +
+                             ", batch " + std::to_string(b + 1),
+                         state.epoch);
         return LoopOutcome::Diverged;
       }
       for (size_t i = 0; i < k; ++i)
@@ -219,6 +327,17 @@ LoopOutcome TrainLoop::run(LoopState &state,
     auto shown = named(names, means);
     if (validation_) {
       std::vector<double> val = evaluate(*validation_);
+      // Weights that train to a finite loss can still be broken: the last
+      // step of an epoch may send them to infinity, which only the
+      // validation pass sees. Such weights are no good checkpoint.
+      if (int bad = firstNonFinite(val); bad >= 0) {
+        bar.finish("");
+        reportDivergence("the validation " + scalarTitle(names, bad),
+                         val[bad],
+                         "after epoch " + std::to_string(state.epoch + 1),
+                         state.epoch);
+        return LoopOutcome::Diverged;
+      }
       row.insert(row.end(), val.begin(), val.end());
       auto v = named(names, val, "val_");
       shown.insert(shown.end(), v.begin(), v.end());

@@ -106,6 +106,22 @@ TEST(CheckpointTest, MissingFile) {
             path + ": cannot open: No such file or directory");
 }
 
+// A directory used to open fine and then throw an uncaught
+// std::ios_base::failure on the first read.
+TEST(CheckpointTest, DirectoryIsNamed) {
+  TempDir dir;
+  std::string path = dir.file("model.safetensors");
+  std::filesystem::create_directory(path);
+  EXPECT_EQ(messageOf<CheckpointError>([&] { loadSafetensors(path); }),
+            path + ": is a directory");
+}
+
+TEST(CheckpointTest, DeviceIsRefused) {
+  EXPECT_EQ(messageOf<CheckpointError>([] { loadSafetensors("/dev/zero"); }),
+            "/dev/zero: is a character device, not a regular file; aec reads "
+            "data and checkpoints only from regular files");
+}
+
 TEST(CheckpointTest, TooShort) {
   TempDir dir;
   EXPECT_NE(loadError(dir, "abc").find("too short for a safetensors file (3 "

@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 using namespace aenet::rt;
 using aenet::test::messageOf;
 using aenet::test::readFile;
@@ -76,6 +78,20 @@ TEST(IdxTest, MissingFile) {
             std::string::npos)
       << message;
   EXPECT_NE(message.find("No such file"), std::string::npos) << message;
+}
+
+TEST(IdxTest, DirectoryIsNamed) {
+  TempDir dir;
+  std::string path = dir.file("train.gz");
+  std::filesystem::create_directory(path);
+  EXPECT_EQ(readError(path), path + ": is a directory");
+}
+
+// /dev/zero used to be read until std::bad_alloc.
+TEST(IdxTest, DeviceIsRefused) {
+  EXPECT_EQ(readError("/dev/zero"),
+            "/dev/zero: is a character device, not a regular file; aec reads "
+            "data and checkpoints only from regular files");
 }
 
 TEST(IdxTest, NotGzipAndNotIdxShowsMagicInHex) {

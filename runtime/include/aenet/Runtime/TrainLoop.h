@@ -77,11 +77,22 @@ struct LoopState {
   std::vector<double> sums; ///< row-weighted scalar sums of this epoch
   int64_t rows = 0;         ///< rows summed in this epoch
   double seconds = 0;       ///< training time spent in this epoch
+  int64_t batch = 0;        ///< the batch size of this epoch's batches
 
   std::map<std::string, std::string> toMetadata() const;
-  /// Reads a state saved by toMetadata; throws CheckpointError naming |path|.
+  /// Reads a state saved by toMetadata. Every field must be a number of its
+  /// kind and range (whole and non-negative, finite sums); otherwise throws
+  /// CheckpointError naming |path| and the field.
   static LoopState fromMetadata(const std::map<std::string, std::string> &m,
                                 const std::string &path);
+  /// Checks that this state, read from |path|, can go on training |samples|
+  /// samples in batches of |batchSize| with a step that reports |scalars|
+  /// values: the batches done fit in an epoch and hold `rows` samples, a
+  /// state saved mid-epoch used the same batch size (another would skip or
+  /// repeat samples), and the sums are one per scalar. Throws
+  /// CheckpointError naming |path| and the field otherwise.
+  void checkResumable(int64_t samples, int64_t batchSize, size_t scalars,
+                      const std::string &path) const;
 };
 
 enum class LoopOutcome { Finished, Interrupted, Diverged };
@@ -101,6 +112,10 @@ public:
   std::vector<double> evaluate(const Dataset &data);
 
 private:
+  /// Prints that |what| became |value| |where| and that the checkpoint of
+  /// epoch |kept| stays.
+  void reportDivergence(const std::string &what, double value,
+                        const std::string &where, int64_t kept);
   void saveCheckpoint(const LoopState &state,
                       const std::map<std::string, std::string> &metadata);
 
