@@ -7,7 +7,6 @@
 
 #include "aenet/Runtime/Random.h"
 
-#include <algorithm>
 #include <cassert>
 #include <cmath>
 
@@ -84,16 +83,6 @@ void glorotUniform(float *w, int64_t n, int64_t fanIn, int64_t fanOut,
   double limit = std::sqrt(6.0 / static_cast<double>(fanIn + fanOut));
   for (int64_t i = 0; i < n; ++i)
     w[i] = static_cast<float>((2.0 * rng.uniform() - 1.0) * limit);
-}
-
-void gaussianCorrupt(float *x, int64_t n, double sigma, bool clip, double lo,
-                     double hi, Rng &rng) {
-  for (int64_t i = 0; i < n; ++i) {
-    double v = x[i] + sigma * rng.normal();
-    if (clip)
-      v = std::clamp(v, lo, hi);
-    x[i] = static_cast<float>(v);
-  }
 }
 
 } // namespace aenet::rt

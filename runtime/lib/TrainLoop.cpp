@@ -1,6 +1,6 @@
 //===- TrainLoop.cpp - Epochs, batches, validation, checkpoints -----------===//
 //
-// The order of work per batch is fixed (gather, corrupt, step, check, log),
+// The order of work per batch is fixed (gather, step, check, log),
 // and every random draw is a function of (seed, epoch) or (seed, step), so a
 // run resumed from any checkpoint replays exactly what the uninterrupted run
 // would have done.
@@ -21,7 +21,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <ostream>
 #include <sstream>
@@ -29,7 +28,6 @@
 namespace aenet::rt {
 
 BatchProgram::~BatchProgram() = default;
-float *BatchProgram::noisyInput(int) { return nullptr; }
 ProgramSource::~ProgramSource() = default;
 
 namespace {
@@ -64,10 +62,14 @@ std::string scalarTitle(const std::vector<std::string> &names, int index) {
 }
 
 // Streams of random draws, kept apart so they never repeat each other.
-constexpr uint64_t kNoiseStream = 0x6e6f697365ull; // "noise"
-constexpr uint64_t kStepStream = 0x73746570ull;    // "step"
+constexpr uint64_t kStepStream = 0x73746570ull;               // "step"
+constexpr uint64_t kEvaluationStream = 0x76616c6e6f697365ull; // "valnoise"
 
 } // namespace
+
+uint64_t evaluationSeed(int64_t firstRow) {
+  return mixSeed(kEvaluationStream, static_cast<uint64_t>(firstRow));
+}
 
 std::map<std::string, std::string> LoopState::toMetadata() const {
   std::string joined;
@@ -219,7 +221,7 @@ std::vector<double> TrainLoop::evaluate(const Dataset &data) {
     for (size_t a = 0; a < data.arrays().size(); ++a)
       data.gatherBatch(order, begin, end, static_cast<int>(a),
                        program.input(static_cast<int>(a)));
-    program.run(0, 0);
+    program.run(0, evaluationSeed(begin));
     for (size_t i = 0; i < k; ++i)
       sums[i] += program.scalars()[i] * static_cast<double>(end - begin);
   }
@@ -278,16 +280,6 @@ LoopOutcome TrainLoop::run(LoopState &state,
         train_.gatherBatch(order, begin, end, static_cast<int>(a),
                            program.input(static_cast<int>(a)));
       ++state.step;
-      for (const Corruption &c : options_.corruptions) {
-        int64_t count = rows * train_.arrays()[c.array].sampleSize();
-        float *clean = program.input(c.array);
-        float *noisy = program.noisyInput(c.array);
-        if (noisy)
-          std::memcpy(noisy, clean, count * sizeof(float));
-        Rng rng(mixSeed(mixSeed(options_.seed, kNoiseStream), state.step));
-        gaussianCorrupt(noisy ? noisy : clean, count, c.sigma, c.clip, c.low,
-                        c.high, rng);
-      }
       program.run(state.step,
                   mixSeed(mixSeed(options_.seed, kStepStream), state.step));
       const std::vector<double> &scalars = program.scalars();

@@ -3,15 +3,10 @@
 // Binds each slot of an entry point to a buffer: inputs to per-program batch
 // buffers, parameters and states to the shared store (so every batch size
 // trains the same weights), the seed and step to scalars set before each run.
-// A noisy input slot (a denoising model's layers read it) is bound to the
-// array of the input's noisy copy: the train loop fills it per batch through
-// `noisyInput`, evaluation gathers the validation set's fixed noisy copy.
 //
 //===----------------------------------------------------------------------===//
 
 #include "CompiledPrograms.h"
-
-#include "DataLoading.h"
 
 #include "aenet/Runtime/Random.h"
 
@@ -30,7 +25,6 @@ EntryProgram::EntryProgram(const CompiledModel &model, const std::string &entry,
   if (!e)
     throw std::logic_error("no entry point " + entry);
   inputs_.resize(arrayNames.size());
-  noisyOf_.assign(arrayNames.size(), -1);
   auto find = [&](const std::string &name) {
     auto it = std::find(arrayNames.begin(), arrayNames.end(), name);
     return it == arrayNames.end() ? -1
@@ -46,14 +40,11 @@ EntryProgram::EntryProgram(const CompiledModel &model, const std::string &entry,
   for (const BufferSlot &slot : e->slots) {
     switch (slot.kind) {
     case Kind::Input: {
-      std::string name = slot.noisy ? noisyArrayName(slot.name) : slot.name;
-      int index = find(name);
+      int index = find(slot.name);
       if (index < 0)
-        throw std::logic_error("no data for input " + name);
+        throw std::logic_error("no data for input " + slot.name);
       inputs_[index].assign(slot.numElements(), 0.0f);
       pointers.push_back(inputs_[index].data());
-      if (int clean = find(slot.name); slot.noisy && clean >= 0)
-        noisyOf_[clean] = index;
       break;
     }
     case Kind::Param:
@@ -84,21 +75,9 @@ EntryProgram::EntryProgram(const CompiledModel &model, const std::string &entry,
     }
   }
   call_ = model.bind(entry, pointers);
-  // A noisy copy that no slot reads (predict has none) still gets a buffer
-  // shaped like its clean array, so that callers may gather every array of
-  // a data set.
-  for (size_t a = 0; a < arrayNames.size(); ++a)
-    if (int noisy = find(noisyArrayName(arrayNames[a]));
-        noisy >= 0 && inputs_[noisy].empty())
-      inputs_[noisy].assign(inputs_[a].size(), 0.0f);
 }
 
 float *EntryProgram::input(int index) { return inputs_[index].data(); }
-
-float *EntryProgram::noisyInput(int index) {
-  int noisy = noisyOf_[index];
-  return noisy < 0 ? nullptr : inputs_[noisy].data();
-}
 
 void EntryProgram::run(int64_t step, uint64_t seed) {
   step_ = static_cast<float>(step);

@@ -27,7 +27,6 @@ public:
                const std::vector<std::string> &arrayNames);
 
   float *input(int index) override;
-  float *noisyInput(int index) override;
   void run(int64_t step, uint64_t seed) override;
   const std::vector<double> &scalars() const override { return scalars_; }
   /// The output named |name| (predict), or null.
@@ -35,9 +34,6 @@ public:
 
 private:
   std::vector<std::vector<float>> inputs_;   ///< per dataset array
-  /// Per dataset array, the array of its noisy copy when a slot reads that
-  /// copy, else -1.
-  std::vector<int> noisyOf_;
   std::vector<std::vector<float>> buffers_;  ///< scalars and outputs
   std::map<std::string, int> outputIndex_;
   int scalarBuffer_ = -1;

@@ -10,7 +10,6 @@
 
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/Idx.h"
-#include "aenet/Runtime/Random.h"
 
 #include <algorithm>
 
@@ -90,42 +89,7 @@ LoadedData loadData(const ModelGraph &model, const TrainPlan &plan) {
     data.train = std::move(train);
     data.validation = std::move(validation);
   }
-  if (data.validation)
-    addNoisyCopies(*data.validation, plan);
   return data;
-}
-
-std::string noisyArrayName(const std::string &input) {
-  return input + " (noisy)";
-}
-
-std::vector<std::string> corruptedInputs(const rt::Dataset &data,
-                                         const TrainPlan &plan) {
-  std::vector<std::string> names;
-  for (const Corruption &c : plan.corruptions)
-    if (data.findArray(c.input) >= 0 &&
-        std::find(names.begin(), names.end(), c.input) == names.end())
-      names.push_back(c.input);
-  return names;
-}
-
-void addNoisyCopies(rt::Dataset &data, const TrainPlan &plan) {
-  std::vector<std::string> names = corruptedInputs(data, plan);
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (data.findArray(noisyArrayName(names[i])) >= 0)
-      continue;
-    const Corruption &c = *std::find_if(
-        plan.corruptions.begin(), plan.corruptions.end(),
-        [&](const Corruption &k) { return k.input == names[i]; });
-    rt::Array noisy = data.arrays()[data.findArray(names[i])];
-    noisy.name = noisyArrayName(names[i]);
-    // A fixed stream per input, independent of the run's seed.
-    rt::Rng rng(rt::mixSeed(0x76616c6e6f697365ull, i)); // "valnoise"
-    rt::gaussianCorrupt(noisy.data.data(),
-                        static_cast<int64_t>(noisy.data.size()), c.stddev,
-                        c.clip, c.clipLow, c.clipHigh, rng);
-    data.add(std::move(noisy));
-  }
 }
 
 } // namespace aenet

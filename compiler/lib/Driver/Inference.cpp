@@ -35,13 +35,9 @@ bool loadWeights(RunSetup &setup, const RunOptions &options) {
   return true;
 }
 
-/// The validation data, else the training data; either with the fixed
-/// noisy copies a denoising model's evaluate entry reads.
-const rt::Dataset &evaluationData(RunSetup &setup) {
-  if (setup.data.validation)
-    return *setup.data.validation;
-  addNoisyCopies(setup.data.train, setup.plan);
-  return setup.data.train;
+/// The validation data, else the training data.
+const rt::Dataset &evaluationData(const RunSetup &setup) {
+  return setup.data.validation ? *setup.data.validation : setup.data.train;
 }
 
 } // namespace
@@ -86,17 +82,22 @@ int runPredict(const SourceFile &file, const CheckedProgram &program,
   std::error_code ec;
   std::filesystem::create_directories(setup.outDir, ec);
   try {
-    // Every named output over the whole data set, in data order.
+    // Every named output over the whole data set, in data order, and each
+    // corrupted input as the model read it (with evaluation's noise).
     int64_t batch = setup.plan.batch;
     EntryProgram &full = setup.programs->predictProgram(batch);
     std::vector<rt::NamedTensor> outputs;
+    auto addOutput = [&](const std::string &name, const Shape &s) {
+      if (!full.output(name))
+        return;
+      std::vector<int64_t> shape = {data.size()};
+      shape.insert(shape.end(), s.dims.begin(), s.dims.end());
+      outputs.push_back({name, shape, {}});
+    };
     for (const LayerNode &layer : graph.layers)
-      if (full.output(layer.name)) {
-        std::vector<int64_t> shape = {data.size()};
-        const Shape &s = graph.values[layer.result].shape;
-        shape.insert(shape.end(), s.dims.begin(), s.dims.end());
-        outputs.push_back({layer.name, shape, {}});
-      }
+      addOutput(layer.name, graph.values[layer.result].shape);
+    for (const InputInfo &input : graph.inputs)
+      addOutput(noisyName(input.name), input.shape);
     std::vector<int64_t> order = data.epochOrder(false, 0, 0);
     for (int64_t begin = 0; begin < data.size(); begin += batch) {
       int64_t end = std::min(data.size(), begin + batch);
@@ -104,7 +105,7 @@ int runPredict(const SourceFile &file, const CheckedProgram &program,
       for (size_t a = 0; a < data.arrays().size(); ++a)
         data.gatherBatch(order, begin, end, static_cast<int>(a),
                          p.input(static_cast<int>(a)));
-      p.run(0, 0);
+      p.run(0, rt::evaluationSeed(begin));
       for (rt::NamedTensor &out : outputs) {
         const std::vector<float> &v = *p.output(out.name);
         out.data.insert(out.data.end(), v.begin(), v.end());

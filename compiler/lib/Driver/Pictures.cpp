@@ -7,8 +7,6 @@
 
 #include "Pictures.h"
 
-#include "DataLoading.h"
-
 #include "aenet/Runtime/ImageGrid.h"
 
 #include <algorithm>
@@ -64,26 +62,21 @@ bool writeReconstructions(const ModelGraph &model, const rt::Dataset &data,
     data.gatherBatch(order, 0, shown, static_cast<int>(a),
                      predict.input(static_cast<int>(a)));
   int64_t size = image.channels * image.height * image.width;
-  // A denoising model reconstructs the noisy copy: show clean, noisy and
+  predict.run(0, rt::evaluationSeed(0));
+  // A denoising model reconstructs its noisy input: show clean, noisy and
   // reconstruction.
-  std::vector<float> clean;
-  int noisy = data.findArray(noisyArrayName(model.inputs[inputIndex].name));
-  if (noisy >= 0) {
-    float *in = predict.input(inputIndex);
-    clean.assign(in, in + shown * size);
-    std::copy(predict.input(noisy), predict.input(noisy) + shown * size, in);
-  }
-  predict.run(0, 0);
-  const float *inputs = noisy >= 0 ? clean.data() : predict.input(inputIndex);
-  std::vector<std::vector<const float *>> grid(noisy >= 0 ? 3 : 2);
+  const std::vector<float> *noisy =
+      predict.output(noisyName(model.inputs[inputIndex].name));
+  const float *inputs = predict.input(inputIndex);
+  std::vector<std::vector<const float *>> grid(noisy ? 3 : 2);
   for (int64_t i = 0; i < shown; ++i) {
     grid[0].push_back(inputs + i * size);
-    if (noisy >= 0)
-      grid[1].push_back(predict.input(inputIndex) + i * size);
+    if (noisy)
+      grid[1].push_back(noisy->data() + i * size);
     grid.back().push_back(recon->data() + i * size);
   }
   std::vector<std::string> labels = {"input", output};
-  if (noisy >= 0)
+  if (noisy)
     labels.insert(labels.begin() + 1, "noisy");
   rt::writeImageGrid(png, grid, image.height, image.width, image.channels,
                      /*scaleUp=*/2, labels);
@@ -131,7 +124,7 @@ bool writeCodes(const ModelGraph &model, const rt::Dataset &data,
   for (size_t a = 0; a < data.arrays().size(); ++a)
     data.gatherBatch(order, 0, shown, static_cast<int>(a),
                      predict.input(static_cast<int>(a)));
-  predict.run(0, 0);
+  predict.run(0, rt::evaluationSeed(0));
   int64_t size = shape.numElements();
   std::vector<std::vector<float>> pictures(shown,
                                            std::vector<float>(height * width));

@@ -24,8 +24,10 @@ std::pair<std::string, int> reconstructedInput(const ModelGraph &model);
 
 /// Writes |png| with the first (up to) ten samples of |data| over their
 /// reconstructions by |predict|; false when the model reconstructs no image.
-/// When |data| holds a noisy copy of the input (a denoising model), a row of
-/// the noisy images goes in between and the reconstructions are of those.
+/// When |predict| also outputs the input as corrupted (`noisyName`: a
+/// denoising model), a row of those noisy images, the ones the model read,
+/// goes in between. Both pictures run |predict| with the seed evaluation uses
+/// for the first batch, so they show what validation saw.
 bool writeReconstructions(const ModelGraph &model, const rt::Dataset &data,
                           EntryProgram &predict, int64_t rows,
                           const std::string &png);

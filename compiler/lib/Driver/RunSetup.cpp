@@ -85,11 +85,6 @@ bool prepareRun(const SourceFile &file, const CheckedProgram &program,
   std::vector<std::string> arrayNames;
   for (const rt::Array &array : setup.data.train.arrays())
     arrayNames.push_back(array.name);
-  // Then the noisy copies of corrupted inputs, where the validation set has
-  // them (see addNoisyCopies).
-  for (const std::string &name :
-       corruptedInputs(setup.data.train, setup.plan))
-    arrayNames.push_back(noisyArrayName(name));
   setup.programs = std::make_unique<CompiledPrograms>(
       file, program, setup.model, setup.plan.batch, options.backend,
       setup.store, arrayNames);

@@ -133,11 +133,6 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
   loop.checkpointPath = checkpoint;
   loop.metricsPath = metrics;
   loop.terminal = rt::ProgressBar::stdoutIsTerminal();
-  for (const Corruption &c : setup.plan.corruptions)
-    for (size_t a = 0; a < setup.data.train.arrays().size(); ++a)
-      if (setup.data.train.arrays()[a].name == c.input)
-        loop.corruptions.push_back({static_cast<int>(a), c.stddev, c.clip,
-                                    c.clipLow, c.clipHigh});
 
   std::map<std::string, std::string> metadata = {
       {"model", graph.name}, {"seed", std::to_string(seed)},

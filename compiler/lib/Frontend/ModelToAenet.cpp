@@ -3,17 +3,20 @@
 // Walks the layers of a `ModelGraph` in order and emits one aenet op (plus an
 // activation op where the layer has one) per layer, then the losses, their
 // weighted sum and the metrics. The same walk builds the three entry
-// functions; only the mode differs (dropout and noise act in training only).
+// functions; only the mode differs (dropout and gaussian_noise layers act in
+// training only).
 //
 // Convolution layers get explicit pads computed here from Keras's 'same' and
 // 'valid' (as TensorFlow does). An input that the train block corrupts
-// (`corrupt x with gaussian(...)`) becomes two arguments of train_loss and
-// evaluate: the clean `{aenet.input = "x"}` and the corrupted
-// `{aenet.input = "x", aenet.noisy}`. Layers read the noisy one, losses and
-// metrics the clean one, so a denoising autoencoder learns to map noisy
-// inputs to clean targets; the runtime fills the noisy buffer (fresh noise
-// per training batch, one fixed draw for validation). predict has no noisy
-// argument: it runs the model on the data it is given.
+// (`corrupt x with gaussian(0.5) clip(0, 1)`) is corrupted in the graph, by
+// the counter-based RNG of the gaussian_noise layer, then clipped: layers
+// read the noisy value, losses and metrics the clean input, so a denoising
+// autoencoder learns to map noisy inputs to clean targets. All three entry
+// points corrupt, each from its seed argument: train_step gets a fresh seed
+// per step, evaluate and predict a fixed one per batch (the runtime's
+// `evaluationSeed`), so validation sees the same noise every epoch and run,
+// and predict, which also returns the noisy input as "x (noisy)", shows
+// what evaluate saw.
 //
 //===----------------------------------------------------------------------===//
 
@@ -109,6 +112,9 @@ private:
   LogicalResult checkSupported();
   std::set<int> frozenLayers() const;
   func::FuncOp buildFunction(ModuleOp module, StringRef name, Mode mode);
+  /// Emits corruption |index| of the train block on |x|: Gaussian noise
+  /// drawn from |seed|, then the clip if it has one.
+  Value emitCorruption(const Corruption &c, int index, Value x, Value seed);
   /// Emits layer |index|; returns its result (null after an error).
   Value emitLayer(const LayerNode &layer, int index, ArrayRef<Value> operands,
                   ArrayRef<Value> params, Value seed, Mode mode,
@@ -213,6 +219,20 @@ DictionaryAttr ModuleBuilder::optimizerAttr() {
   return b_.getDictionaryAttr(entries);
 }
 
+Value ModuleBuilder::emitCorruption(const Corruption &c, int index, Value x,
+                                   Value seed) {
+  Location l = loc(c.offset);
+  // Layers salt their draws with their index + 1; corruptions count down
+  // from -1, so that no draw of a step repeats another.
+  Value noisy = ir::GaussianNoiseOp::create(b_, l, x, seed,
+                                            b_.getF64FloatAttr(c.stddev),
+                                            b_.getI64IntegerAttr(-1 - index));
+  if (c.clip)
+    noisy = ir::ClipOp::create(b_, l, noisy, b_.getF64FloatAttr(c.clipLow),
+                               b_.getF64FloatAttr(c.clipHigh));
+  return noisy;
+}
+
 Value ModuleBuilder::emitLayer(const LayerNode &layer, int index,
                                ArrayRef<Value> operands,
                                ArrayRef<Value> params, Value seed, Mode mode,
@@ -310,20 +330,6 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
     argTypes.push_back(batched(input.shape));
     argAttrs.push_back(attr("aenet.input", b_.getStringAttr(input.name)));
   }
-  // The noisy copies of corrupted inputs, which the layers read.
-  SmallVector<int> noisy; // indices into model_.inputs
-  if (plan_ && mode != Mode::Predict)
-    for (size_t i = 0; i < model_.inputs.size(); ++i)
-      if (llvm::any_of(plan_->corruptions, [&](const Corruption &c) {
-            return c.input == model_.inputs[i].name;
-          })) {
-        noisy.push_back(static_cast<int>(i));
-        argTypes.push_back(batched(model_.inputs[i].shape));
-        argAttrs.push_back(b_.getDictionaryAttr(
-            {b_.getNamedAttr("aenet.input",
-                             b_.getStringAttr(model_.inputs[i].name)),
-             b_.getNamedAttr("aenet.noisy", b_.getUnitAttr())}));
-      }
   std::set<int> frozen = frozenLayers();
   std::vector<unsigned> firstParam;
   for (size_t i = 0; i < model_.layers.size(); ++i) {
@@ -338,7 +344,11 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
       argAttrs.push_back(b_.getDictionaryAttr(entries));
     }
   }
-  if (mode == Mode::Train) {
+  // Every entry point of a model with corrupted inputs draws their noise,
+  // so each needs a seed; otherwise only training does (dropout, noise).
+  bool corrupts = plan_ && !plan_->corruptions.empty();
+  bool seeded = mode == Mode::Train || corrupts;
+  if (seeded) {
     argTypes.push_back(RankedTensorType::get({}, b_.getI64Type()));
     argAttrs.push_back(attr("aenet.seed", b_.getUnitAttr()));
   }
@@ -349,16 +359,21 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   func.setAllArgAttrs(argAttrs);
   Block *body = func.addEntryBlock();
   b_.setInsertionPointToStart(body);
-  Value seed = mode == Mode::Train ? body->getArguments().back() : Value();
+  Value seed = seeded ? body->getArguments().back() : Value();
 
   // |values| are what layers read; |clean| what losses and metrics read.
   std::vector<Value> values(model_.values.size());
   for (size_t i = 0; i < model_.inputs.size(); ++i)
     values[model_.inputs[i].value] = body->getArgument(i);
   std::vector<Value> clean = values;
-  for (size_t j = 0; j < noisy.size(); ++j)
-    values[model_.inputs[noisy[j]].value] =
-        body->getArgument(model_.inputs.size() + j);
+  if (corrupts)
+    for (size_t k = 0; k < plan_->corruptions.size(); ++k) {
+      const Corruption &c = plan_->corruptions[k];
+      for (const InputInfo &input : model_.inputs)
+        if (input.name == c.input)
+          values[input.value] = emitCorruption(c, static_cast<int>(k),
+                                               values[input.value], seed);
+    }
   SmallVector<Value> regularizers;
   for (size_t i = 0; i < model_.layers.size(); ++i) {
     const LayerNode &layer = model_.layers[i];
@@ -378,6 +393,13 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
       if (layer.explicitName || &layer == &model_.layers.back()) {
         results.push_back(values[layer.result]);
         names.push_back(layer.name);
+      }
+    // What the layers read in place of each corrupted input, so that
+    // pictures show exactly the noisy inputs the outputs come from.
+    for (const InputInfo &input : model_.inputs)
+      if (values[input.value] != clean[input.value]) {
+        results.push_back(values[input.value]);
+        names.push_back(noisyName(input.name));
       }
   } else {
     SmallVector<Value> terms;

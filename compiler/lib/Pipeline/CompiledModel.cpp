@@ -79,7 +79,6 @@ static EntryPoint readEntry(func::FuncOp func) {
     if (func.getArgAttr(i, "aenet.input")) {
       slot.kind = BufferSlot::Kind::Input;
       slot.name = str("aenet.input");
-      slot.noisy = static_cast<bool>(func.getArgAttr(i, "aenet.noisy"));
     } else if (func.getArgAttr(i, "aenet.param")) {
       slot.kind = BufferSlot::Kind::Param;
       slot.name = str("aenet.param");

@@ -6,7 +6,10 @@
 //   @train_loss  training mode (dropout and noise on), marked for autodiff;
 //                returns the total loss, then each loss and metric;
 //   @evaluate    the same results in inference mode;
-//   @predict     every named layer output, in inference mode.
+//   @predict     every named layer output, in inference mode, then each
+//                input the train block corrupts, as corrupted.
+// The inputs a train block corrupts get their noise in all three, from a
+// seed argument (see ModelToAenet.cpp).
 // Locations point into the .aenet file, so any later error names its line.
 //
 //===----------------------------------------------------------------------===//

@@ -31,9 +31,6 @@ struct BufferSlot {
   std::string name;           ///< input, parameter, state or output name
   std::vector<int64_t> shape; ///< static, batch first for per-sample data
   bool frozen = false;        ///< parameters that are not trained
-  /// Inputs: the corrupted copy that the layers read, where the clean input
-  /// (a slot of the same name) feeds losses and metrics.
-  bool noisy = false;
   double init = 0;            ///< initial value of an optimizer state
   std::vector<std::string> scalarNames; ///< Scalars: what each element is
   int64_t numElements() const;

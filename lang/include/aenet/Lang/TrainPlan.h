@@ -38,6 +38,12 @@ struct Corruption {
   uint32_t offset = 0;
 };
 
+/// The name under which `predict` outputs input |input| as its corruptions
+/// left it, i.e. what the layers of a denoising model read: "x (noisy)".
+inline std::string noisyName(const std::string &input) {
+  return input + " (noisy)";
+}
+
 enum class OptimizerKind { SGD, Adam, RMSProp, Adagrad, Adadelta };
 
 struct OptimizerSpec {

@@ -6,8 +6,9 @@
 // seeded by splitmix64, with uniform doubles from the top 53 bits and normal
 // variates by Box-Muller.
 //
-// On top of it: Keras's default weight initializer (Glorot uniform) and the
-// Gaussian input corruption of denoising autoencoders.
+// On top of it: Keras's default weight initializer (Glorot uniform). Noise
+// inside a model (gaussian_noise layers, corrupted inputs) is not drawn here
+// but in the compiled code, from a counter-based hash of the step's seed.
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,11 +53,6 @@ private:
 /// limit = sqrt(6 / (fanIn + fanOut)), Keras's default initializer.
 void glorotUniform(float *w, int64_t n, int64_t fanIn, int64_t fanOut,
                    Rng &rng);
-
-/// Adds N(0, sigma^2) noise to each of the |n| values at |x|, then clamps
-/// them to [lo, hi] if |clip|.
-void gaussianCorrupt(float *x, int64_t n, double sigma, bool clip, double lo,
-                     double hi, Rng &rng);
 
 } // namespace aenet::rt
 

@@ -1,8 +1,8 @@
 //===- TrainLoop.h - Epochs, batches, validation, checkpoints ---*- C++ -*-===//
 //
-// The host side of training: for each epoch, shuffle, cut batches, corrupt
-// inputs, run the compiled step, watch for NaN and Ctrl-C, validate, log a
-// metrics row and save a checkpoint atomically. The compiled code is reached
+// The host side of training: for each epoch, shuffle, cut batches, run the
+// compiled step, watch for NaN and Ctrl-C, validate, log a metrics row and
+// save a checkpoint atomically. The compiled code is reached
 // through `ProgramSource`, so this loop knows nothing of the language or the
 // compiler. A run interrupted mid-epoch resumes at the same batch with the
 // same data order, so its weights equal those of an uninterrupted run.
@@ -28,12 +28,8 @@ public:
   virtual ~BatchProgram();
   /// The buffer for dataset array |index|: rows * sampleSize floats.
   virtual float *input(int index) = 0;
-  /// Where a corrupted copy of array |index| goes when the program reads the
-  /// clean data separately (as the target of a denoising loss); null when
-  /// the noise is added to `input(index)` itself.
-  virtual float *noisyInput(int index);
   /// Runs on the inputs. |step| (1-based) drives the optimizer's bias
-  /// correction, |seed| the random layers.
+  /// correction, |seed| the random layers and input corruptions.
   virtual void run(int64_t step, uint64_t seed) = 0;
   /// The scalars of the last run, in `ProgramSource::scalarNames()` order.
   virtual const std::vector<double> &scalars() const = 0;
@@ -49,21 +45,17 @@ public:
   virtual const std::vector<std::string> &scalarNames() const = 0;
 };
 
-/// Gaussian noise on one array of each training batch (validation data is
-/// corrupted once, with a fixed draw, by the caller).
-struct Corruption {
-  int array = 0;
-  double sigma = 0;
-  bool clip = false;
-  double low = 0, high = 1;
-};
+/// The seed of an evaluation or prediction batch whose first row is row
+/// |firstRow| of its data set. It depends on nothing else, so a denoising
+/// model's inputs get the same noise in every epoch and every run, and a
+/// prediction of the same rows shows the noisy inputs evaluation saw.
+uint64_t evaluationSeed(int64_t firstRow);
 
 struct LoopOptions {
   int64_t epochs = 1;
   int64_t batch = 32;
   bool shuffle = true;
   uint64_t seed = 0;
-  std::vector<Corruption> corruptions;
   std::string checkpointPath;
   std::string metricsPath;
   bool terminal = false;
