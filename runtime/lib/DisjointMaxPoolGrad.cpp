@@ -11,7 +11,9 @@
 // and the gradient is one pass over x and dy: dy goes to the first maximum
 // of its window in row-major order (aenet.maxpool2d_grad's rule, oneDNN's
 // too), 0 to the rest and to rows and columns no window reads. It takes
-// 0.4-0.8 ms on the same image. Other windows keep oneDNN's primitives.
+// 0.4-0.8 ms on the same image. The lowering calls this kernel
+// (`aenet_dnnl_maxpool2d_grad_disjoint`) where the windows and layouts
+// allow; other windows keep oneDNN's primitives (maxpool2d_grad).
 //
 //===----------------------------------------------------------------------===//
 
@@ -108,3 +110,17 @@ Kernel disjointMaxPoolGrad(const MemRef<4> &x, const MemRef<4> &dy,
 }
 
 } // namespace aenet::rt::dnnl_support
+
+extern "C" void _mlir_ciface_aenet_dnnl_maxpool2d_grad_disjoint(
+    aenet::rt::KernelSites *sites, int64_t site, aenet::rt::MemRef<4> *x,
+    aenet::rt::MemRef<4> *dy, aenet::rt::MemRef<4> *dx, int64_t kh,
+    int64_t kw) {
+  using namespace aenet::rt::dnnl_support;
+  const char *name = "maxpool2d_grad_disjoint";
+  Kernel &kernel = atSite(sites, site, name, [&] {
+    if (!isDisjointMaxPool(*x, *dy, *dx, kh, kw, Placement(kh, kw, 0, 0, 0, 0)))
+      contractBroken(name, "images not in NHWC");
+    return disjointMaxPoolGrad(*x, *dy, *dx, kh, kw);
+  });
+  kernel.run({x->data(), dy->data(), dx->data()});
+}

@@ -3,6 +3,9 @@
 // Private to the runtime: the placement of a window on an image, and the
 // kernels of convolutions with one filter or one input channel and of the
 // max pooling gradient of disjoint windows, which run partly on the host.
+// The lowering chooses those kernels (their own C functions); the predicates
+// here check, when a site builds its kernel, that the operands keep the
+// contract the choice relied on.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,7 +14,7 @@
 
 #include "OneDnnSupport.h"
 
-#include <string>
+#include <vector>
 
 namespace aenet::rt::dnnl_support {
 
@@ -22,13 +25,16 @@ struct Placement {
   Placement(int64_t sh, int64_t sw, int64_t top, int64_t left, int64_t bottom,
             int64_t right)
       : strides{sh, sw}, padL{top, left}, padR{bottom, right} {}
-  std::string key() const {
-    std::string s;
-    for (const dnnl::memory::dims *d : {&strides, &padL, &padR})
-      s += std::to_string((*d)[0]) + "," + std::to_string((*d)[1]) + ";";
-    return s;
-  }
 };
+
+/// The data of the caller's buffers in order, leaving out absent (null) ones:
+/// what Kernel::run takes for a kernel with an optional bias.
+template <typename... Buffers>
+std::vector<float *> pointersOf(const Buffers *...buffers) {
+  std::vector<float *> pointers;
+  (..., (buffers ? pointers.push_back(buffers->data()) : void()));
+  return pointers;
+}
 
 // Convolutions with one filter or one input channel (ThinConv.cpp), where
 // oneDNN's direct convolution wastes 7 of its 8 channel lanes.

@@ -4,12 +4,14 @@
 // bias gradient in the same pass. conv2d_transpose: deconvolution forward
 // (its gradients are conv2d and conv2d_grad_kernel ops, so they run on the
 // kernels above). maxpool2d: max pooling forward; its gradient runs the
-// forward again for the workspace oneDNN's backward needs (or, for disjoint
-// windows, one pass on the host: DisjointMaxPoolGrad.cpp). upsample2d:
-// nearest resampling forward and backward. The caller's buffers are
-// [N, C, H, W] images in any strided layout and [out, in, kh, kw] kernels;
-// every kernel builds its primitives, reorders and scratch memory on its
-// shapes' and strides' first call.
+// forward again for the workspace oneDNN's backward needs (the lowering
+// calls maxpool2d_grad_disjoint instead for disjoint windows: one pass on
+// the host, DisjointMaxPoolGrad.cpp). upsample2d: nearest resampling forward
+// and backward. The `_thin_` convolutions are ThinConv.cpp's matrix
+// products, which the lowering picks for one filter or one input channel.
+// The caller's buffers are [N, C, H, W] images in any strided layout and
+// [out, in, kh, kw] kernels; every kernel builds its primitives, reorders
+// and scratch memory on its call site's first call.
 //
 // Layouts. A primitive on plain NCHW gets oneDNN's slow implementations:
 // gemm-based convolution (im2col) and "simple_nchw" pooling. Every image
@@ -37,25 +39,16 @@
 
 #include "OneDnnConv.h"
 
-#include <string>
 #include <vector>
 
 using namespace dnnl;
 using namespace aenet::rt::dnnl_support;
+using aenet::rt::KernelSites;
 using aenet::rt::MemRef;
 
 namespace {
 
 using tag = memory::format_tag;
-
-/// The data of the caller's buffers in order, leaving out absent (null) ones:
-/// what Kernel::run takes for a kernel with an optional bias.
-template <typename... Buffers>
-std::vector<float *> dataOf(const Buffers *...buffers) {
-  std::vector<float *> pointers;
-  (..., (buffers ? pointers.push_back(buffers->data()) : void()));
-  return pointers;
-}
 
 /// |d|'s shape in the layout the primitive prefers.
 memory::desc anyLayout(const memory::desc &d) {
@@ -88,14 +81,10 @@ convolution_forward::desc convForward(const memory::desc &x,
                                    p.strides, p.padL, p.padR);
 }
 
-/// conv2d (with a bias when |bias| is set).
-void conv2d(MemRef<4> *x, MemRef<4> *k, MemRef<1> *bias, MemRef<4> *y,
-            const Placement &p) {
-  std::string key = "conv2d:" + shapeKey(*x) + shapeKey(*k) +
-                    (bias ? shapeKey(*bias) : "-") + shapeKey(*y) + p.key();
-  Kernel &kernel = cached(key, [&] {
-    if (isOneFilterConv(*x, *k))
-      return oneFilterConv(*x, *k, bias, *y, p);
+/// conv2d (with a bias when |bias| is set) as a convolution primitive.
+void conv2d(KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *k,
+            MemRef<1> *bias, MemRef<4> *y, const Placement &p) {
+  Kernel &kernel = atSite(sites, site, "conv2d", [&] {
     KernelBuilder b;
     memory xm = b.buffer(image(*x)), km = b.buffer(image(*k));
     memory bm = bias ? b.buffer(describe(*bias)) : memory();
@@ -114,19 +103,15 @@ void conv2d(MemRef<4> *x, MemRef<4> *k, MemRef<1> *bias, MemRef<4> *y,
     b.add(convolution_forward(pd), std::move(args));
     return b.finish();
   });
-  kernel.run(dataOf(x, k, bias, y));
+  kernel.run(pointersOf(x, k, bias, y));
 }
 
-/// conv2d_grad_kernel (and the bias gradient when |db| is set).
-void conv2dGradKernel(MemRef<4> *x, MemRef<4> *dy, MemRef<4> *dk,
-                      MemRef<1> *db, const Placement &p) {
-  std::string key = "conv2d_grad_kernel:" + shapeKey(*x) + shapeKey(*dy) +
-                    shapeKey(*dk) + (db ? shapeKey(*db) : "-") + p.key();
-  Kernel &kernel = cached(key, [&] {
-    if (isOneFilterConv(*x, *dk))
-      return oneFilterConvGradKernel(*x, *dy, *dk, db, p);
-    if (isOneChannelConvGradKernel(*x, *dy, *dk))
-      return oneChannelConvGradKernel(*x, *dy, *dk, db, p);
+/// conv2d_grad_kernel (and the bias gradient when |db| is set) as a
+/// backward-weights primitive.
+void conv2dGradKernel(KernelSites *sites, int64_t site, MemRef<4> *x,
+                      MemRef<4> *dy, MemRef<4> *dk, MemRef<1> *db,
+                      const Placement &p) {
+  Kernel &kernel = atSite(sites, site, "conv2d_grad_kernel", [&] {
     KernelBuilder b;
     memory xm = b.buffer(image(*x)), dym = b.buffer(image(*dy));
     memory dkm = b.buffer(image(*dk));
@@ -152,16 +137,15 @@ void conv2dGradKernel(MemRef<4> *x, MemRef<4> *dy, MemRef<4> *dk,
     b.add(convolution_backward_weights(pd), std::move(args));
     return b.finish();
   });
-  kernel.run(dataOf(x, dy, dk, db));
+  kernel.run(pointersOf(x, dy, dk, db));
 }
 
 /// conv2d_transpose (with a bias when |bias| is set): a deconvolution, whose
 /// weights [F, C, kh, kw] are the kernel read with its first axes swapped.
-void conv2dTranspose(MemRef<4> *x, MemRef<4> *k, MemRef<1> *bias,
-                     MemRef<4> *y, const Placement &p) {
-  std::string key = "conv2d_transpose:" + shapeKey(*x) + shapeKey(*k) +
-                    (bias ? shapeKey(*bias) : "-") + shapeKey(*y) + p.key();
-  Kernel &kernel = cached(key, [&] {
+void conv2dTranspose(KernelSites *sites, int64_t site, MemRef<4> *x,
+                     MemRef<4> *k, MemRef<1> *bias, MemRef<4> *y,
+                     const Placement &p) {
+  Kernel &kernel = atSite(sites, site, "conv2d_transpose", [&] {
     KernelBuilder b;
     memory xm = b.buffer(image(*x)), km = b.buffer(swappedKernel(*k));
     memory bm = bias ? b.buffer(describe(*bias)) : memory();
@@ -186,7 +170,7 @@ void conv2dTranspose(MemRef<4> *x, MemRef<4> *k, MemRef<1> *bias,
     b.add(deconvolution_forward(pd), std::move(args));
     return b.finish();
   });
-  kernel.run(dataOf(x, k, bias, y));
+  kernel.run(pointersOf(x, k, bias, y));
 }
 
 /// Max pooling of |x| into |y| (both in NHWC) with |window| at |p|.
@@ -202,30 +186,31 @@ pooling_forward::desc poolForward(prop_kind prop, const memory::desc &x,
 
 extern "C" {
 
-void _mlir_ciface_aenet_dnnl_conv2d(MemRef<4> *x, MemRef<4> *k, MemRef<4> *y,
+void _mlir_ciface_aenet_dnnl_conv2d(KernelSites *sites, int64_t site,
+                                    MemRef<4> *x, MemRef<4> *k, MemRef<4> *y,
                                     int64_t sh, int64_t sw, int64_t top,
                                     int64_t left, int64_t bottom,
                                     int64_t right) {
-  conv2d(x, k, nullptr, y, Placement(sh, sw, top, left, bottom, right));
+  conv2d(sites, site, x, k, nullptr, y,
+         Placement(sh, sw, top, left, bottom, right));
 }
 
-void _mlir_ciface_aenet_dnnl_conv2d_bias(MemRef<4> *x, MemRef<4> *k,
+void _mlir_ciface_aenet_dnnl_conv2d_bias(KernelSites *sites, int64_t site,
+                                         MemRef<4> *x, MemRef<4> *k,
                                          MemRef<1> *bias, MemRef<4> *y,
                                          int64_t sh, int64_t sw, int64_t top,
                                          int64_t left, int64_t bottom,
                                          int64_t right) {
-  conv2d(x, k, bias, y, Placement(sh, sw, top, left, bottom, right));
+  conv2d(sites, site, x, k, bias, y,
+         Placement(sh, sw, top, left, bottom, right));
 }
 
-void _mlir_ciface_aenet_dnnl_conv2d_grad_input(MemRef<4> *dy, MemRef<4> *k,
-                                               MemRef<4> *dx, int64_t sh,
-                                               int64_t sw, int64_t top,
-                                               int64_t left, int64_t bottom,
-                                               int64_t right) {
+void _mlir_ciface_aenet_dnnl_conv2d_grad_input(
+    KernelSites *sites, int64_t site, MemRef<4> *dy, MemRef<4> *k,
+    MemRef<4> *dx, int64_t sh, int64_t sw, int64_t top, int64_t left,
+    int64_t bottom, int64_t right) {
   Placement p(sh, sw, top, left, bottom, right);
-  std::string key = "conv2d_grad_input:" + shapeKey(*dy) + shapeKey(*k) +
-                    shapeKey(*dx) + p.key();
-  Kernel &kernel = cached(key, [&] {
+  Kernel &kernel = atSite(sites, site, "conv2d_grad_input", [&] {
     KernelBuilder b;
     memory dym = b.buffer(image(*dy)), km = b.buffer(image(*k));
     memory dxm = b.buffer(image(*dx));
@@ -246,44 +231,45 @@ void _mlir_ciface_aenet_dnnl_conv2d_grad_input(MemRef<4> *dy, MemRef<4> *k,
   kernel.run({dy->data(), k->data(), dx->data()});
 }
 
-void _mlir_ciface_aenet_dnnl_conv2d_grad_kernel(MemRef<4> *x, MemRef<4> *dy,
-                                                MemRef<4> *dk, int64_t sh,
-                                                int64_t sw, int64_t top,
-                                                int64_t left, int64_t bottom,
-                                                int64_t right) {
-  conv2dGradKernel(x, dy, dk, nullptr,
+void _mlir_ciface_aenet_dnnl_conv2d_grad_kernel(
+    KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *dy,
+    MemRef<4> *dk, int64_t sh, int64_t sw, int64_t top, int64_t left,
+    int64_t bottom, int64_t right) {
+  conv2dGradKernel(sites, site, x, dy, dk, nullptr,
                    Placement(sh, sw, top, left, bottom, right));
 }
 
 void _mlir_ciface_aenet_dnnl_conv2d_grad_kernel_bias(
-    MemRef<4> *x, MemRef<4> *dy, MemRef<4> *dk, MemRef<1> *db, int64_t sh,
-    int64_t sw, int64_t top, int64_t left, int64_t bottom, int64_t right) {
-  conv2dGradKernel(x, dy, dk, db, Placement(sh, sw, top, left, bottom, right));
+    KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *dy,
+    MemRef<4> *dk, MemRef<1> *db, int64_t sh, int64_t sw, int64_t top,
+    int64_t left, int64_t bottom, int64_t right) {
+  conv2dGradKernel(sites, site, x, dy, dk, db,
+                   Placement(sh, sw, top, left, bottom, right));
 }
 
-void _mlir_ciface_aenet_dnnl_conv2d_transpose(MemRef<4> *x, MemRef<4> *k,
-                                              MemRef<4> *y, int64_t sh,
-                                              int64_t sw, int64_t top,
-                                              int64_t left, int64_t bottom,
-                                              int64_t right) {
-  conv2dTranspose(x, k, nullptr, y,
+void _mlir_ciface_aenet_dnnl_conv2d_transpose(
+    KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *k,
+    MemRef<4> *y, int64_t sh, int64_t sw, int64_t top, int64_t left,
+    int64_t bottom, int64_t right) {
+  conv2dTranspose(sites, site, x, k, nullptr, y,
                   Placement(sh, sw, top, left, bottom, right));
 }
 
 void _mlir_ciface_aenet_dnnl_conv2d_transpose_bias(
-    MemRef<4> *x, MemRef<4> *k, MemRef<1> *bias, MemRef<4> *y, int64_t sh,
-    int64_t sw, int64_t top, int64_t left, int64_t bottom, int64_t right) {
-  conv2dTranspose(x, k, bias, y, Placement(sh, sw, top, left, bottom, right));
+    KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *k,
+    MemRef<1> *bias, MemRef<4> *y, int64_t sh, int64_t sw, int64_t top,
+    int64_t left, int64_t bottom, int64_t right) {
+  conv2dTranspose(sites, site, x, k, bias, y,
+                  Placement(sh, sw, top, left, bottom, right));
 }
 
-void _mlir_ciface_aenet_dnnl_maxpool2d(MemRef<4> *x, MemRef<4> *y, int64_t kh,
+void _mlir_ciface_aenet_dnnl_maxpool2d(KernelSites *sites, int64_t site,
+                                       MemRef<4> *x, MemRef<4> *y, int64_t kh,
                                        int64_t kw, int64_t sh, int64_t sw,
                                        int64_t top, int64_t left,
                                        int64_t bottom, int64_t right) {
   Placement p(sh, sw, top, left, bottom, right);
-  std::string key = "maxpool2d:" + shapeKey(*x) + shapeKey(*y) +
-                    std::to_string(kh) + "x" + std::to_string(kw) + p.key();
-  Kernel &kernel = cached(key, [&] {
+  Kernel &kernel = atSite(sites, site, "maxpool2d", [&] {
     KernelBuilder b;
     memory xm = b.buffer(image(*x)), ym = b.buffer(image(*y));
     pooling_forward::primitive_desc pd(
@@ -298,18 +284,12 @@ void _mlir_ciface_aenet_dnnl_maxpool2d(MemRef<4> *x, MemRef<4> *y, int64_t kh,
   kernel.run({x->data(), y->data()});
 }
 
-void _mlir_ciface_aenet_dnnl_maxpool2d_grad(MemRef<4> *x, MemRef<4> *dy,
-                                            MemRef<4> *dx, int64_t kh,
-                                            int64_t kw, int64_t sh, int64_t sw,
-                                            int64_t top, int64_t left,
-                                            int64_t bottom, int64_t right) {
+void _mlir_ciface_aenet_dnnl_maxpool2d_grad(
+    KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *dy,
+    MemRef<4> *dx, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
+    int64_t top, int64_t left, int64_t bottom, int64_t right) {
   Placement p(sh, sw, top, left, bottom, right);
-  std::string key = "maxpool2d_grad:" + shapeKey(*x) + shapeKey(*dy) +
-                    shapeKey(*dx) + std::to_string(kh) + "x" +
-                    std::to_string(kw) + p.key();
-  Kernel &kernel = cached(key, [&] {
-    if (isDisjointMaxPool(*x, *dy, *dx, kh, kw, p))
-      return disjointMaxPoolGrad(*x, *dy, *dx, kh, kw);
+  Kernel &kernel = atSite(sites, site, "maxpool2d_grad", [&] {
     KernelBuilder b;
     memory xm = b.buffer(image(*x)), dym = b.buffer(image(*dy));
     memory dxm = b.buffer(image(*dx));
@@ -339,9 +319,9 @@ void _mlir_ciface_aenet_dnnl_maxpool2d_grad(MemRef<4> *x, MemRef<4> *dy,
   kernel.run({x->data(), dy->data(), dx->data()});
 }
 
-void _mlir_ciface_aenet_dnnl_upsample2d(MemRef<4> *x, MemRef<4> *y) {
-  std::string key = "upsample2d:" + shapeKey(*x) + shapeKey(*y);
-  Kernel &kernel = cached(key, [&] {
+void _mlir_ciface_aenet_dnnl_upsample2d(KernelSites *sites, int64_t site,
+                                        MemRef<4> *x, MemRef<4> *y) {
+  Kernel &kernel = atSite(sites, site, "upsample2d", [&] {
     KernelBuilder b;
     memory xm = b.buffer(image(*x)), ym = b.buffer(image(*y));
     resampling_forward::primitive_desc pd(
@@ -357,9 +337,9 @@ void _mlir_ciface_aenet_dnnl_upsample2d(MemRef<4> *x, MemRef<4> *y) {
   kernel.run({x->data(), y->data()});
 }
 
-void _mlir_ciface_aenet_dnnl_upsample2d_grad(MemRef<4> *dy, MemRef<4> *dx) {
-  std::string key = "upsample2d_grad:" + shapeKey(*dy) + shapeKey(*dx);
-  Kernel &kernel = cached(key, [&] {
+void _mlir_ciface_aenet_dnnl_upsample2d_grad(KernelSites *sites, int64_t site,
+                                             MemRef<4> *dy, MemRef<4> *dx) {
+  Kernel &kernel = atSite(sites, site, "upsample2d_grad", [&] {
     KernelBuilder b;
     memory dym = b.buffer(image(*dy)), dxm = b.buffer(image(*dx));
     memory::desc xd = nhwc(dxm.get_desc()), yd = nhwc(dym.get_desc());

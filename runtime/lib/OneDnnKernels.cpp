@@ -1,9 +1,10 @@
 //===- OneDnnKernels.cpp - oneDNN primitives behind a C ABI ---------------===//
 //
-// The dense and activation kernels, and the table of every kernel's symbol
-// for the JIT (the convolution kernels are in OneDnnConvKernels.cpp, the
-// per-shape cache in OneDnnSupport.h). Descriptors carry the
-// caller's strides, so transposed operands are read in place, never copied.
+// The dense and activation kernels, and the JIT's symbol map, built from
+// the kernel table OneDnnKernels.def (the convolution kernels are in
+// OneDnnConvKernels.cpp, the per-site state in OneDnnSupport.h). Descriptors
+// carry the caller's strides, so transposed operands are read in place,
+// never copied.
 // oneDNN reports failures as exceptions; compiled code cannot take them, so
 // a failure prints what failed and aborts.
 //
@@ -13,10 +14,10 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <string>
 
 using namespace dnnl;
 using namespace aenet::rt::dnnl_support;
+using aenet::rt::KernelSites;
 using aenet::rt::MemRef;
 
 namespace {
@@ -47,7 +48,7 @@ struct Eltwise {
 
 /// oneDNN's spelling of an activation, when it has one.
 bool eltwiseFor(int64_t kind, Eltwise &out) {
-  using K = aenet::rt::DnnlActivation;
+  using K = aenet::rt::Activation;
   switch (static_cast<K>(kind)) {
   case K::Relu:
     out = {algorithm::eltwise_relu, algorithm::eltwise_relu_use_dst_for_bwd,
@@ -120,38 +121,13 @@ Kernel eltwiseBackward(const Eltwise &e, const memory::desc &y,
 
 namespace aenet::rt {
 
-bool dnnlSupportsActivation(int64_t kind) {
-  Eltwise e;
-  return eltwiseFor(kind, e) ||
-         static_cast<DnnlActivation>(kind) == DnnlActivation::Softmax;
-}
-
-bool dnnlSupportsActivationGrad(int64_t kind) {
-  return dnnlSupportsActivation(kind);
-}
-
 std::vector<std::pair<const char *, void *>> oneDnnKernelSymbols() {
-#define AENET_DNNL_KERNEL(name)                                                \
+  // Every row of the table: a row without a kernel fails to link.
+#define AENET_DNNL_KERNEL(name, ...)                                           \
   {"_mlir_ciface_aenet_dnnl_" #name,                                           \
-   reinterpret_cast<void *>(&_mlir_ciface_aenet_dnnl_##name)}
+   reinterpret_cast<void *>(&_mlir_ciface_aenet_dnnl_##name)},
   return {
-      AENET_DNNL_KERNEL(matmul),
-      AENET_DNNL_KERNEL(matmul_bias),
-      AENET_DNNL_KERNEL(activation),
-      AENET_DNNL_KERNEL(activation_grad),
-      AENET_DNNL_KERNEL(image_activation),
-      AENET_DNNL_KERNEL(image_activation_grad),
-      AENET_DNNL_KERNEL(conv2d),
-      AENET_DNNL_KERNEL(conv2d_bias),
-      AENET_DNNL_KERNEL(conv2d_grad_input),
-      AENET_DNNL_KERNEL(conv2d_grad_kernel),
-      AENET_DNNL_KERNEL(conv2d_grad_kernel_bias),
-      AENET_DNNL_KERNEL(conv2d_transpose),
-      AENET_DNNL_KERNEL(conv2d_transpose_bias),
-      AENET_DNNL_KERNEL(maxpool2d),
-      AENET_DNNL_KERNEL(maxpool2d_grad),
-      AENET_DNNL_KERNEL(upsample2d),
-      AENET_DNNL_KERNEL(upsample2d_grad),
+#include "aenet/Runtime/OneDnnKernels.def"
   };
 #undef AENET_DNNL_KERNEL
 }
@@ -160,11 +136,10 @@ std::vector<std::pair<const char *, void *>> oneDnnKernelSymbols() {
 
 extern "C" {
 
-void _mlir_ciface_aenet_dnnl_matmul(MemRef<2> *a, MemRef<2> *b, MemRef<2> *c,
+void _mlir_ciface_aenet_dnnl_matmul(KernelSites *sites, int64_t site,
+                                    MemRef<2> *a, MemRef<2> *b, MemRef<2> *c,
                                     int64_t transposeA, int64_t transposeB) {
-  std::string key = "matmul:" + shapeKey(*a) + shapeKey(*b) + shapeKey(*c) +
-                    std::to_string(transposeA) + std::to_string(transposeB);
-  Kernel &k = cached(key, [&] {
+  Kernel &k = atSite(sites, site, "matmul", [&] {
     memory::desc ad = transposeA ? transposed(*a) : describe(*a);
     memory::desc bd = transposeB ? transposed(*b) : describe(*b);
     memory::desc cd = describe(*c);
@@ -176,11 +151,10 @@ void _mlir_ciface_aenet_dnnl_matmul(MemRef<2> *a, MemRef<2> *b, MemRef<2> *c,
   k.run({a->data(), b->data(), c->data()});
 }
 
-void _mlir_ciface_aenet_dnnl_matmul_bias(MemRef<2> *a, MemRef<2> *b,
+void _mlir_ciface_aenet_dnnl_matmul_bias(KernelSites *sites, int64_t site,
+                                         MemRef<2> *a, MemRef<2> *b,
                                          MemRef<1> *bias, MemRef<2> *c) {
-  std::string key = "matmul_bias:" + shapeKey(*a) + shapeKey(*b) +
-                    shapeKey(*bias) + shapeKey(*c);
-  Kernel &k = cached(key, [&] {
+  Kernel &k = atSite(sites, site, "matmul_bias", [&] {
     memory::desc ad = describe(*a), bd = describe(*b), cd = describe(*c);
     memory::desc biasd({1, bias->sizes[0]}, memory::data_type::f32,
                        {bias->sizes[0] * bias->strides[0], bias->strides[0]});
@@ -193,14 +167,13 @@ void _mlir_ciface_aenet_dnnl_matmul_bias(MemRef<2> *a, MemRef<2> *b,
   k.run({a->data(), b->data(), bias->data(), c->data()});
 }
 
-void _mlir_ciface_aenet_dnnl_activation(MemRef<2> *x, MemRef<2> *y,
+void _mlir_ciface_aenet_dnnl_activation(KernelSites *sites, int64_t site,
+                                        MemRef<2> *x, MemRef<2> *y,
                                         int64_t kind) {
-  std::string key = "activation:" + shapeKey(*x) + shapeKey(*y) +
-                    std::to_string(kind);
-  Kernel &k = cached(key, [&] {
+  Kernel &k = atSite(sites, site, "activation", [&] {
     memory::desc xd = describe(*x), yd = describe(*y);
-    if (static_cast<aenet::rt::DnnlActivation>(kind) ==
-        aenet::rt::DnnlActivation::Softmax) {
+    if (static_cast<aenet::rt::Activation>(kind) ==
+        aenet::rt::Activation::Softmax) {
       softmax_forward::primitive_desc pd(
           softmax_forward::desc(prop_kind::forward_training, xd, 1),
           cpuEngine());
@@ -215,14 +188,13 @@ void _mlir_ciface_aenet_dnnl_activation(MemRef<2> *x, MemRef<2> *y,
   k.run({x->data(), y->data()});
 }
 
-void _mlir_ciface_aenet_dnnl_activation_grad(MemRef<2> *y, MemRef<2> *dy,
+void _mlir_ciface_aenet_dnnl_activation_grad(KernelSites *sites, int64_t site,
+                                             MemRef<2> *y, MemRef<2> *dy,
                                              MemRef<2> *dx, int64_t kind) {
-  std::string key = "activation_grad:" + shapeKey(*y) + shapeKey(*dy) +
-                    shapeKey(*dx) + std::to_string(kind);
-  Kernel &k = cached(key, [&] {
+  Kernel &k = atSite(sites, site, "activation_grad", [&] {
     memory::desc yd = describe(*y), dyd = describe(*dy), dxd = describe(*dx);
-    if (static_cast<aenet::rt::DnnlActivation>(kind) ==
-        aenet::rt::DnnlActivation::Softmax) {
+    if (static_cast<aenet::rt::Activation>(kind) ==
+        aenet::rt::Activation::Softmax) {
       softmax_forward::primitive_desc hint(
           softmax_forward::desc(prop_kind::forward_training, yd, 1),
           cpuEngine());
@@ -241,11 +213,10 @@ void _mlir_ciface_aenet_dnnl_activation_grad(MemRef<2> *y, MemRef<2> *dy,
   k.run({y->data(), dy->data(), dx->data()});
 }
 
-void _mlir_ciface_aenet_dnnl_image_activation(MemRef<4> *x, MemRef<4> *y,
-                                              int64_t kind) {
-  std::string key = "image_activation:" + shapeKey(*x) + shapeKey(*y) +
-                    std::to_string(kind);
-  Kernel &k = cached(key, [&] {
+void _mlir_ciface_aenet_dnnl_image_activation(KernelSites *sites,
+                                              int64_t site, MemRef<4> *x,
+                                              MemRef<4> *y, int64_t kind) {
+  Kernel &k = atSite(sites, site, "image_activation", [&] {
     Eltwise e;
     if (!eltwiseFor(kind, e))
       unsupported("image activation", kind);
@@ -255,13 +226,12 @@ void _mlir_ciface_aenet_dnnl_image_activation(MemRef<4> *x, MemRef<4> *y,
   k.run({x->data(), y->data()});
 }
 
-void _mlir_ciface_aenet_dnnl_image_activation_grad(MemRef<4> *y,
+void _mlir_ciface_aenet_dnnl_image_activation_grad(KernelSites *sites,
+                                                   int64_t site, MemRef<4> *y,
                                                    MemRef<4> *dy,
                                                    MemRef<4> *dx,
                                                    int64_t kind) {
-  std::string key = "image_activation_grad:" + shapeKey(*y) + shapeKey(*dy) +
-                    shapeKey(*dx) + std::to_string(kind);
-  Kernel &k = cached(key, [&] {
+  Kernel &k = atSite(sites, site, "image_activation_grad", [&] {
     Eltwise e;
     if (!eltwiseFor(kind, e))
       unsupported("image activation gradient", kind);

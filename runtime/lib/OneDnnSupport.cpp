@@ -1,7 +1,7 @@
 //===- OneDnnSupport.cpp - What every oneDNN kernel is built from ---------===//
 //
-// The engine and stream, the kernel cache, and the builder that places
-// reorders around a primitive. See OneDnnSupport.h.
+// The engine and stream, the table of call sites' kernels, and the builder
+// that places reorders around a primitive. See OneDnnSupport.h.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,7 +9,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <memory>
 
 using namespace dnnl;
@@ -17,10 +16,27 @@ using namespace dnnl;
 namespace aenet::rt {
 
 namespace {
-int64_t primitivesCreated = 0;
+int64_t kernelsBuilt = 0;
 } // namespace
 
-int64_t oneDnnPrimitiveCount() { return primitivesCreated; }
+int64_t oneDnnKernelsBuilt() { return kernelsBuilt; }
+
+KernelSites::KernelSites(int64_t count) : sites_(count) {}
+KernelSites::~KernelSites() = default;
+
+dnnl_support::Kernel &
+KernelSites::install(int64_t site,
+                     std::unique_ptr<dnnl_support::Kernel> kernel) {
+  return *(sites_[site] = std::move(kernel));
+}
+
+std::vector<const void *> KernelSites::ownedMemory(int64_t site) const {
+  std::vector<const void *> addresses;
+  if (const dnnl_support::Kernel *k = kernel(site))
+    for (const memory &m : k->owned)
+      addresses.push_back(m.get_data_handle());
+  return addresses;
+}
 
 namespace dnnl_support {
 
@@ -74,7 +90,9 @@ memory KernelBuilder::output(const memory &user, const memory::desc &want) {
 }
 
 memory KernelBuilder::scratch(const memory::desc &desc) {
-  return memory(desc, cpuEngine());
+  memory m(desc, cpuEngine());
+  kernel_.owned.push_back(m);
+  return m;
 }
 
 void KernelBuilder::add(primitive prim,
@@ -93,20 +111,31 @@ Kernel KernelBuilder::finish() {
   return std::move(kernel_);
 }
 
-Kernel &cached(const std::string &key, const std::function<Kernel()> &make) {
-  static std::map<std::string, std::unique_ptr<Kernel>> cache;
-  auto it = cache.find(key);
-  if (it != cache.end())
-    return *it->second;
-  try {
-    auto kernel = std::make_unique<Kernel>(make());
-    ++primitivesCreated;
-    return *(cache[key] = std::move(kernel));
-  } catch (const dnnl::error &e) {
-    std::fprintf(stderr, "aec: internal error: oneDNN cannot create %s: %s\n",
-                 key.c_str(), e.what());
+Kernel &build(KernelSites *sites, int64_t site, const char *kernel,
+              const std::function<Kernel()> &make) {
+  if (site < 0 || site >= sites->size()) {
+    std::fprintf(stderr,
+                 "aec: internal error: %s called at site %lld of a table of "
+                 "%lld\n",
+                 kernel, static_cast<long long>(site),
+                 static_cast<long long>(sites->size()));
     std::abort();
   }
+  try {
+    auto built = std::make_unique<Kernel>(make());
+    ++kernelsBuilt;
+    return sites->install(site, std::move(built));
+  } catch (const dnnl::error &e) {
+    std::fprintf(stderr, "aec: internal error: oneDNN cannot create %s: %s\n",
+                 kernel, e.what());
+    std::abort();
+  }
+}
+
+void contractBroken(const char *kernel, const char *what) {
+  std::fprintf(stderr, "aec: internal error: %s called on %s\n", kernel,
+               what);
+  std::abort();
 }
 
 } // namespace dnnl_support

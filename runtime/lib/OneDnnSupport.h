@@ -1,10 +1,12 @@
 //===- OneDnnSupport.h - What every oneDNN kernel is built from -*- C++ -*-===//
 //
-// Private to the runtime. A kernel (one per shape key) is the caller's
-// buffers as oneDNN memory objects, whose data handles are swapped on each
-// call, plus a list of steps: reorders into the layouts a primitive prefers,
-// the primitive(s), reorders back. Everything is created once, on the first
-// call with that key; later calls only execute it.
+// Private to the runtime. A kernel (one per call site: KernelSites) is the
+// caller's buffers as oneDNN memory objects, whose data handles are swapped
+// on each call, the memory it owns, and a list of steps: reorders into the
+// layouts a primitive prefers, the primitive(s), reorders back. Everything
+// is created on the site's first call; later calls only execute it. The
+// primitives themselves come from oneDNN's primitive cache, so sites of one
+// shape share the immutable compiled code but never their memory.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,7 +18,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <functional>
-#include <string>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -33,10 +35,11 @@ struct Step {
   std::function<void()> host;
 };
 
-/// The caller's buffers (in the order of run's pointers) and the steps that
-/// run on them.
+/// The caller's buffers (in the order of run's pointers), the memory the
+/// kernel owns, and the steps that run on them.
 struct Kernel {
   std::vector<dnnl::memory> buffers;
+  std::vector<dnnl::memory> owned;
   std::vector<Step> steps;
 
   void run(const std::vector<float *> &pointers);
@@ -68,10 +71,26 @@ private:
   std::vector<Step> before_, main_, after_;
 };
 
-/// Looks up the kernel for |key|, creating it with |make| the first time.
-/// A oneDNN error while creating it aborts with a message naming |key|:
+/// Builds the kernel of |site| with |make| and installs it; a oneDNN error
+/// (or a site outside the table) aborts with a message naming |kernel|:
 /// compiled code cannot take exceptions.
-Kernel &cached(const std::string &key, const std::function<Kernel()> &make);
+Kernel &build(KernelSites *sites, int64_t site, const char *kernel,
+              const std::function<Kernel()> &make);
+
+/// The kernel of |site| in |sites|, built with |make| on the site's first
+/// call. The look-up is inline: it runs on every call.
+template <typename Make>
+Kernel &atSite(KernelSites *sites, int64_t site, const char *kernel,
+               Make &&make) {
+  if (site >= 0 && site < sites->size())
+    if (Kernel *k = sites->kernel(site))
+      return *k;
+  return build(sites, site, kernel, std::function<Kernel()>(make));
+}
+
+/// Aborts with an internal error: kernel |kernel| was called on operands
+/// that break its contract (|what|), which the lowering guarantees.
+[[noreturn]] void contractBroken(const char *kernel, const char *what);
 
 /// A descriptor of |m| with its own strides, so any layout is read in place.
 template <int Rank> dnnl::memory::desc describe(const MemRef<Rank> &m) {
@@ -85,14 +104,6 @@ template <int Rank> dnnl::memory::desc describe(const MemRef<Rank> &m) {
 inline dnnl::memory::desc nhwc(const dnnl::memory::desc &d) {
   return dnnl::memory::desc(d.dims(), dnnl::memory::data_type::f32,
                             dnnl::memory::format_tag::nhwc);
-}
-
-/// Sizes and strides of |m|, for a cache key.
-template <int Rank> std::string shapeKey(const MemRef<Rank> &m) {
-  std::string s;
-  for (int i = 0; i < Rank; ++i)
-    s += std::to_string(m.sizes[i]) + "/" + std::to_string(m.strides[i]) + ",";
-  return s;
 }
 
 } // namespace aenet::rt::dnnl_support

@@ -13,7 +13,10 @@
 // and stays a convolution primitive.
 //
 // Tap-major matrices [kh*kw, pixels] keep the host loops contiguous along
-// image rows. The host loops run on oneDNN's OpenMP threads.
+// image rows. The host loops run on oneDNN's OpenMP threads. The lowering
+// calls these kernels by name (`aenet_dnnl_conv2d_thin_output`,
+// `..._grad_kernel_thin_output`, `..._grad_kernel_thin_input`) where the
+// shapes and layouts allow; they are defined at the end of this file.
 //
 //===----------------------------------------------------------------------===//
 
@@ -306,3 +309,102 @@ Kernel oneChannelConvGradKernel(const MemRef<4> &x, const MemRef<4> &dy,
 }
 
 } // namespace aenet::rt::dnnl_support
+
+using namespace aenet::rt::dnnl_support;
+using aenet::rt::KernelSites;
+using aenet::rt::MemRef;
+
+namespace {
+
+/// conv2d with one filter (and a bias when |bias| is set).
+void thinOutput(KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *k,
+                MemRef<1> *bias, MemRef<4> *y, const Placement &p) {
+  const char *name = "conv2d_thin_output";
+  Kernel &kernel = atSite(sites, site, name, [&] {
+    if (!isOneFilterConv(*x, *k))
+      contractBroken(name, "more than one filter or an image not in NHWC");
+    return oneFilterConv(*x, *k, bias, *y, p);
+  });
+  kernel.run(pointersOf(x, k, bias, y));
+}
+
+/// conv2d_grad_kernel (and db when |db| is set) of one filter.
+void gradKernelThinOutput(KernelSites *sites, int64_t site, MemRef<4> *x,
+                          MemRef<4> *dy, MemRef<4> *dk, MemRef<1> *db,
+                          const Placement &p) {
+  const char *name = "conv2d_grad_kernel_thin_output";
+  Kernel &kernel = atSite(sites, site, name, [&] {
+    if (!isOneFilterConv(*x, *dk))
+      contractBroken(name, "more than one filter or an image not in NHWC");
+    return oneFilterConvGradKernel(*x, *dy, *dk, db, p);
+  });
+  kernel.run(pointersOf(x, dy, dk, db));
+}
+
+/// conv2d_grad_kernel (and db when |db| is set) of one input channel.
+void gradKernelThinInput(KernelSites *sites, int64_t site, MemRef<4> *x,
+                         MemRef<4> *dy, MemRef<4> *dk, MemRef<1> *db,
+                         const Placement &p) {
+  const char *name = "conv2d_grad_kernel_thin_input";
+  Kernel &kernel = atSite(sites, site, name, [&] {
+    if (!isOneChannelConvGradKernel(*x, *dy, *dk))
+      contractBroken(name, "more than one input channel, one filter, or a "
+                           "gradient not in NHWC");
+    return oneChannelConvGradKernel(*x, *dy, *dk, db, p);
+  });
+  kernel.run(pointersOf(x, dy, dk, db));
+}
+
+} // namespace
+
+extern "C" {
+
+void _mlir_ciface_aenet_dnnl_conv2d_thin_output(
+    KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *k,
+    MemRef<4> *y, int64_t sh, int64_t sw, int64_t top, int64_t left,
+    int64_t bottom, int64_t right) {
+  thinOutput(sites, site, x, k, nullptr, y,
+             Placement(sh, sw, top, left, bottom, right));
+}
+
+void _mlir_ciface_aenet_dnnl_conv2d_thin_output_bias(
+    KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *k,
+    MemRef<1> *bias, MemRef<4> *y, int64_t sh, int64_t sw, int64_t top,
+    int64_t left, int64_t bottom, int64_t right) {
+  thinOutput(sites, site, x, k, bias, y,
+             Placement(sh, sw, top, left, bottom, right));
+}
+
+void _mlir_ciface_aenet_dnnl_conv2d_grad_kernel_thin_output(
+    KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *dy,
+    MemRef<4> *dk, int64_t sh, int64_t sw, int64_t top, int64_t left,
+    int64_t bottom, int64_t right) {
+  gradKernelThinOutput(sites, site, x, dy, dk, nullptr,
+                       Placement(sh, sw, top, left, bottom, right));
+}
+
+void _mlir_ciface_aenet_dnnl_conv2d_grad_kernel_thin_output_bias(
+    KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *dy,
+    MemRef<4> *dk, MemRef<1> *db, int64_t sh, int64_t sw, int64_t top,
+    int64_t left, int64_t bottom, int64_t right) {
+  gradKernelThinOutput(sites, site, x, dy, dk, db,
+                       Placement(sh, sw, top, left, bottom, right));
+}
+
+void _mlir_ciface_aenet_dnnl_conv2d_grad_kernel_thin_input(
+    KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *dy,
+    MemRef<4> *dk, int64_t sh, int64_t sw, int64_t top, int64_t left,
+    int64_t bottom, int64_t right) {
+  gradKernelThinInput(sites, site, x, dy, dk, nullptr,
+                      Placement(sh, sw, top, left, bottom, right));
+}
+
+void _mlir_ciface_aenet_dnnl_conv2d_grad_kernel_thin_input_bias(
+    KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *dy,
+    MemRef<4> *dk, MemRef<1> *db, int64_t sh, int64_t sw, int64_t top,
+    int64_t left, int64_t bottom, int64_t right) {
+  gradKernelThinInput(sites, site, x, dy, dk, db,
+                      Placement(sh, sw, top, left, bottom, right));
+}
+
+} // extern "C"

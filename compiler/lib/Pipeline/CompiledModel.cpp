@@ -10,6 +10,7 @@
 
 #include "aenet/Pipeline/CompiledModel.h"
 
+#include "aenet/Conversion/Passes.h"
 #include "aenet/Pipeline/Pipeline.h"
 #include "aenet/Runtime/OneDnnKernels.h"
 
@@ -68,7 +69,14 @@ const EntryPoint *CompiledModel::entry(const std::string &name) const {
 static EntryPoint readEntry(func::FuncOp func) {
   EntryPoint entry;
   entry.name = func.getName().str();
+  StringRef sitesAttr = mlir::aenet::kKernelSitesAttrName;
+  if (auto sites = func->getAttrOfType<IntegerAttr>(sitesAttr))
+    entry.kernelSites = sites.getInt();
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    if (func.getArgAttr(i, sitesAttr)) {
+      entry.kernelSitesArg = static_cast<int>(i);
+      continue;
+    }
     BufferSlot slot;
     auto type = cast<MemRefType>(func.getArgument(i).getType());
     slot.shape.assign(type.getShape().begin(), type.getShape().end());
@@ -156,19 +164,25 @@ CompiledModel::compileText(const std::string &text, Backend backend) {
 std::unique_ptr<CompiledModel>
 CompiledModel::finish(ModuleOp module, bool useF64, Backend backend,
                       std::chrono::steady_clock::time_point start) {
-  if (failed(lowerTo(module, Stage::Bound, backend)))
+  // Through the oneDNN stage: it adds the kernel-sites argument the entry
+  // points' bindings must pass.
+  if (failed(lowerTo(module, Stage::OneDNN, backend)))
     return nullptr;
   std::unique_ptr<CompiledModel> compiled(new CompiledModel());
   compiled->batch_ =
       cast<IntegerAttr>((module)->getAttr("aenet.batch")).getInt();
   compiled->useF64_ = useF64;
   for (auto func : module.getOps<func::FuncOp>()) {
+    // The runtime's kernels are declarations, not entry points.
+    if (func.isExternal())
+      continue;
     compiled->entries_.push_back(readEntry(func));
     // The slots are known now; LLVM IR has no place for these attributes.
     for (unsigned i = 0; i < func.getNumArguments(); ++i)
       func.setArgAttrs(i, ArrayRef<NamedAttribute>{});
+    func->removeAttr(mlir::aenet::kKernelSitesAttrName);
   }
-  if (failed(lowerTo(module, Stage::Llvm, backend, Stage::Bound)))
+  if (failed(lowerTo(module, Stage::Llvm, backend, Stage::OneDNN)))
     return nullptr;
 
   auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
@@ -230,6 +244,8 @@ CompiledModel::bind(const std::string &name,
     assert(false && "every entry point has a C interface");
   }
   call.fn_ = *fn;
+  if (e->kernelSitesArg >= 0)
+    call.sites_ = std::make_unique<rt::KernelSites>(e->kernelSites);
   // A ranked memref descriptor: allocated and aligned pointers, offset, then
   // sizes and row-major strides.
   for (size_t i = 0; i < buffers.size(); ++i) {
@@ -246,8 +262,13 @@ CompiledModel::bind(const std::string &name,
     }
     call.descriptors_.push_back(std::move(desc));
   }
-  for (auto &desc : call.descriptors_)
-    call.descriptorPtrs_.push_back(desc.data());
+  // Each argument in order: a descriptor's address, or the sites table.
+  size_t next = 0;
+  for (size_t i = 0; i < buffers.size() + (call.sites_ ? 1 : 0); ++i)
+    call.descriptorPtrs_.push_back(
+        static_cast<int>(i) == e->kernelSitesArg
+            ? static_cast<void *>(call.sites_.get())
+            : call.descriptors_[next++].data());
   for (auto &ptr : call.descriptorPtrs_)
     call.args_.push_back(&ptr);
   return call;

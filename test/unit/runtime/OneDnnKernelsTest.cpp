@@ -1,9 +1,12 @@
 //===- OneDnnKernelsTest.cpp - The oneDNN kernels against naive loops -----===//
 //
-// Each kernel is called as compiled code calls it (memref descriptors) and
-// compared with a direct computation in double precision. Tolerances are
-// relative 1e-5: oneDNN's f32 kernels reorder sums (blocked accumulation), so
-// results differ from a sequential sum by a few ulp per term.
+// Each kernel is called as compiled code calls it (a table of call sites'
+// state, the site's number, memref descriptors) and compared with a direct
+// computation in double precision, or the specialised kernels the lowering
+// picks with the general ones. Tolerances are relative 1e-5: oneDNN's f32
+// kernels reorder sums (blocked accumulation), so results differ from a
+// sequential sum by a few ulp per term. Also checks that state belongs to
+// one call site: built once per site, never shared by two.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,8 +14,10 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <random>
+#include <set>
 #include <vector>
 
 using namespace aenet::rt;
@@ -43,7 +48,8 @@ void checkMatmul(bool ta, bool tb) {
   const int64_t m = 5, k = 7, n = 3;
   Matrix a(ta ? k : m, ta ? m : k, gen), b(tb ? n : k, tb ? k : n, gen);
   Matrix c(m, n, gen);
-  _mlir_ciface_aenet_dnnl_matmul(&a.ref, &b.ref, &c.ref, ta, tb);
+  KernelSites sites(1);
+  _mlir_ciface_aenet_dnnl_matmul(&sites, 0, &a.ref, &b.ref, &c.ref, ta, tb);
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < n; ++j) {
       double sum = 0;
@@ -67,7 +73,9 @@ TEST(OneDnnKernels, MatmulWithBiasBroadcastsOverRows) {
   Matrix a(4, 6, gen), b(6, 5, gen), c(4, 5, gen);
   std::vector<float> bias = {0.5f, -1.f, 2.f, 0.f, 3.f};
   MemRef<1> biasRef = {bias.data(), bias.data(), 0, {5}, {1}};
-  _mlir_ciface_aenet_dnnl_matmul_bias(&a.ref, &b.ref, &biasRef, &c.ref);
+  KernelSites sites(1);
+  _mlir_ciface_aenet_dnnl_matmul_bias(&sites, 0, &a.ref, &b.ref, &biasRef,
+                                      &c.ref);
   for (int64_t i = 0; i < 4; ++i)
     for (int64_t j = 0; j < 5; ++j) {
       double sum = bias[j];
@@ -79,30 +87,32 @@ TEST(OneDnnKernels, MatmulWithBiasBroadcastsOverRows) {
 
 TEST(OneDnnKernels, ActivationsAndTheirGradientsFromTheOutput) {
   struct Case {
-    DnnlActivation kind;
+    Activation kind;
     double (*f)(double);
     double (*df)(double y); // derivative in terms of the output
   };
   const Case cases[] = {
-      {DnnlActivation::Relu, [](double x) { return x > 0 ? x : 0; },
+      {Activation::Relu, [](double x) { return x > 0 ? x : 0; },
        [](double y) { return y > 0 ? 1.0 : 0.0; }},
-      {DnnlActivation::LeakyRelu, [](double x) { return x > 0 ? x : 0.2 * x; },
+      {Activation::LeakyRelu, [](double x) { return x > 0 ? x : 0.2 * x; },
        [](double y) { return y > 0 ? 1.0 : 0.2; }},
-      {DnnlActivation::Sigmoid, [](double x) { return 1 / (1 + std::exp(-x)); },
+      {Activation::Sigmoid, [](double x) { return 1 / (1 + std::exp(-x)); },
        [](double y) { return y * (1 - y); }},
-      {DnnlActivation::Tanh, [](double x) { return std::tanh(x); },
+      {Activation::Tanh, [](double x) { return std::tanh(x); },
        [](double y) { return 1 - y * y; }},
-      {DnnlActivation::Elu,
+      {Activation::Elu,
        [](double x) { return x > 0 ? x : std::exp(x) - 1; },
        [](double y) { return y > 0 ? 1.0 : y + 1; }},
   };
   std::mt19937 gen(11);
   for (const Case &c : cases) {
     Matrix x(3, 4, gen), y(3, 4, gen), dy(3, 4, gen), dx(3, 4, gen);
-    _mlir_ciface_aenet_dnnl_activation(&x.ref, &y.ref,
-                                       static_cast<int64_t>(c.kind));
-    _mlir_ciface_aenet_dnnl_activation_grad(&y.ref, &dy.ref, &dx.ref,
-                                            static_cast<int64_t>(c.kind));
+    int64_t kind = static_cast<int64_t>(c.kind);
+    ASSERT_TRUE(oneDnnRunsActivation(kind));
+    KernelSites sites(2);
+    _mlir_ciface_aenet_dnnl_activation(&sites, 0, &x.ref, &y.ref, kind);
+    _mlir_ciface_aenet_dnnl_activation_grad(&sites, 1, &y.ref, &dy.ref,
+                                            &dx.ref, kind);
     for (int64_t i = 0; i < 12; ++i) {
       double expected = c.f(x.data[i]);
       expectNear(expected, y.data[i]);
@@ -114,9 +124,11 @@ TEST(OneDnnKernels, ActivationsAndTheirGradientsFromTheOutput) {
 TEST(OneDnnKernels, SoftmaxOverRowsAndItsGradient) {
   std::mt19937 gen(5);
   Matrix x(2, 4, gen), y(2, 4, gen), dy(2, 4, gen), dx(2, 4, gen);
-  const int64_t kind = static_cast<int64_t>(DnnlActivation::Softmax);
-  _mlir_ciface_aenet_dnnl_activation(&x.ref, &y.ref, kind);
-  _mlir_ciface_aenet_dnnl_activation_grad(&y.ref, &dy.ref, &dx.ref, kind);
+  const int64_t kind = static_cast<int64_t>(Activation::Softmax);
+  KernelSites sites(2);
+  _mlir_ciface_aenet_dnnl_activation(&sites, 0, &x.ref, &y.ref, kind);
+  _mlir_ciface_aenet_dnnl_activation_grad(&sites, 1, &y.ref, &dy.ref, &dx.ref,
+                                          kind);
   for (int64_t r = 0; r < 2; ++r) {
     double total = 0, dot = 0;
     for (int64_t j = 0; j < 4; ++j)
@@ -133,44 +145,125 @@ TEST(OneDnnKernels, SoftmaxOverRowsAndItsGradient) {
   }
 }
 
-TEST(OneDnnKernels, PrimitivesAreCreatedOncePerShape) {
+TEST(OneDnnKernels, KernelsAreBuiltOncePerSite) {
   std::mt19937 gen(1);
   Matrix a(8, 9, gen), b(9, 10, gen), c(8, 10, gen);
-  _mlir_ciface_aenet_dnnl_matmul(&a.ref, &b.ref, &c.ref, 0, 0);
-  int64_t created = oneDnnPrimitiveCount();
+  KernelSites sites(2);
+  _mlir_ciface_aenet_dnnl_matmul(&sites, 0, &a.ref, &b.ref, &c.ref, 0, 0);
+  int64_t built = oneDnnKernelsBuilt();
   for (int i = 0; i < 3; ++i)
-    _mlir_ciface_aenet_dnnl_matmul(&a.ref, &b.ref, &c.ref, 0, 0);
-  EXPECT_EQ(oneDnnPrimitiveCount(), created);
+    _mlir_ciface_aenet_dnnl_matmul(&sites, 0, &a.ref, &b.ref, &c.ref, 0, 0);
+  EXPECT_EQ(oneDnnKernelsBuilt(), built);
   Matrix d(8, 10, gen);
-  _mlir_ciface_aenet_dnnl_matmul(&a.ref, &b.ref, &d.ref, 0, 0);
-  EXPECT_EQ(oneDnnPrimitiveCount(), created) << "same shape, other buffers";
-  Matrix e(4, 9, gen), f(4, 10, gen);
-  _mlir_ciface_aenet_dnnl_matmul(&e.ref, &b.ref, &f.ref, 0, 0);
-  EXPECT_EQ(oneDnnPrimitiveCount(), created + 1) << "a new shape";
+  _mlir_ciface_aenet_dnnl_matmul(&sites, 0, &a.ref, &b.ref, &d.ref, 0, 0);
+  EXPECT_EQ(oneDnnKernelsBuilt(), built) << "same site, other buffers";
+  _mlir_ciface_aenet_dnnl_matmul(&sites, 1, &a.ref, &b.ref, &d.ref, 0, 0);
+  EXPECT_EQ(oneDnnKernelsBuilt(), built + 1) << "same shape, another site";
+  EXPECT_NE(sites.kernel(0), sites.kernel(1));
 }
 
-TEST(OneDnnKernels, ConvolutionKernelsAreCreatedOncePerShape) {
-  // [2, 3, 5, 5] images, a [4, 3, 3, 3] kernel, 'same' at stride 1.
-  std::vector<float> x(150, 0.5f), k(108, 0.25f), b(4, 1.f), y(200), dx(150);
-  MemRef<4> xr = {x.data(), x.data(), 0, {2, 3, 5, 5}, {75, 25, 5, 1}};
-  MemRef<4> kr = {k.data(), k.data(), 0, {4, 3, 3, 3}, {27, 9, 3, 1}};
-  MemRef<1> br = {b.data(), b.data(), 0, {4}, {1}};
-  MemRef<4> yr = {y.data(), y.data(), 0, {2, 4, 5, 5}, {100, 25, 5, 1}};
-  MemRef<4> dxr = {dx.data(), dx.data(), 0, {2, 3, 5, 5}, {75, 25, 5, 1}};
-  _mlir_ciface_aenet_dnnl_conv2d_bias(&xr, &kr, &br, &yr, 1, 1, 1, 1, 1, 1);
-  _mlir_ciface_aenet_dnnl_maxpool2d_grad(&xr, &xr, &dxr, 1, 1, 1, 1, 0, 0, 0,
-                                         0);
-  int64_t created = oneDnnPrimitiveCount();
-  // The centre of a 'same' 3x3 window sees 27 inputs: 1 + 27 * 0.125.
-  EXPECT_FLOAT_EQ(y[2 * 5 + 2], 1 + 27 * 0.125f);
-  std::vector<float> y2(200);
-  MemRef<4> y2r = {y2.data(), y2.data(), 0, {2, 4, 5, 5}, {100, 25, 5, 1}};
-  _mlir_ciface_aenet_dnnl_conv2d_bias(&xr, &kr, &br, &y2r, 1, 1, 1, 1, 1, 1);
-  _mlir_ciface_aenet_dnnl_maxpool2d_grad(&xr, &xr, &dxr, 1, 1, 1, 1, 0, 0, 0,
-                                         0);
-  EXPECT_EQ(oneDnnPrimitiveCount(), created) << "same shapes, other buffers";
-  EXPECT_EQ(y2, y);
-  _mlir_ciface_aenet_dnnl_conv2d_bias(&xr, &kr, &br, &y2r, 1, 1, 1, 1, 1, 1);
-  _mlir_ciface_aenet_dnnl_conv2d(&xr, &kr, &y2r, 1, 1, 1, 1, 1, 1);
-  EXPECT_EQ(oneDnnPrimitiveCount(), created + 1) << "no bias: a new kernel";
+namespace {
+
+/// An [N, C, H, W] image of |sizes| stored NHWC (or NCHW), filled from
+/// |gen|.
+struct Image {
+  std::vector<float> data;
+  MemRef<4> ref;
+  Image(std::array<int64_t, 4> s, bool nhwc, std::mt19937 &gen)
+      : data(s[0] * s[1] * s[2] * s[3]) {
+    std::uniform_real_distribution<float> dist(-1, 1);
+    for (float &v : data)
+      v = dist(gen);
+    int64_t c = s[1], h = s[2], w = s[3];
+    ref = {data.data(), data.data(), 0, {s[0], c, h, w},
+           {c * h * w, nhwc ? 1 : h * w, nhwc ? w * c : w, nhwc ? c : 1}};
+  }
+};
+
+} // namespace
+
+TEST(OneDnnKernels, TwoSitesOfOneShapeOwnDistinctMemory) {
+  // A 3x3 convolution 8 -> 8 reorders its kernel into oneDNN's blocked
+  // layout (memory the kernel owns); max pooling's gradient keeps the
+  // forward's workspace. Two sites of the same shapes each get their own.
+  std::mt19937 gen(2);
+  Image x({2, 8, 6, 6}, true, gen), k({8, 8, 3, 3}, false, gen);
+  Image y({2, 8, 6, 6}, true, gen), dx({2, 8, 6, 6}, true, gen);
+  KernelSites sites(4);
+  for (int64_t site : {0, 1})
+    _mlir_ciface_aenet_dnnl_conv2d(&sites, site, &x.ref, &k.ref, &y.ref, 1, 1,
+                                   1, 1, 1, 1);
+  for (int64_t site : {2, 3})
+    _mlir_ciface_aenet_dnnl_maxpool2d_grad(&sites, site, &x.ref, &y.ref,
+                                           &dx.ref, 3, 3, 1, 1, 1, 1, 1, 1);
+  std::set<const void *> seen;
+  for (int64_t site = 0; site < sites.size(); ++site) {
+    std::vector<const void *> owned = sites.ownedMemory(site);
+    EXPECT_FALSE(owned.empty()) << "site " << site;
+    for (const void *p : owned)
+      EXPECT_TRUE(seen.insert(p).second) << "site " << site << " shares " << p;
+  }
+}
+
+TEST(OneDnnKernels, ThinOutputConvolutionMatchesTheConvolution) {
+  // One filter of an NHWC image, strided and padded unevenly, with a bias.
+  std::mt19937 gen(4);
+  Image x({2, 5, 7, 6}, true, gen), k({1, 5, 3, 2}, false, gen);
+  Image y({2, 1, 4, 6}, true, gen), thin({2, 1, 4, 6}, true, gen);
+  std::vector<float> b = {0.25f};
+  MemRef<1> br = {b.data(), b.data(), 0, {1}, {1}};
+  KernelSites sites(2);
+  _mlir_ciface_aenet_dnnl_conv2d_bias(&sites, 0, &x.ref, &k.ref, &br, &y.ref,
+                                      2, 1, 1, 0, 1, 1);
+  _mlir_ciface_aenet_dnnl_conv2d_thin_output_bias(
+      &sites, 1, &x.ref, &k.ref, &br, &thin.ref, 2, 1, 1, 0, 1, 1);
+  for (size_t i = 0; i < y.data.size(); ++i)
+    expectNear(y.data[i], thin.data[i]);
+}
+
+TEST(OneDnnKernels, ThinKernelGradientsMatchBackwardWeights) {
+  std::mt19937 gen(6);
+  // One filter: x [2, 4, 6, 6] NHWC, dy [2, 1, 6, 6]; one input channel:
+  // x [2, 1, 6, 6], dy [2, 3, 6, 6] NHWC. 'same' 3x3 windows, with db.
+  struct Case {
+    std::array<int64_t, 4> x, dy, dk;
+    bool thinInput;
+  };
+  for (const Case &c : {Case{{2, 4, 6, 6}, {2, 1, 6, 6}, {1, 4, 3, 3}, false},
+                        Case{{2, 1, 6, 6}, {2, 3, 6, 6}, {3, 1, 3, 3}, true}}) {
+    Image x(c.x, true, gen), dy(c.dy, true, gen);
+    Image dk(c.dk, false, gen), thin(c.dk, false, gen);
+    std::vector<float> db(c.dk[0]), thinDb(c.dk[0]);
+    MemRef<1> dbr = {db.data(), db.data(), 0, {c.dk[0]}, {1}};
+    MemRef<1> thinDbr = {thinDb.data(), thinDb.data(), 0, {c.dk[0]}, {1}};
+    KernelSites sites(2);
+    _mlir_ciface_aenet_dnnl_conv2d_grad_kernel_bias(
+        &sites, 0, &x.ref, &dy.ref, &dk.ref, &dbr, 1, 1, 1, 1, 1, 1);
+    if (c.thinInput)
+      _mlir_ciface_aenet_dnnl_conv2d_grad_kernel_thin_input_bias(
+          &sites, 1, &x.ref, &dy.ref, &thin.ref, &thinDbr, 1, 1, 1, 1, 1, 1);
+    else
+      _mlir_ciface_aenet_dnnl_conv2d_grad_kernel_thin_output_bias(
+          &sites, 1, &x.ref, &dy.ref, &thin.ref, &thinDbr, 1, 1, 1, 1, 1, 1);
+    for (size_t i = 0; i < dk.data.size(); ++i)
+      expectNear(dk.data[i], thin.data[i]);
+    for (size_t i = 0; i < db.size(); ++i)
+      expectNear(db[i], thinDb[i]);
+  }
+}
+
+TEST(OneDnnKernels, DisjointMaxPoolGradientEqualsOneDnnsBitForBit) {
+  // 2x2 windows at stride 2 on a 7x7 image: the last row and column belong
+  // to no window. Ties (repeated values) go to the first maximum in both.
+  std::mt19937 gen(8);
+  Image x({2, 3, 7, 7}, true, gen), dy({2, 3, 3, 3}, true, gen);
+  for (size_t i = 0; i < x.data.size(); i += 3)
+    x.data[i] = 0.5f;
+  Image dx({2, 3, 7, 7}, true, gen), disjoint({2, 3, 7, 7}, true, gen);
+  KernelSites sites(2);
+  _mlir_ciface_aenet_dnnl_maxpool2d_grad(&sites, 0, &x.ref, &dy.ref, &dx.ref,
+                                         2, 2, 2, 2, 0, 0, 0, 0);
+  _mlir_ciface_aenet_dnnl_maxpool2d_grad_disjoint(&sites, 1, &x.ref, &dy.ref,
+                                                  &disjoint.ref, 2, 2);
+  EXPECT_EQ(dx.data, disjoint.data);
 }

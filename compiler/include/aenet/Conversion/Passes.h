@@ -33,6 +33,13 @@ void populateAenetToLinalgConversionPatterns(RewritePatternSet &patterns);
 /// Marks the aenet dialect illegal and the dialects the patterns emit legal.
 void configureAenetToLinalgTarget(ConversionTarget &target);
 
+/// aenet-lower-to-onednn's ABI: the function attribute counting an entry
+/// function's kernel call sites (i64), and the argument attribute (unit)
+/// marking the `!llvm.ptr` argument that receives the runtime's table of
+/// their state (aenet::rt::KernelSites, bound by CompiledModel::bind).
+inline constexpr llvm::StringLiteral kKernelSitesAttrName =
+    "aenet.kernel_sites";
+
 #define GEN_PASS_REGISTRATION
 #include "aenet/Conversion/Passes.h.inc"
 

@@ -75,11 +75,21 @@ def AenetLowerToOneDNN : Pass<"aenet-lower-to-onednn", "::mlir::ModuleOp"> {
     `conv2d_transpose` (deconvolution forward; its gradients are conv2d ops),
     `maxpool2d` and `maxpool2d_grad` (max pooling; the gradient kernel runs
     the forward again for oneDNN's workspace), `upsample2d` and
-    `upsample2d_grad` (nearest resampling). Operands are read through
+    `upsample2d_grad` (nearest resampling). Where oneDNN's primitive is slow
+    for the shapes, the pattern calls a specialised kernel instead:
+    `conv2d_thin_output` (one filter), `conv2d_grad_kernel_thin_output` /
+    `_thin_input` (one filter / one input channel), matrix products; and
+    `maxpool2d_grad_disjoint` (windows that neither overlap nor pad), one
+    pass on the host. Operands are read through
     `bufferization.to_buffer ... read_only`, results written into a fresh
     `memref.alloc` turned back into a tensor, so one-shot bufferization places
-    the calls among the loop code. The kernels create their primitives once
-    per shape and reuse them on every call.
+    the calls among the loop code. Kernels and their declarations' types come
+    from the runtime's kernel table (OneDnnKernels.def). Each call is a site:
+    its first operands are the function's `!llvm.ptr` argument marked
+    `aenet.kernel_sites` (the runtime's per-site state, added here) and the
+    site's number; the function's `aenet.kernel_sites` attribute counts them.
+    A kernel builds its primitives on its site's first call and reuses them
+    on every later call of that site.
 
     Left for aenet-lower-to-linalg: f64 models; losses, metrics,
     regularizers, dropout and noise, and the optimizer updates (elementwise
@@ -99,12 +109,13 @@ def AenetLowerToOneDNN : Pass<"aenet-lower-to-onednn", "::mlir::ModuleOp"> {
     %xb = bufferization.to_buffer %x read_only : tensor<256x784xf32> to memref<256x784xf32>
     ...
     %out = memref.alloc() : memref<256x64xf32>
-    call @aenet_dnnl_matmul_bias(%xd, %kd, %bd, %od) : (memref<?x?xf32>, memref<?x?xf32>, memref<?xf32>, memref<?x?xf32>) -> ()
+    call @aenet_dnnl_matmul_bias(%sites, %c0, %xd, %kd, %bd, %od) : (!llvm.ptr, i64, memref<?x?xf32>, memref<?x?xf32>, memref<?xf32>, memref<?x?xf32>) -> ()
     %y = bufferization.to_tensor %out restrict writable : memref<256x64xf32> to tensor<256x64xf32>
     ```
   }];
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
                            "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::arith::ArithDialect"];
 }

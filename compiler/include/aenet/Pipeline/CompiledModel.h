@@ -12,6 +12,7 @@
 #define AENET_PIPELINE_COMPILEDMODEL_H
 
 #include "aenet/Pipeline/Stages.h"
+#include "aenet/Runtime/KernelAbi.h"
 
 namespace mlir {
 class ModuleOp;
@@ -39,6 +40,10 @@ struct BufferSlot {
 struct EntryPoint {
   std::string name;
   std::vector<BufferSlot> slots;
+  /// The argument that receives the state of the entry point's kernel call
+  /// sites (oneDNN backend), or -1; and how many sites there are.
+  int kernelSitesArg = -1;
+  int64_t kernelSites = 0;
   /// The slot of |kind| named |name|, or -1.
   int find(BufferSlot::Kind kind, const std::string &name = "") const;
 };
@@ -69,7 +74,9 @@ public:
 
   /// A call of one entry point with its buffers bound; build once, run per
   /// batch. |buffers| holds one pointer per slot, in slot order, each to
-  /// `numElements()` floats (doubles with f64; int64 for the seed).
+  /// `numElements()` floats (doubles with f64; int64 for the seed). The Call
+  /// owns the state of the entry point's kernel call sites (workspaces,
+  /// reorder buffers), its own, freed with it.
   class Call {
   public:
     Call() = default;
@@ -83,6 +90,7 @@ public:
   private:
     friend class CompiledModel;
     void (*fn_)(void **) = nullptr;
+    std::unique_ptr<rt::KernelSites> sites_;
     std::vector<std::vector<int64_t>> descriptors_;
     std::vector<void *> descriptorPtrs_;
     std::vector<void *> args_;

@@ -2,8 +2,10 @@
 //
 // Implements aenet-lower-to-onednn: one pattern per op, each turning the op
 // into a call of a runtime kernel (runtime/include/aenet/Runtime/
-// OneDnnKernels.h) on buffers. Ops or shapes a kernel does not cover fail to
-// match and stay for aenet-lower-to-linalg, so the two lowerings compose.
+// OneDnnKernels.def) on buffers. Ops or shapes a kernel does not cover fail
+// to match and stay for aenet-lower-to-linalg, so the two lowerings compose.
+// Ops are rewritten in program order, so a pattern that chooses a kernel by
+// its operands' layout (ConvPatterns.cpp) sees their producers rewritten.
 // This file holds the pass and the dense and activation patterns; the
 // convolution ops' patterns are in ConvPatterns.cpp.
 //
@@ -15,6 +17,7 @@
 
 #include "aenet/Dialect/Aenet/IR/AenetOps.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -27,21 +30,6 @@ using namespace mlir;
 using namespace mlir::aenet;
 
 namespace {
-
-/// Kinds oneDNN runs, in both directions (see OneDnnKernels.cpp).
-bool oneDnnActivation(ActivationKind kind) {
-  switch (kind) {
-  case ActivationKind::relu:
-  case ActivationKind::leaky_relu:
-  case ActivationKind::sigmoid:
-  case ActivationKind::tanh:
-  case ActivationKind::elu:
-  case ActivationKind::softmax:
-    return true;
-  default:
-    return false;
-  }
-}
 
 bool isF32Matrix(Value v) { return isStaticF32(v, 2); }
 
@@ -70,10 +58,10 @@ struct DenseToOneDNN : OpRewritePattern<DenseOp> {
     if (op.getBias()) {
       Value b = c.input(op.getBias());
       Value y = c.output(cast<RankedTensorType>(op.getType()));
-      c.call("aenet_dnnl_matmul_bias", {x, k, b, y});
+      c.call(DnnlKernel::matmul_bias, {x, k, b, y});
     } else {
       Value y = c.output(cast<RankedTensorType>(op.getType()));
-      c.call("aenet_dnnl_matmul", {x, k, y, c.flag(0), c.flag(0)});
+      c.call(DnnlKernel::matmul, {x, k, y, c.flag(0), c.flag(0)});
     }
     rewriter.replaceOp(op, c.result());
     return success();
@@ -90,7 +78,7 @@ struct DenseGradInputToOneDNN : OpRewritePattern<DenseGradInputOp> {
     // dx = dy * kernel^T: the kernel is read transposed through strides.
     Value dy = c.input(op.getOutputGrad()), k = c.input(op.getKernel());
     Value dx = c.output(cast<RankedTensorType>(op.getType()));
-    c.call("aenet_dnnl_matmul", {dy, k, dx, c.flag(0), c.flag(1)});
+    c.call(DnnlKernel::matmul, {dy, k, dx, c.flag(0), c.flag(1)});
     rewriter.replaceOp(op, c.result());
     return success();
   }
@@ -106,7 +94,7 @@ struct DenseGradKernelToOneDNN : OpRewritePattern<DenseGradKernelOp> {
     // dkernel = x^T * dy.
     Value x = c.input(op.getInput()), dy = c.input(op.getOutputGrad());
     Value dk = c.output(cast<RankedTensorType>(op.getType()));
-    c.call("aenet_dnnl_matmul", {x, dy, dk, c.flag(1), c.flag(0)});
+    c.call(DnnlKernel::matmul, {x, dy, dk, c.flag(1), c.flag(0)});
     rewriter.replaceOp(op, c.result());
     return success();
   }
@@ -117,17 +105,17 @@ struct ActivationToOneDNN : OpRewritePattern<ActivationOp> {
   LogicalResult matchAndRewrite(ActivationOp op,
                                 PatternRewriter &rewriter) const override {
     if (!isActivationOperand(op.getInput()) ||
-        !oneDnnActivation(op.getKind()))
+        !oneDnnRunsActivation(op.getKind()))
       return rewriter.notifyMatchFailure(op, "no oneDNN kernel");
     CallBuilder c(rewriter, op);
     auto type = cast<RankedTensorType>(op.getType());
-    Value kind = c.flag(static_cast<int64_t>(op.getKind()));
+    Value kind = c.flag(abiActivation(op.getKind()));
     if (isImageActivation(type, op.getKind()))
-      c.call("aenet_dnnl_image_activation",
+      c.call(DnnlKernel::image_activation,
              {c.imageInput(op.getInput()), c.imageOutput(type), kind});
     else
-      c.call("aenet_dnnl_activation", {c.matrixInput(op.getInput()),
-                                       c.matrixOutput(type), kind});
+      c.call(DnnlKernel::activation, {c.matrixInput(op.getInput()),
+                                      c.matrixOutput(type), kind});
     rewriter.replaceOp(op, c.result());
     return success();
   }
@@ -138,17 +126,17 @@ struct ActivationGradToOneDNN : OpRewritePattern<ActivationGradOp> {
   LogicalResult matchAndRewrite(ActivationGradOp op,
                                 PatternRewriter &rewriter) const override {
     if (!isActivationOperand(op.getOutput()) ||
-        !oneDnnActivation(op.getKind()))
+        !oneDnnRunsActivation(op.getKind()))
       return rewriter.notifyMatchFailure(op, "no oneDNN kernel");
     CallBuilder c(rewriter, op);
     auto type = cast<RankedTensorType>(op.getType());
-    Value kind = c.flag(static_cast<int64_t>(op.getKind()));
+    Value kind = c.flag(abiActivation(op.getKind()));
     if (isImageActivation(type, op.getKind()))
-      c.call("aenet_dnnl_image_activation_grad",
+      c.call(DnnlKernel::image_activation_grad,
              {c.imageInput(op.getOutput()), c.imageInput(op.getOutputGrad()),
               c.imageOutput(type), kind});
     else
-      c.call("aenet_dnnl_activation_grad",
+      c.call(DnnlKernel::activation_grad,
              {c.matrixInput(op.getOutput()), c.matrixInput(op.getOutputGrad()),
               c.matrixOutput(type), kind});
     rewriter.replaceOp(op, c.result());
@@ -164,9 +152,11 @@ struct AenetLowerToOneDNNPass
                  DenseGradKernelToOneDNN, ActivationToOneDNN,
                  ActivationGradToOneDNN>(&getContext());
     populateConvToOneDNNPatterns(patterns);
-    // Only the matched ops are rewritten; nothing else is touched.
+    // Only the matched ops are rewritten; nothing else is touched. Top-down:
+    // producers before their consumers, which read their layout.
     GreedyRewriteConfig config;
     config.enableFolding(false);
+    config.setUseTopDownTraversal(true);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
                                      config)))
       return signalPassFailure();

@@ -7,16 +7,47 @@
 // seen as [N, C, H, W] through `memref.transpose`; image operands are read
 // with a fully dynamic strided layout, so they arrive in the layout their
 // producer chose, and loop code reads the NHWC ones through their strides.
-// See KernelCall.h.
+// Every call's declaration and operand types come from the kernel table
+// (runtime/include/aenet/Runtime/OneDnnKernels.def). See KernelCall.h.
 //
 //===----------------------------------------------------------------------===//
 
 #include "KernelCall.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMTypes.h"
+
+#include "llvm/Support/ErrorHandling.h"
 
 using namespace mlir;
 using namespace mlir::aenet;
+
+namespace {
+// The argument list of every row, as KernelArgs.
+#define AENET_SITE KernelArg{KernelArg::Site, 0}
+#define AENET_DENSE(rank) KernelArg{KernelArg::Dense, rank}
+#define AENET_STRIDED(rank) KernelArg{KernelArg::Strided, rank}
+#define AENET_I64 KernelArg{KernelArg::I64, 0}
+#define AENET_DNNL_KERNEL(name, ...) const KernelArg name##Args[] = {__VA_ARGS__};
+#include "aenet/Runtime/OneDnnKernels.def"
+#undef AENET_DNNL_KERNEL
+#undef AENET_I64
+#undef AENET_STRIDED
+#undef AENET_DENSE
+#undef AENET_SITE
+} // namespace
+
+KernelSignature mlir::aenet::signatureOf(DnnlKernel kernel) {
+  switch (kernel) {
+#define AENET_DNNL_KERNEL(name, ...)                                           \
+  case DnnlKernel::name:                                                       \
+    return {"aenet_dnnl_" #name, name##Args};
+#include "aenet/Runtime/OneDnnKernels.def"
+#undef AENET_DNNL_KERNEL
+  }
+  llvm_unreachable("every kernel has a row in OneDnnKernels.def");
+}
 
 /// A strided layout with every stride and the offset dynamic.
 static MemRefLayoutAttrInterface dynamicStrides(MLIRContext *ctx,
@@ -32,30 +63,53 @@ bool mlir::aenet::isStaticF32(Value v, int64_t rank) {
          t.getElementType().isF32();
 }
 
+/// Whether |v| is the tensor of an `imageOutput`: an NHWC buffer seen as
+/// [N, C, H, W].
+static bool writtenAsNhwc(Value v) {
+  auto toTensor = v.getDefiningOp<bufferization::ToTensorOp>();
+  if (!toTensor)
+    return false;
+  auto transpose = toTensor.getBuffer().getDefiningOp<memref::TransposeOp>();
+  return transpose && transpose.getIn().getDefiningOp<memref::AllocOp>() &&
+         transpose.getPermutation() ==
+             AffineMap::getPermutationMap(ArrayRef<unsigned>{0, 3, 1, 2},
+                                          v.getContext());
+}
+
+bool mlir::aenet::isNhwcImage(Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  return type.getDimSize(1) == 1 || writtenAsNhwc(v);
+}
+
 CallBuilder::CallBuilder(PatternRewriter &rewriter, Operation *op)
-    : r_(rewriter), loc_(op->getLoc()),
+    : r_(rewriter), op_(op), loc_(op->getLoc()),
       module_(op->getParentOfType<ModuleOp>()) {}
 
-Value CallBuilder::input(Value tensor) { return erase(toBuffer(tensor)); }
+Value CallBuilder::input(Value tensor) { return toBuffer(tensor); }
 
 Value CallBuilder::imageInput(Value tensor) {
-  return erase(toBuffer(tensor, dynamicStrides(r_.getContext(), 4)));
+  return toBuffer(tensor, dynamicStrides(r_.getContext(), 4));
+}
+
+Value CallBuilder::nhwcInput(Value tensor) {
+  assert(isNhwcImage(tensor) && "read as NHWC only what is NHWC");
+  // One channel from elsewhere: the identity layout is NHWC, and makes the
+  // buffer contiguous (a copy only if its producer's is not).
+  return writtenAsNhwc(tensor) ? imageInput(tensor) : input(tensor);
 }
 
 Value CallBuilder::matrixInput(Value tensor) {
-  return erase(asMatrix(toBuffer(tensor)));
+  return asMatrix(toBuffer(tensor));
 }
 
-Value CallBuilder::output(RankedTensorType type) {
-  return erase(newBuffer(type));
-}
+Value CallBuilder::output(RankedTensorType type) { return newBuffer(type); }
 
 Value CallBuilder::imageOutput(RankedTensorType type) {
-  return erase(newNhwcBuffer(type));
+  return newNhwcBuffer(type);
 }
 
 Value CallBuilder::matrixOutput(RankedTensorType type) {
-  return erase(asMatrix(newBuffer(type)));
+  return asMatrix(newBuffer(type));
 }
 
 Value CallBuilder::result(unsigned i) {
@@ -69,9 +123,28 @@ Value CallBuilder::flag(int64_t v) {
   return arith::ConstantIntOp::create(r_, loc_, r_.getI64Type(), v);
 }
 
-void CallBuilder::call(StringRef name, ValueRange args) {
-  declare(name, args.getTypes());
-  func::CallOp::create(r_, loc_, name, TypeRange{}, args);
+void CallBuilder::call(DnnlKernel kernel, ValueRange args) {
+  KernelSignature signature = signatureOf(kernel);
+  declare(signature);
+  SmallVector<Value> operands;
+  size_t next = 0;
+  for (const KernelArg &arg : signature.args) {
+    if (arg.kind == KernelArg::Site) {
+      auto [table, index] = site();
+      operands.append({table, index});
+      continue;
+    }
+    if (next == args.size())
+      llvm::report_fatal_error(Twine("aenet-lower-to-onednn: too few "
+                                     "operands for ") +
+                               signature.symbol);
+    operands.push_back(castTo(args[next++], arg, signature.symbol));
+  }
+  if (next != args.size())
+    llvm::report_fatal_error(Twine("aenet-lower-to-onednn: too many "
+                                   "operands for ") +
+                             signature.symbol);
+  func::CallOp::create(r_, loc_, signature.symbol, TypeRange{}, operands);
 }
 
 Value CallBuilder::toBuffer(Value tensor, MemRefLayoutAttrInterface layout) {
@@ -121,25 +194,86 @@ Value CallBuilder::asMatrix(Value buffer) {
   return memref::CollapseShapeOp::create(r_, loc_, buffer, groups);
 }
 
-/// The memref with its static shape erased, and its strides too unless it
-/// has the identity layout.
-Value CallBuilder::erase(Value buffer) {
-  auto type = cast<MemRefType>(buffer.getType());
-  SmallVector<int64_t> dims(type.getRank(), ShapedType::kDynamic);
+/// The MLIR type of a non-site argument: buffers with their shape erased,
+/// and their strides too unless the table wants the identity layout.
+Type CallBuilder::typeOf(const KernelArg &arg) {
+  if (arg.kind == KernelArg::I64)
+    return r_.getI64Type();
+  SmallVector<int64_t> dims(arg.rank, ShapedType::kDynamic);
   MemRefLayoutAttrInterface layout;
-  if (!type.getLayout().isIdentity())
-    layout = dynamicStrides(r_.getContext(), type.getRank());
-  return memref::CastOp::create(
-      r_, loc_, MemRefType::get(dims, type.getElementType(), layout), buffer);
+  if (arg.kind == KernelArg::Strided)
+    layout = dynamicStrides(r_.getContext(), arg.rank);
+  return MemRefType::get(dims, r_.getF32Type(), layout);
 }
 
-void CallBuilder::declare(StringRef name, TypeRange types) {
-  if (module_.lookupSymbol(name))
+/// |operand| checked against |arg| and cast to its type.
+Value CallBuilder::castTo(Value operand, const KernelArg &arg,
+                        StringRef symbol) {
+  Type want = typeOf(arg);
+  if (arg.kind == KernelArg::I64) {
+    if (operand.getType() != want)
+      llvm::report_fatal_error(Twine("aenet-lower-to-onednn: ") + symbol +
+                               " takes an i64 flag here");
+    return operand;
+  }
+  auto type = dyn_cast<MemRefType>(operand.getType());
+  if (!type || type.getRank() != arg.rank || !type.getElementType().isF32() ||
+      (arg.kind == KernelArg::Dense && !type.getLayout().isIdentity()))
+    llvm::report_fatal_error(Twine("aenet-lower-to-onednn: ") + symbol +
+                             " takes an f32 memref of rank " +
+                             Twine(arg.rank) +
+                             (arg.kind == KernelArg::Dense
+                                  ? " with the identity layout here"
+                                  : " here"));
+  return memref::CastOp::create(r_, loc_, want, operand);
+}
+
+/// The entry function's KernelSites argument (added on its first call
+/// site) and this call's site number, the next of the function's count.
+std::pair<Value, Value> CallBuilder::site() {
+  auto func = op_->getParentOfType<func::FuncOp>();
+  if (!func)
+    llvm::report_fatal_error("aenet-lower-to-onednn: a kernel call outside "
+                             "a function");
+  Value table;
+  for (BlockArgument arg : func.getArguments())
+    if (func.getArgAttr(arg.getArgNumber(), kKernelSitesAttrName))
+      table = arg;
+  int64_t index = 0;
+  if (auto count = func->getAttrOfType<IntegerAttr>(kKernelSitesAttrName))
+    index = count.getInt();
+  r_.modifyOpInPlace(func, [&] {
+    if (!table) {
+      unsigned at = func.getNumArguments();
+      NamedAttribute marker =
+          r_.getNamedAttr(kKernelSitesAttrName, r_.getUnitAttr());
+      if (failed(func.insertArgument(
+              at, LLVM::LLVMPointerType::get(r_.getContext()),
+              r_.getDictionaryAttr({marker}), func.getLoc())))
+        llvm::report_fatal_error("aenet-lower-to-onednn: cannot add the "
+                                 "kernel sites argument");
+      table = func.getArgument(at);
+    }
+    func->setAttr(kKernelSitesAttrName, r_.getI64IntegerAttr(index + 1));
+  });
+  return {table, flag(index)};
+}
+
+void CallBuilder::declare(const KernelSignature &signature) {
+  if (module_.lookupSymbol(signature.symbol))
     return;
+  SmallVector<Type> types;
+  for (const KernelArg &arg : signature.args) {
+    if (arg.kind == KernelArg::Site)
+      types.append({LLVM::LLVMPointerType::get(r_.getContext()),
+                    r_.getI64Type()});
+    else
+      types.push_back(typeOf(arg));
+  }
   OpBuilder::InsertionGuard guard(r_);
   r_.setInsertionPointToStart(module_.getBody());
-  auto decl =
-      func::FuncOp::create(r_, loc_, name, r_.getFunctionType(types, {}));
+  auto decl = func::FuncOp::create(r_, loc_, signature.symbol,
+                                   r_.getFunctionType(types, {}));
   decl.setPrivate();
   decl->setAttr("llvm.emit_c_interface", r_.getUnitAttr());
 }

@@ -2,14 +2,19 @@
 //
 // What every aenet-lower-to-onednn pattern is made of: operands read as
 // buffers, fresh buffers for the results, integer flags, and the call of a
-// kernel declared once per module with `llvm.emit_c_interface`. Buffers are
-// passed with their shape erased, so one declaration serves every shape.
-// Also declares the per-family pattern sets AenetToOneDNN.cpp puts together.
+// kernel of the table (KernelTable.h), declared once per module with
+// `llvm.emit_c_interface` and the type the table gives. Buffers are passed
+// with their shape erased, so one declaration serves every shape. Each call
+// is a site of its own: it gets the entry function's KernelSites argument
+// (added on the function's first call) and the next site number. Also
+// declares the per-family pattern sets AenetToOneDNN.cpp puts together.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef AENET_LIB_CONVERSION_AENETTOONEDNN_KERNELCALL_H
 #define AENET_LIB_CONVERSION_AENETTOONEDNN_KERNELCALL_H
+
+#include "KernelTable.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -26,19 +31,28 @@ void populateConvToOneDNNPatterns(RewritePatternSet &patterns);
 /// kind the kernels take.
 bool isStaticF32(Value v, int64_t rank);
 
+/// Whether image |v| [N, C, H, W] reaches a kernel stored as NHWC: a kernel
+/// wrote it (`CallBuilder::imageOutput`), or it has one channel (then NCHW
+/// is NHWC too, and `nhwcInput` reads it with the identity layout). The
+/// pass rewrites ops in program order, so a producer that oneDNN runs has
+/// been rewritten before its consumers ask.
+bool isNhwcImage(Value v);
+
 /// Builds one kernel call: buffers in, fresh buffers out, then the results
 /// as tensors.
 class CallBuilder {
 public:
   CallBuilder(PatternRewriter &rewriter, Operation *op);
 
-  /// |tensor| as a read-only buffer of erased shape.
+  /// |tensor| as a read-only buffer with the identity layout.
   Value input(Value tensor);
   /// |tensor| [d0, ..., dn] read as the matrix [d0 * ... * d(n-1), dn].
   Value matrixInput(Value tensor);
   /// |tensor| [N, C, H, W] as a read-only buffer in whatever layout it has
   /// (an `imageOutput`'s NHWC, or the identity), so no copy is made.
   Value imageInput(Value tensor);
+  /// An image for which `isNhwcImage` holds, read so that it is NHWC.
+  Value nhwcInput(Value tensor);
   /// A new buffer for a result of |type|; `result` makes it a tensor.
   Value output(RankedTensorType type);
   /// A new buffer for an image result [N, C, H, W] stored as NHWC: the
@@ -53,8 +67,10 @@ public:
 
   /// The i64 constant |v|.
   Value flag(int64_t v);
-  /// Calls kernel |name| (declared in the module on first use).
-  void call(StringRef name, ValueRange args);
+  /// Calls |kernel| with |args|, its arguments after the call site's state,
+  /// which the builder adds; buffers are cast to the table's types. An
+  /// operand that does not fit the table is a bug in the pattern: fatal.
+  void call(DnnlKernel kernel, ValueRange args);
 
 private:
   Value toBuffer(Value tensor, MemRefLayoutAttrInterface layout = {});
@@ -62,10 +78,13 @@ private:
   Value newNhwcBuffer(RankedTensorType type);
   IntegerAttr alignment();
   Value asMatrix(Value buffer);
-  Value erase(Value buffer);
-  void declare(StringRef name, TypeRange types);
+  Type typeOf(const KernelArg &arg);
+  Value castTo(Value operand, const KernelArg &arg, StringRef symbol);
+  std::pair<Value, Value> site();
+  void declare(const KernelSignature &signature);
 
   PatternRewriter &r_;
+  Operation *op_;
   Location loc_;
   ModuleOp module_;
   SmallVector<std::pair<Value, RankedTensorType>> outputs_;
