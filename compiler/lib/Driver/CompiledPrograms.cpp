@@ -8,6 +8,7 @@
 
 #include "CompiledPrograms.h"
 
+#include "aenet/Runtime/Initializers.h"
 #include "aenet/Runtime/Random.h"
 
 #include <algorithm>
@@ -143,23 +144,10 @@ const CompiledModel &CompiledPrograms::modelFor(int64_t rows) {
   return *model;
 }
 
-/// Keras's fan-in and fan-out of a kernel: dense [in, out]; convolution
-/// [out, in, kh, kw] counts the receptive field: fan_in = in * kh * kw,
-/// fan_out = out * kh * kw. conv2d_transpose's kernel [C, F, kh, kw] is the
-/// kernel of the conv2d it transposes (from F to C channels), and Keras
-/// computes its fans from its own layout (kh, kw, F, C) as fan_in = F kh kw,
-/// fan_out = C kh kw: the same numbers this rule gives.
-static std::pair<int64_t, int64_t> fans(const std::vector<int64_t> &shape) {
-  if (shape.size() == 2)
-    return {shape[0], shape[1]};
-  int64_t receptive = 1;
-  for (size_t i = 2; i < shape.size(); ++i)
-    receptive *= shape[i];
-  return {shape[1] * receptive, shape[0] * receptive};
-}
-
 void CompiledPrograms::initializeStore(uint64_t seed) {
   const EntryPoint *step = models_.at(batch_)->entry("train_step");
+  // One stream for the model, drawn in slot order; only random initializers
+  // draw from it, so adding a bias never moves the draws of later kernels.
   rt::Rng rng(rt::mixSeed(seed, 0x696e6974ull)); // "init"
   for (const BufferSlot &slot : step->slots) {
     if (slot.kind == Kind::State) {
@@ -170,14 +158,7 @@ void CompiledPrograms::initializeStore(uint64_t seed) {
     if (slot.kind != Kind::Param)
       continue;
     rt::NamedTensor &t = store_.add(slot.name, slot.shape);
-    const std::string &name = slot.name;
-    bool kernel = name.size() >= 7 &&
-                  name.compare(name.size() - 7, 7, ".kernel") == 0;
-    if (kernel) {
-      auto [fanIn, fanOut] = fans(slot.shape);
-      rt::glorotUniform(t.data.data(), static_cast<int64_t>(t.data.size()),
-                        fanIn, fanOut, rng);
-    }
+    rt::initialize(slot.initializer, t.data.data(), slot.shape, rng);
   }
 }
 

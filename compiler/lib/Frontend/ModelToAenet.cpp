@@ -319,6 +319,21 @@ Value ModuleBuilder::emitLayer(const LayerNode &layer, int index,
   return out;
 }
 
+/// The `#aenet.init` of a parameter, from its layer definition. The dialect
+/// spells each initializer as the runtime does, so the name maps one to the
+/// other.
+static ir::InitializerAttr initializerAttr(MLIRContext *ctx,
+                                           const rt::InitializerSpec &spec) {
+  std::optional<ir::InitializerKind> kind =
+      ir::symbolizeInitializerKind(rt::initializerName(spec.kind));
+  if (!kind)
+    llvm::report_fatal_error("the dialect has no initializer " +
+                             llvm::Twine(rt::initializerName(spec.kind)));
+  return ir::InitializerAttr::get(ctx, *kind, spec.fanIn, spec.fanOut,
+                                  llvm::APFloat(spec.value), spec.index,
+                                  spec.blocks);
+}
+
 func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
                                           Mode mode) {
   SmallVector<Type> argTypes;
@@ -341,6 +356,9 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
           "aenet.param", b_.getStringAttr(layer.name + "." + p.name))};
       if (frozen.count(static_cast<int>(i)))
         entries.push_back(b_.getNamedAttr("aenet.frozen", b_.getUnitAttr()));
+      entries.push_back(
+          b_.getNamedAttr(ir::AenetDialect::getInitAttrName(),
+                          initializerAttr(b_.getContext(), p.init)));
       argAttrs.push_back(b_.getDictionaryAttr(entries));
     }
   }

@@ -11,6 +11,7 @@
 #include "aenet/Pipeline/CompiledModel.h"
 
 #include "aenet/Conversion/Passes.h"
+#include "aenet/Dialect/Aenet/IR/AenetOps.h"
 #include "aenet/Pipeline/Pipeline.h"
 #include "aenet/Runtime/OneDnnKernels.h"
 
@@ -64,6 +65,25 @@ const EntryPoint *CompiledModel::entry(const std::string &name) const {
   return nullptr;
 }
 
+/// The initializer of parameter argument |i|, as the frontend declared it
+/// from the layer definition (`aenet.init`). Parameters of IR written by
+/// hand for tests may have none; they start at zero.
+static rt::InitializerSpec readInitializer(func::FuncOp func, unsigned i) {
+  rt::InitializerSpec spec;
+  auto attr = func.getArgAttrOfType<mlir::aenet::InitializerAttr>(
+      i, mlir::aenet::AenetDialect::getInitAttrName());
+  if (!attr)
+    return spec;
+  spec.kind = *rt::parseInitializerKind(
+      mlir::aenet::stringifyInitializerKind(attr.getKind()).str());
+  spec.fanIn = attr.getFanIn();
+  spec.fanOut = attr.getFanOut();
+  spec.value = attr.getValue().convertToDouble();
+  spec.index = attr.getIndex();
+  spec.blocks = attr.getBlocks();
+  return spec;
+}
+
 /// Reads the buffer slots of a bound entry function from its argument
 /// attributes.
 static EntryPoint readEntry(func::FuncOp func) {
@@ -91,6 +111,7 @@ static EntryPoint readEntry(func::FuncOp func) {
       slot.kind = BufferSlot::Kind::Param;
       slot.name = str("aenet.param");
       slot.frozen = static_cast<bool>(func.getArgAttr(i, "aenet.frozen"));
+      slot.initializer = readInitializer(func, i);
     } else if (func.getArgAttr(i, "aenet.state")) {
       slot.kind = BufferSlot::Kind::State;
       slot.name = str("aenet.state");

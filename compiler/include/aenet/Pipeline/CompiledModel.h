@@ -12,6 +12,7 @@
 #define AENET_PIPELINE_COMPILEDMODEL_H
 
 #include "aenet/Pipeline/Stages.h"
+#include "aenet/Runtime/Initializers.h"
 #include "aenet/Runtime/KernelAbi.h"
 
 namespace mlir {
@@ -32,6 +33,8 @@ struct BufferSlot {
   std::string name;           ///< input, parameter, state or output name
   std::vector<int64_t> shape; ///< static, batch first for per-sample data
   bool frozen = false;        ///< parameters that are not trained
+  /// Parameters: how the runtime fills the buffer before the first step.
+  rt::InitializerSpec initializer;
   double init = 0;            ///< initial value of an optimizer state
   std::vector<std::string> scalarNames; ///< Scalars: what each element is
   int64_t numElements() const;
