@@ -45,6 +45,15 @@ InitializerSpec glorotUniform(const std::vector<int64_t> &shape) {
   return s;
 }
 
+/// An LSTM bias with Keras's unit_forget_bias: ones on the forget gate,
+/// block 1 of the gates (i, f, c, o).
+InitializerSpec forgetGateOnes() {
+  InitializerSpec s = initializer(InitializerKind::BlockOnes);
+  s.index = 1;
+  s.blocks = 4;
+  return s;
+}
+
 } // namespace
 
 std::vector<ParamInfo> layerParams(const LayerSpec &spec,
@@ -57,9 +66,9 @@ std::vector<ParamInfo> layerParams(const LayerSpec &spec,
     params.push_back({"kernel", std::move(shape), init});
   };
   auto bias = [&](std::vector<int64_t> shape,
-                  InitializerKind kind = InitializerKind::Zeros) {
+                  InitializerSpec init = initializer(InitializerKind::Zeros)) {
     if (spec.useBias)
-      params.push_back({"bias", std::move(shape), initializer(kind)});
+      params.push_back({"bias", std::move(shape), init});
   };
   switch (spec.kind) {
   case LayerKind::Dense:
@@ -90,7 +99,7 @@ std::vector<ParamInfo> layerParams(const LayerSpec &spec,
       // Keras's LSTM defaults to unit_forget_bias=True, which the language
       // keeps (it has no option to turn it off): a forget gate starting
       // open lets gradients through early in training.
-      bias({gates * u}, InitializerKind::UnitForgetBias);
+      bias({gates * u}, forgetGateOnes());
     else
       bias({gates * u});
     break;

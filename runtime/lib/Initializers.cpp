@@ -32,12 +32,8 @@ constexpr KindName kKinds[] = {
     {InitializerKind::Constant, "constant"},
     {InitializerKind::GlorotUniform, "glorot_uniform"},
     {InitializerKind::Orthogonal, "orthogonal"},
-    {InitializerKind::UnitForgetBias, "unit_forget_bias"},
+    {InitializerKind::BlockOnes, "block_ones"},
 };
-
-/// The LSTM's gate blocks (i, f, c, o) and the forget gate's index.
-constexpr int64_t kLstmGates = 4;
-constexpr int64_t kForgetGate = 1;
 
 /// Replaces the row-major |m| x |n| matrix |a| (m >= n) by the first n
 /// columns of Q of its QR decomposition, scaled by the signs of R's
@@ -147,12 +143,14 @@ void initialize(const InitializerSpec &spec, float *data,
     orthogonal(data, cols == 0 ? 0 : n / cols, cols, rng);
     return;
   }
-  case InitializerKind::UnitForgetBias: {
-    assert(n % kLstmGates == 0 && "an LSTM bias has four gate blocks");
-    int64_t block = n / kLstmGates;
+  case InitializerKind::BlockOnes: {
+    assert(!shape.empty() && spec.blocks > 0 &&
+           shape.back() % spec.blocks == 0 && "whole blocks on the last axis");
+    int64_t axis = shape.back(), block = axis / spec.blocks;
     std::fill(data, data + n, 0.0f);
-    std::fill(data + kForgetGate * block, data + (kForgetGate + 1) * block,
-              1.0f);
+    for (int64_t row = 0; row < n; row += axis)
+      std::fill(data + row + spec.index * block,
+                data + row + (spec.index + 1) * block, 1.0f);
     return;
   }
   }

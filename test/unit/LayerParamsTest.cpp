@@ -72,7 +72,9 @@ TEST(LayerParams, LstmRecurrentOrthogonalAndForgetBias) {
   EXPECT_EQ(p[1].init.kind, InitializerKind::Orthogonal);
   EXPECT_EQ(p[2].name, "bias");
   EXPECT_EQ(p[2].shape, (std::vector<int64_t>{512}));
-  EXPECT_EQ(p[2].init.kind, InitializerKind::UnitForgetBias);
+  EXPECT_EQ(p[2].init.kind, InitializerKind::BlockOnes);
+  EXPECT_EQ(p[2].init.index, 1);
+  EXPECT_EQ(p[2].init.blocks, 4);
 }
 
 TEST(LayerParams, GruAndSimpleRnnBiasesAreZeros) {

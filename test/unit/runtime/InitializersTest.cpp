@@ -140,11 +140,20 @@ TEST(InitializersTest, OrthogonalMatchesTheSignConvention) {
   }
 }
 
-TEST(InitializersTest, UnitForgetBiasSetsTheForgetBlock) {
+TEST(InitializersTest, BlockOnesSetsTheForgetBlockOfAnLstmBias) {
   // Gates i, f, c, o of 5 units each: elements 5..9 are the forget gate.
-  std::vector<float> b = filled(spec(InitializerKind::UnitForgetBias), {20}, 1);
+  InitializerSpec s = spec(InitializerKind::BlockOnes);
+  s.index = 1;
+  s.blocks = 4;
+  std::vector<float> b = filled(s, {20}, 1);
   for (int i = 0; i < 20; ++i)
     EXPECT_EQ(b[i], i >= 5 && i < 10 ? 1.0f : 0.0f) << "element " << i;
+  // Blocks are along the last axis of every row: [2, 6] in 3 blocks, the
+  // last one ones.
+  s.index = 2;
+  s.blocks = 3;
+  EXPECT_EQ(filled(s, {2, 6}, 1),
+            (std::vector<float>{0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1}));
 }
 
 TEST(InitializersTest, ConstantsFillEveryElementAndDrawNothing) {
@@ -166,7 +175,7 @@ TEST(InitializersTest, NamesRoundTrip) {
   for (InitializerKind k :
        {InitializerKind::Zeros, InitializerKind::Ones,
         InitializerKind::Constant, InitializerKind::GlorotUniform,
-        InitializerKind::Orthogonal, InitializerKind::UnitForgetBias})
+        InitializerKind::Orthogonal, InitializerKind::BlockOnes})
     EXPECT_EQ(parseInitializerKind(initializerName(k)), k);
   EXPECT_EQ(parseInitializerKind("he_normal"), std::nullopt);
 }

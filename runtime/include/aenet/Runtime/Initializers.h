@@ -31,26 +31,30 @@ enum class InitializerKind {
   Constant,      ///< every element `value`
   GlorotUniform, ///< U(-l, l), l = sqrt(6 / (fanIn + fanOut))
   Orthogonal,    ///< a random (semi-)orthogonal matrix, Keras's gain of 1
-  /// An LSTM's bias with unit_forget_bias: four gate blocks (i, f, c, o),
-  /// the forget block ones and the others zeros.
-  UnitForgetBias,
+  /// The last axis is `blocks` equal blocks; block `index` is ones, the
+  /// others zeros: an LSTM's bias with unit_forget_bias is block 1 (f) of
+  /// its four gates (i, f, c, o).
+  BlockOnes,
 };
 
-/// One parameter's initializer. The fans are those of the layer's kernel
-/// layout, which only the layer definition knows; they are zero for the
-/// kinds that do not use them.
+/// One parameter's initializer, the fields of `#aenet.init`. The fans are
+/// those of the layer's kernel layout, which only the layer definition
+/// knows. Fields a kind does not use are zero.
 struct InitializerSpec {
   InitializerKind kind = InitializerKind::Zeros;
   double value = 0;   ///< Constant: the value
   int64_t fanIn = 0;  ///< GlorotUniform
   int64_t fanOut = 0; ///< GlorotUniform
+  int64_t index = 0;  ///< BlockOnes: the block of ones
+  int64_t blocks = 0; ///< BlockOnes: how many blocks the last axis holds
   bool operator==(const InitializerSpec &o) const {
     return kind == o.kind && value == o.value && fanIn == o.fanIn &&
-           fanOut == o.fanOut;
+           fanOut == o.fanOut && index == o.index && blocks == o.blocks;
   }
 };
 
-/// Keras's spelling of |kind|: `glorot_uniform`, `unit_forget_bias`, ...
+/// The spelling of |kind|, Keras's where Keras has one (`glorot_uniform`)
+/// and `#aenet.init`'s: `block_ones`, ...
 const char *initializerName(InitializerKind kind);
 /// The kind spelled |name|, or nothing.
 std::optional<InitializerKind> parseInitializerKind(const std::string &name);
