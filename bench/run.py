@@ -238,7 +238,8 @@ def number(text):
 def run_aec(aec, name, epochs, seed, folder, env, backend, limit):
     spec = MODELS[name]
     command = [aec, "train", os.path.join(ROOT, "examples", spec["example"]),
-               "--epochs", str(epochs), "--seed", str(seed), "--out", folder]
+               "--epochs", str(epochs), "--seed", str(seed), "--out", folder,
+               "--overwrite"]
     if backend:
         command += ["--backend", backend]
     if limit:

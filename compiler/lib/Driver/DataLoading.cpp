@@ -49,9 +49,19 @@ rt::Array loadSource(const ModelGraph &model, const DataSource &source,
     return rt::fromIdxLabelsOneHot(idx, input.classes, input.name,
                                    source.path);
   }
+  int64_t wanted = input.shape.numElements();
+  // A file of one number per sample (labels) has no sample shape to name.
+  if (idx.dims.size() == 1)
+    throw rt::DataError(source.path,
+                        "holds " + std::to_string(idx.dims[0]) +
+                            " single values (labels?), but input '" +
+                            input.name + "' needs samples of " +
+                            (input.shape.rank() > 1
+                                 ? shapeText(input.shape.dims) + " = "
+                                 : std::string()) +
+                            std::to_string(wanted) + " values");
   rt::Array array = rt::fromIdxImages(idx, source.scale, input.name,
                                       source.path);
-  int64_t wanted = input.shape.numElements();
   if (array.sampleSize() != wanted)
     throw rt::DataError(source.path,
                         "holds samples of " + shapeText(array.sampleShape) +

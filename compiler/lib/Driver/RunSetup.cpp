@@ -7,9 +7,13 @@
 
 #include "RunSetup.h"
 
+#include "MemoryEstimate.h"
+
 #include "aenet/Lang/Printers.h"
+#include "aenet/Runtime/AvailableMemory.h"
 #include "aenet/Runtime/Errors.h"
 
+#include <algorithm>
 #include <iostream>
 
 namespace aenet {
@@ -79,6 +83,25 @@ bool prepareRun(const SourceFile &file, const CheckedProgram &program,
   if (setup.data.train.size() == 0) {
     std::cerr << "aec: error: the training data of '" << graph.name
               << "' is empty\n";
+    return false;
+  }
+  // Buffers are sized by the batch, so a batch larger than the data would
+  // allocate rows that are never filled; Keras simply runs one smaller
+  // batch, which is what the capped batch does.
+  int64_t samples = setup.data.train.size();
+  if (setup.data.validation)
+    samples = std::max(samples, setup.data.validation->size());
+  if (setup.plan.batch > samples) {
+    std::cerr << "aec: note: batch " << setup.plan.batch << " is more than the "
+              << samples << " samples; using batch " << samples << '\n';
+    setup.plan.batch = samples;
+  }
+  std::string memory = memoryProblem(
+      estimateMemory(graph, setup.plan.optimizer, setup.plan.batch),
+      static_cast<double>(rt::availableMemoryBytes()),
+      "running '" + graph.name + "'", setup.plan.batch);
+  if (!memory.empty()) {
+    std::cerr << "aec: error: " << memory << '\n';
     return false;
   }
 

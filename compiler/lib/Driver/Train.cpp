@@ -12,6 +12,7 @@
 #include "aenet/Runtime/Plot.h"
 #include "aenet/Runtime/Progress.h"
 
+#include <charconv>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -34,6 +35,70 @@ std::vector<std::string> layersOf(const ModelGraph &graph,
   return layers;
 }
 
+/// The files a run writes into its output folder besides temporaries, which
+/// --overwrite removes so that none of an earlier run's outputs stay beside
+/// the new run's (predict's outputs were made from the old weights too).
+constexpr const char *kOutputs[] = {
+    "model.safetensors", "metrics.csv",  "loss.png",
+    "reconstructions.png", "codes.png", "predictions.safetensors"};
+
+/// Refuses to replace a checkpoint unless told to; with --overwrite removes
+/// the previous run's outputs. Prints and returns false on a problem.
+bool prepareOutputFolder(const std::string &outDir, const RunOptions &options) {
+  namespace fs = std::filesystem;
+  std::string checkpoint = outDir + "/model.safetensors";
+  std::error_code ec;
+  if (fs::is_directory(checkpoint, ec)) {
+    std::cerr << "aec: error: " << checkpoint << ": is a directory\n";
+    return false;
+  }
+  if (options.resume) {
+    if (!fs::exists(checkpoint, ec)) {
+      std::cerr << "aec: error: " << checkpoint
+                << ": no checkpoint to resume from\n";
+      return false;
+    }
+    return true;
+  }
+  if (!options.overwrite) {
+    if (fs::exists(checkpoint, ec)) {
+      std::cerr << "aec: error: " << checkpoint
+                << " already holds a checkpoint; continue it with --resume, "
+                   "or replace it and the run's metrics and pictures with "
+                   "--overwrite\n";
+      return false;
+    }
+    return true;
+  }
+  for (const char *name : kOutputs) {
+    std::string path = outDir + "/" + name;
+    if (fs::is_directory(path, ec)) {
+      std::cerr << "aec: error: " << path
+                << ": is a directory; --overwrite replaces only files\n";
+      return false;
+    }
+    if (!fs::remove(path, ec) && ec) {
+      std::cerr << "aec: error: cannot remove " << path << ": "
+                << ec.message() << '\n';
+      return false;
+    }
+  }
+  return true;
+}
+
+/// The seed a checkpoint was trained with; throws CheckpointError naming
+/// |path| when it is not a whole number that fits in 64 bits.
+uint64_t savedSeed(const std::string &text, const std::string &path) {
+  uint64_t seed = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(),
+                                   seed);
+  if (ec != std::errc() || end != text.data() + text.size())
+    throw rt::CheckpointError(path, "metadata 'seed' is \"" + text +
+                                        "\", not a whole number from 0 to "
+                                        "18446744073709551615");
+  return seed;
+}
+
 } // namespace
 
 int runTrain(const SourceFile &file, const CheckedProgram &program,
@@ -44,11 +109,8 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
   const ModelGraph &graph = setup.graph(program);
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (options.resume && !fs::exists(setup.outDir + "/model.safetensors")) {
-    std::cerr << "aec: error: " << setup.outDir
-              << "/model.safetensors: no checkpoint to resume from\n";
+  if (!prepareOutputFolder(setup.outDir, options))
     return 1;
-  }
   fs::create_directories(setup.outDir, ec);
   if (ec) {
     std::cerr << "aec: error: cannot create " << setup.outDir << ": "
@@ -75,9 +137,24 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
                                                            : model->second) +
                             "', not '" + graph.name + "'; resume it with its "
                             "own model or train into another --out folder");
+      // An optimizer's state means nothing to another optimizer.
+      const char *optimizer = optimizerKindName(setup.plan.optimizer.kind);
+      auto used = saved.metadata.find("optimizer");
+      if (used != saved.metadata.end() && used->second != optimizer)
+        throw rt::CheckpointError(
+            checkpoint, "was trained with " + used->second +
+                            ", but the train block now uses " + optimizer +
+                            "; its state does not carry over to another "
+                            "optimizer: resume with " + used->second +
+                            ", or start again with --overwrite");
+      state.checkResumable(setup.data.train.size(), setup.plan.batch,
+                           setup.programs->scalarNames().size(), checkpoint);
       auto it = saved.metadata.find("seed");
-      if (it != saved.metadata.end() && !options.seed)
-        seed = std::stoull(it->second);
+      if (it != saved.metadata.end()) {
+        uint64_t stored = savedSeed(it->second, checkpoint);
+        if (!options.seed)
+          seed = stored;
+      }
       setup.programs->initializeStore(seed);
       setup.store.load(saved, checkpoint);
       std::cout << "Resuming " << graph.name << " from " << checkpoint
@@ -135,8 +212,10 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
   loop.terminal = rt::ProgressBar::stdoutIsTerminal();
 
   std::map<std::string, std::string> metadata = {
-      {"model", graph.name}, {"seed", std::to_string(seed)},
-      {"source", file.path()}};
+      {"model", graph.name},
+      {"seed", std::to_string(seed)},
+      {"source", file.path()},
+      {"optimizer", optimizerKindName(setup.plan.optimizer.kind)}};
   rt::TrainLoop trainLoop(*setup.programs, setup.store, setup.data.train,
                           setup.data.validation ? &*setup.data.validation
                                                 : nullptr,

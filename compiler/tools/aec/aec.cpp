@@ -1,7 +1,9 @@
 //===- aec.cpp - The aec command-line driver ------------------------------===//
 //
-// `aec check | summary | compile` on a model file. Each command runs the front
-// end, prints every diagnostic, and exits 1 on any error, 0 otherwise.
+// `aec check | summary | compile | train | eval | predict` on a model file.
+// Each command runs the front end, prints every diagnostic, and exits 1 on
+// any error, 0 otherwise. Command-line numbers are range-checked by CLI11,
+// so a message names the option.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,10 +15,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <charconv>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
+#include <new>
 #include <unistd.h>
-#include <map>
 
 using namespace aenet;
 
@@ -53,6 +57,66 @@ bool runFrontend(const std::string &path, Frontend &fe, bool check = true) {
   return true;
 }
 
+/// The commands, in the order the help lists them.
+constexpr const char *kCommands[] = {"check", "summary", "compile",
+                                     "train", "eval",    "predict"};
+
+/// Says what the commands are when the first argument is none of them (the
+/// top level takes only --help and --help-all): CLI11 would only say that a
+/// subcommand is required. Returns false after printing the error.
+bool checkCommand(int argc, char **argv) {
+  std::string list;
+  for (const char *command : kCommands)
+    list += std::string(list.empty() ? "" : ", ") + command;
+  if (argc < 2) {
+    std::cerr << "aec: error: no command given; the commands are " << list
+              << " (see aec --help)\n";
+    return false;
+  }
+  std::string first = argv[1];
+  if (first.empty() || first[0] == '-')
+    return true;
+  for (const char *command : kCommands)
+    if (first == command)
+      return true;
+  std::cerr << "aec: error: unknown command '" << first
+            << "'; the commands are " << list << " (see aec --help)\n";
+  return false;
+}
+
+/// The backend named |name| (already checked by CLI11).
+Backend backendNamed(const std::string &name) {
+  return name == "loops" ? Backend::Loops : Backend::OneDNN;
+}
+
+/// Batches beyond 2^31 rows overflow the compiled code's buffer sizes long
+/// before memory runs out; a run caps its batch at its data's size anyway.
+constexpr int64_t kMaxBatch = int64_t(1) << 31;
+
+/// Accepts whole numbers from |low| to |high| written in decimal, and
+/// nothing else: CLI11's own number validators go through a double (so
+/// 2^64 became 2^64-1) and print their range as 300-digit floats.
+template <typename T>
+CLI::Validator wholeNumber(T low, T high = std::numeric_limits<T>::max()) {
+  std::string range = high == std::numeric_limits<T>::max()
+                          ? "of at least " + std::to_string(low)
+                          : "from " + std::to_string(low) + " to " +
+                                std::to_string(high);
+  return CLI::Validator(
+      [=](std::string &text) -> std::string {
+        T value{};
+        const char *end = text.data() + text.size();
+        auto [stop, ec] = std::from_chars(text.data(), end, value);
+        if (ec == std::errc::result_out_of_range && text[0] != '-')
+          return "'" + text + "' is too large; the largest is " +
+                 std::to_string(high);
+        if (ec != std::errc() || stop != end || value < low || value > high)
+          return "'" + text + "' is not a whole number " + range;
+        return {};
+      },
+      "", "");
+}
+
 } // namespace
 
 /// oneDNN runs on libgomp, whose threads spin while waiting for work. On a
@@ -71,14 +135,20 @@ static void preferPassiveOpenMP(char **argv) {
 
 int main(int argc, char **argv) {
   preferPassiveOpenMP(argv);
+  if (!checkCommand(argc, argv))
+    return 1;
   CLI::App app{"aec: compile, train and run neural networks written in .aenet",
                "aec"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show the help of every command");
 
   std::string file;
-  std::map<std::string, Backend> backends = {{"loops", Backend::Loops},
-                                             {"onednn", Backend::OneDNN}};
+  auto addBackend = [](CLI::App *cmd, std::string &backend,
+                       const std::string &help) {
+    cmd->add_option("--backend", backend, help)
+        ->check(CLI::IsMember({"onednn", "loops"}, CLI::ignore_case))
+        ->option_text("onednn|loops");
+  };
   auto addFile = [&](CLI::App *cmd) {
     cmd->add_option("FILE", file, "The .aenet model file")->required();
   };
@@ -102,52 +172,73 @@ int main(int argc, char **argv) {
   compile
       ->add_option("--emit", emit,
                    "The stage to print: ast, aenet (the model as aenet ops), "
-                   "grad (with train_step), linalg, llvm")
+                   "grad (with train_step), onednn (lowered to oneDNN "
+                   "calls), linalg, llvm (default: aenet)")
       ->check(CLI::IsMember(
           {"ast", "aenet", "grad", "onednn", "linalg", "llvm"}))
-      ->capture_default_str();
-  Backend compileBackend = Backend::OneDNN;
-  compile
-      ->add_option("--backend", compileBackend,
-                   "The backend to lower for: onednn (default) or loops")
-      ->transform(CLI::CheckedTransformer(backends, CLI::ignore_case));
+      ->option_text("ast|aenet|grad|onednn|linalg|llvm");
+  std::string compileBackend = "onednn";
+  addBackend(compile, compileBackend,
+             "The backend to lower for: onednn (default) or loops");
   int64_t batch = 0;
-  compile->add_option("--batch", batch,
-                      "Batch size to compile for (default: the train block's)");
+  compile
+      ->add_option("--batch", batch,
+                   "Batch size to compile for (default: the train block's)")
+      ->check(wholeNumber<int64_t>(1, kMaxBatch))
+      ->type_name("N");
   compile->add_option("--model", modelName,
                       "The model to compile (default: the first in the file)");
 
   RunOptions run;
+  std::string runBackend = "onednn";
+  // Every number is range-checked here, before anything runs or is
+  // written: a batch of 0 divides by zero, a negative one never ends.
   auto addRunOptions = [&](CLI::App *cmd) {
     addFile(cmd);
     cmd->add_option("--model", run.model,
                     "The model to run (default: the first with a train "
                     "block)");
-    cmd->add_option("--batch", run.batch, "Batch size (default: the train "
-                                          "block's)");
+    cmd->add_option("--batch", run.batch,
+                    "Batch size, at most the number of samples (default: "
+                    "the train block's)")
+        ->check(wholeNumber<int64_t>(1, kMaxBatch))
+        ->type_name("N");
     cmd->add_option("--out", run.outDir,
                     "Folder for checkpoints, metrics and pictures "
                     "(default: out/MODEL)");
-    cmd->add_option("--backend", run.backend,
-                    "Where heavy ops run: onednn (oneDNN primitives, the "
-                    "default: faster on every model measured) or loops "
-                    "(MLIR-compiled loops)")
-        ->transform(CLI::CheckedTransformer(backends, CLI::ignore_case));
+    addBackend(cmd, runBackend,
+               "Where heavy ops run: onednn (oneDNN primitives, the "
+               "default: faster on every model measured) or loops "
+               "(MLIR-compiled loops)");
     cmd->add_option("--limit", run.limit,
                     "Use only the first N samples of the training and "
-                    "validation data");
+                    "validation data (N >= 1)")
+        ->check(wholeNumber<int64_t>(1))
+        ->type_name("N");
   };
   CLI::App *train = app.add_subcommand(
       "train", "Train a model on the data of its train block: progress, "
                "metrics.csv, checkpoint, loss curves and reconstructions");
   addRunOptions(train);
-  train->add_option("--epochs", run.epochs, "Epochs (default: the train "
-                                            "block's)");
-  train->add_option("--seed", run.seed,
-                    "Seed for initialisation, shuffling and noise; the same "
-                    "seed repeats a run bit for bit");
-  train->add_flag("--resume", run.resume,
-                  "Continue from the checkpoint in the output folder");
+  train
+      ->add_option("--epochs", run.epochs,
+                   "Epochs, 0 or more (default: the train block's)")
+      ->check(wholeNumber<int64_t>(0))
+      ->type_name("N");
+  train
+      ->add_option("--seed", run.seed,
+                   "Seed for initialisation, shuffling and noise, from 0 to "
+                   "2^64-1; the same seed repeats a run bit for bit")
+      ->check(wholeNumber<uint64_t>(0))
+      ->type_name("S");
+  CLI::Option *resume = train->add_flag(
+      "--resume", run.resume,
+      "Continue from the checkpoint in the output folder");
+  train
+      ->add_flag("--overwrite", run.overwrite,
+                 "Replace the checkpoint in the output folder, with its "
+                 "metrics and pictures (without this, train refuses to)")
+      ->excludes(resume);
 
   CLI::App *eval = app.add_subcommand(
       "eval", "Print the loss and metrics of trained weights on the "
@@ -163,7 +254,17 @@ int main(int argc, char **argv) {
   predict->add_option("--weights", run.weights, "The checkpoint to run")
       ->required();
 
-  CLI11_PARSE(app, argc, argv);
+  // aec's errors all read "aec: error: ..." and exit 1.
+  app.failure_message([](const CLI::App *, const CLI::Error &e) {
+    return "aec: error: " + std::string(e.what()) +
+           "\nRun with --help or --help-all for more information.\n";
+  });
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError &e) {
+    return app.exit(e) == 0 ? 0 : 1;
+  }
+  run.backend = backendNamed(runBackend);
 
   Frontend fe;
   if (*check)
@@ -171,11 +272,20 @@ int main(int argc, char **argv) {
   if (*train || *eval || *predict) {
     if (!runFrontend(file, fe))
       return 1;
-    if (*train)
-      return runTrain(*fe.file, fe.program, run);
-    if (*eval)
-      return runEval(*fe.file, fe.program, run);
-    return runPredict(*fe.file, fe.program, run);
+    // The memory estimate refuses runs that cannot fit; an allocation can
+    // still fail (the estimate is rough, other processes grow), and that is
+    // an error to report, not a crash.
+    try {
+      if (*train)
+        return runTrain(*fe.file, fe.program, run);
+      if (*eval)
+        return runEval(*fe.file, fe.program, run);
+      return runPredict(*fe.file, fe.program, run);
+    } catch (const std::bad_alloc &) {
+      std::cerr << "aec: error: out of memory: an allocation failed; use a "
+                   "smaller --batch, --limit or model\n";
+      return 1;
+    }
   }
 
   if (*summary) {
@@ -221,7 +331,8 @@ int main(int argc, char **argv) {
                                    : Stage::Llvm;
   CompileOptions options;
   options.batch = batch;
-  options.backend = emit == "onednn" ? Backend::OneDNN : compileBackend;
+  options.backend =
+      emit == "onednn" ? Backend::OneDNN : backendNamed(compileBackend);
   return printStage(*fe.file, fe.program, model, stage, options, std::cout)
              ? 0
              : 1;

@@ -9,6 +9,7 @@ KIND is one of
   magic      four bytes of magic that are not IDX's (00 00 08 <dims>)
   cut-gzip   a valid gzip'd file whose gzip stream stops halfway
   small      100 images of 10x10, valid but not the 784 pixels models expect
+  labels     100 labels from 0 to 9, a valid 1-dimensional file
 """
 
 import gzip
@@ -36,6 +37,9 @@ def main(path, kind):
         data = whole[:len(whole) // 2]
     elif kind == "small":
         data = gzip.compress(idx(100, 10, 10), mtime=0)
+    elif kind == "labels":
+        data = gzip.compress(struct.pack(">BBBBI", 0, 0, 0x08, 1, 100) +
+                             bytes(i % 10 for i in range(100)), mtime=0)
     else:
         print(__doc__, file=sys.stderr)
         return 2

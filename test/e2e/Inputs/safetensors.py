@@ -13,6 +13,11 @@ Usage:
       Every floating-point value of A is finite (no NaN, no infinity).
   list A
       One line per tensor: name, dtype, shape; then the metadata.
+  set A KEY VALUE
+      Sets metadata KEY of A to the string VALUE, in place (a hostile or
+      damaged checkpoint for the tests of aec train --resume).
+  unset A KEY
+      Removes metadata KEY of A, in place (a checkpoint of an older aec).
 
 Prints what it found (one line per difference, then a summary line) and exits
 0 when the property holds, 1 when it does not, 2 on a malformed file.
@@ -168,9 +173,38 @@ def cmd_list(args):
     return 0
 
 
+def edit_metadata(path, edit):
+    """Rewrites |path| with edit(metadata) applied to its header's metadata."""
+    with open(path, "rb") as f:
+        data = f.read()
+    (size,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + size].decode("utf-8"))
+    metadata = header.get("__metadata__", {})
+    edit(metadata)
+    header["__metadata__"] = metadata
+    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + data[8 + size:])
+
+
+def cmd_set(args):
+    a, key, value = args
+    edit_metadata(a, lambda m: m.__setitem__(key, value))
+    print("set %s = %s" % (key, value))
+    return 0
+
+
+def cmd_unset(args):
+    a, key = args
+    edit_metadata(a, lambda m: m.pop(key))
+    print("unset %s" % key)
+    return 0
+
+
 def main(argv):
     commands = {"same": cmd_same, "differ": cmd_differ, "finite": cmd_finite,
-                "list": cmd_list}
+                "list": cmd_list, "set": cmd_set, "unset": cmd_unset}
     if len(argv) < 2 or argv[1] not in commands:
         print(__doc__, file=sys.stderr)
         return 2

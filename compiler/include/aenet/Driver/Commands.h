@@ -26,8 +26,9 @@ struct RunOptions {
   std::string outDir;               ///< empty: out/<model>
   std::string weights;              ///< eval/predict: the checkpoint
   bool resume = false;
+  bool overwrite = false;           ///< train: replace an existing checkpoint
   Backend backend = Backend::OneDNN;
-  int64_t limit = 0;                ///< use only the first N training samples
+  int64_t limit = 0;                ///< use only the first N samples (0: all)
 };
 
 int runTrain(const SourceFile &file, const CheckedProgram &program,
