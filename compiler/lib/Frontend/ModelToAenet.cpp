@@ -34,6 +34,7 @@
 using namespace mlir;
 /// The dialect; `aenet::` alone is the language front end.
 namespace ir = mlir::aenet;
+using D = mlir::aenet::AenetDialect;
 
 namespace aenet {
 
@@ -119,7 +120,8 @@ private:
   Value emitLayer(const LayerNode &layer, int index, ArrayRef<Value> operands,
                   ArrayRef<Value> params, Value seed, Mode mode,
                   SmallVectorImpl<Value> &regularizers);
-  DictionaryAttr optimizerAttr();
+  /// The train block's optimizer (Adam with Keras's defaults without one).
+  ir::OptimizerAttr optimizerAttr();
 
   MLIRContext &ctx_;
   const SourceFile &file_;
@@ -183,40 +185,42 @@ std::set<int> ModuleBuilder::frozenLayers() const {
   return frozen;
 }
 
-DictionaryAttr ModuleBuilder::optimizerAttr() {
+ir::OptimizerAttr ModuleBuilder::optimizerAttr() {
+  // The spec holds Keras's defaults for whatever the train block left out
+  // (the language applies them, in one place); every field the kind uses is
+  // copied, the others stay 0.
   OptimizerSpec opt = plan_ ? plan_->optimizer : OptimizerSpec();
-  auto f = [&](double v) { return b_.getF64FloatAttr(v); };
-  SmallVector<NamedAttribute> entries = {
-      b_.getNamedAttr("kind", b_.getStringAttr(optimizerKindName(opt.kind))),
-      b_.getNamedAttr("lr", f(opt.learningRate)),
-      b_.getNamedAttr("epsilon", f(opt.epsilon))};
+  ir::OptimizerKind kind = ir::OptimizerKind::sgd;
   switch (opt.kind) {
   case OptimizerKind::SGD:
-    entries.push_back(b_.getNamedAttr("momentum", f(opt.momentum)));
-    entries.push_back(
-        b_.getNamedAttr("nesterov", b_.getBoolAttr(opt.nesterov)));
+    kind = ir::OptimizerKind::sgd;
     break;
   case OptimizerKind::Adam:
-    entries.push_back(b_.getNamedAttr("beta1", f(opt.beta1)));
-    entries.push_back(b_.getNamedAttr("beta2", f(opt.beta2)));
+    kind = ir::OptimizerKind::adam;
     break;
   case OptimizerKind::RMSProp:
-    entries.push_back(b_.getNamedAttr("rho", f(opt.rho)));
-    entries.push_back(b_.getNamedAttr("momentum", f(opt.momentum)));
+    kind = ir::OptimizerKind::rmsprop;
     break;
   case OptimizerKind::Adagrad:
-    entries.push_back(
-        b_.getNamedAttr("initial_accumulator", f(opt.initialAccumulator)));
+    kind = ir::OptimizerKind::adagrad;
     break;
   case OptimizerKind::Adadelta:
-    entries.push_back(b_.getNamedAttr("rho", f(opt.rho)));
+    kind = ir::OptimizerKind::adadelta;
     break;
   }
-  if (plan_ && plan_->clipNorm > 0)
-    entries.push_back(b_.getNamedAttr("clip_norm", f(plan_->clipNorm)));
-  if (plan_ && plan_->clipValue > 0)
-    entries.push_back(b_.getNamedAttr("clip_value", f(plan_->clipValue)));
-  return b_.getDictionaryAttr(entries);
+  auto field = [&](StringRef name, double value) {
+    return llvm::APFloat(ir::OptimizerAttr::usesField(kind, name) ? value
+                                                                  : 0.0);
+  };
+  return ir::OptimizerAttr::get(
+      &ctx_, kind, field("lr", opt.learningRate),
+      field("momentum", opt.momentum),
+      ir::OptimizerAttr::usesField(kind, "nesterov") && opt.nesterov,
+      field("beta1", opt.beta1), field("beta2", opt.beta2),
+      field("epsilon", opt.epsilon), field("rho", opt.rho),
+      field("initial_accumulator", opt.initialAccumulator),
+      field("clip_norm", plan_ ? plan_->clipNorm : 0.0),
+      field("clip_value", plan_ ? plan_->clipValue : 0.0));
 }
 
 Value ModuleBuilder::emitCorruption(const Corruption &c, int index, Value x,
@@ -343,7 +347,8 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   };
   for (const InputInfo &input : model_.inputs) {
     argTypes.push_back(batched(input.shape));
-    argAttrs.push_back(attr("aenet.input", b_.getStringAttr(input.name)));
+    argAttrs.push_back(
+        attr(D::getInputAttrName(), b_.getStringAttr(input.name)));
   }
   std::set<int> frozen = frozenLayers();
   std::vector<unsigned> firstParam;
@@ -352,10 +357,12 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
     firstParam.push_back(argTypes.size());
     for (const ParamInfo &p : layer.params) {
       argTypes.push_back(RankedTensorType::get(p.shape, element_));
-      SmallVector<NamedAttribute> entries = {b_.getNamedAttr(
-          "aenet.param", b_.getStringAttr(layer.name + "." + p.name))};
+      SmallVector<NamedAttribute> entries = {
+          b_.getNamedAttr(D::getParamAttrName(),
+                          b_.getStringAttr(layer.name + "." + p.name))};
       if (frozen.count(static_cast<int>(i)))
-        entries.push_back(b_.getNamedAttr("aenet.frozen", b_.getUnitAttr()));
+        entries.push_back(
+            b_.getNamedAttr(D::getFrozenAttrName(), b_.getUnitAttr()));
       entries.push_back(
           b_.getNamedAttr(ir::AenetDialect::getInitAttrName(),
                           initializerAttr(b_.getContext(), p.init)));
@@ -368,7 +375,7 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   bool seeded = mode == Mode::Train || corrupts;
   if (seeded) {
     argTypes.push_back(RankedTensorType::get({}, b_.getI64Type()));
-    argAttrs.push_back(attr("aenet.seed", b_.getUnitAttr()));
+    argAttrs.push_back(attr(D::getSeedAttrName(), b_.getUnitAttr()));
   }
 
   b_.setInsertionPointToEnd(module.getBody());
@@ -425,14 +432,14 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
       Location l = loc(loss.offset);
       auto data = [&](int v) { return clean[v] ? clean[v] : values[v]; };
       Value pred = data(loss.value), target = data(loss.target);
-      ir::LossKind kind =
-          loss.kind == LossKind::MSE   ? ir::LossKind::mse
-          : loss.kind == LossKind::MAE ? ir::LossKind::mae
-          : loss.kind == LossKind::BCE ? ir::LossKind::bce
-                                       : ir::LossKind::cce;
+      ir::LossFunction kind =
+          loss.kind == LossKind::MSE   ? ir::LossFunction::mse
+          : loss.kind == LossKind::MAE ? ir::LossFunction::mae
+          : loss.kind == LossKind::BCE ? ir::LossFunction::bce
+                                       : ir::LossFunction::cce;
       auto reduction = loss.reduction == Reduction::Sum
-                           ? ir::Reduction::sum
-                           : ir::Reduction::mean;
+                           ? ir::LossReduction::sum
+                           : ir::LossReduction::mean;
       Value term = ir::LossOp::create(b_, l, kind, reduction, pred, target);
       terms.push_back(term);
     }
@@ -468,10 +475,10 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
     resultTypes.push_back(r.getType());
   func.setFunctionType(b_.getFunctionType(argTypes, resultTypes));
   for (size_t i = 0; i < names.size(); ++i)
-    func.setResultAttr(i, "aenet.name", b_.getStringAttr(names[i]));
+    func.setResultAttr(i, D::getNameAttrName(), b_.getStringAttr(names[i]));
   if (mode == Mode::Train) {
-    func->setAttr("aenet.differentiate", b_.getUnitAttr());
-    func->setAttr("aenet.optimizer", optimizerAttr());
+    func->setAttr(D::getDifferentiateAttrName(), b_.getUnitAttr());
+    func->setAttr(D::getOptimizerAttrName(), optimizerAttr());
   }
   return func;
 }
@@ -480,8 +487,8 @@ OwningOpRef<ModuleOp> ModuleBuilder::build() {
   if (failed(checkSupported()))
     return nullptr;
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc(model_.offset));
-  (*module)->setAttr("aenet.model", b_.getStringAttr(model_.name));
-  (*module)->setAttr("aenet.batch", b_.getI64IntegerAttr(options_.batch));
+  (*module)->setAttr(D::getBatchAttrName(),
+                     b_.getI64IntegerAttr(options_.batch));
   buildFunction(*module, "train_loss", Mode::Train);
   buildFunction(*module, "evaluate", Mode::Evaluate);
   buildFunction(*module, "predict", Mode::Predict);

@@ -34,6 +34,7 @@
 #include <iostream>
 
 using namespace mlir;
+using D = mlir::aenet::AenetDialect;
 
 namespace aenet {
 
@@ -104,34 +105,36 @@ static EntryPoint readEntry(func::FuncOp func) {
       auto a = func.getArgAttrOfType<StringAttr>(i, key);
       return a ? a.str() : std::string();
     };
-    if (func.getArgAttr(i, "aenet.input")) {
+    if (func.getArgAttr(i, D::getInputAttrName())) {
       slot.kind = BufferSlot::Kind::Input;
-      slot.name = str("aenet.input");
-    } else if (func.getArgAttr(i, "aenet.param")) {
+      slot.name = str(D::getInputAttrName());
+    } else if (func.getArgAttr(i, D::getParamAttrName())) {
       slot.kind = BufferSlot::Kind::Param;
-      slot.name = str("aenet.param");
-      slot.frozen = static_cast<bool>(func.getArgAttr(i, "aenet.frozen"));
+      slot.name = str(D::getParamAttrName());
+      slot.frozen =
+          static_cast<bool>(func.getArgAttr(i, D::getFrozenAttrName()));
       slot.initializer = readInitializer(func, i);
-    } else if (func.getArgAttr(i, "aenet.state")) {
+    } else if (func.getArgAttr(i, D::getStateAttrName())) {
       slot.kind = BufferSlot::Kind::State;
-      slot.name = str("aenet.state");
-      if (auto init = func.getArgAttrOfType<FloatAttr>(i, "aenet.state_init"))
+      slot.name = str(D::getStateAttrName());
+      if (auto init = func.getArgAttrOfType<FloatAttr>(
+              i, D::getStateInitAttrName()))
         slot.init = init.getValueAsDouble();
-    } else if (func.getArgAttr(i, "aenet.seed")) {
+    } else if (func.getArgAttr(i, D::getSeedAttrName())) {
       slot.kind = BufferSlot::Kind::Seed;
       slot.name = "seed";
-    } else if (func.getArgAttr(i, "aenet.step")) {
+    } else if (func.getArgAttr(i, D::getStepAttrName())) {
       slot.kind = BufferSlot::Kind::Step;
       slot.name = "step";
-    } else if (auto names =
-                   func.getArgAttrOfType<ArrayAttr>(i, "aenet.scalars")) {
+    } else if (auto names = func.getArgAttrOfType<ArrayAttr>(
+                   i, D::getScalarsAttrName())) {
       slot.kind = BufferSlot::Kind::Scalars;
       slot.name = "scalars";
       for (Attribute n : names)
         slot.scalarNames.push_back(cast<StringAttr>(n).str());
     } else {
       slot.kind = BufferSlot::Kind::Output;
-      slot.name = str("aenet.output");
+      slot.name = str(D::getOutputAttrName());
     }
     entry.slots.push_back(std::move(slot));
   }
@@ -176,9 +179,10 @@ CompiledModel::compileText(const std::string &text, Backend backend) {
     for (Type t : f.getArgumentTypes())
       f64 |= getElementTypeOrSelf(t).isF64();
   });
-  if (!(*module)->hasAttr("aenet.batch"))
-    (*module)->setAttr("aenet.batch",
-                       IntegerAttr::get(IntegerType::get(&context.get(), 64), 0));
+  if (!(*module)->hasAttr(D::getBatchAttrName()))
+    (*module)->setAttr(
+        D::getBatchAttrName(),
+        IntegerAttr::get(IntegerType::get(&context.get(), 64), 0));
   return finish(*module, f64, backend, start);
 }
 
@@ -191,7 +195,7 @@ CompiledModel::finish(ModuleOp module, bool useF64, Backend backend,
     return nullptr;
   std::unique_ptr<CompiledModel> compiled(new CompiledModel());
   compiled->batch_ =
-      cast<IntegerAttr>((module)->getAttr("aenet.batch")).getInt();
+      cast<IntegerAttr>(module->getAttr(D::getBatchAttrName())).getInt();
   compiled->useF64_ = useF64;
   for (auto func : module.getOps<func::FuncOp>()) {
     // The runtime's kernels are declarations, not entry points.

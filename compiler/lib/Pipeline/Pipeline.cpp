@@ -82,7 +82,7 @@ static const char *pipelineFor(Stage stage, Backend backend) {
   case Stage::Aenet:
     return "";
   case Stage::Grad:
-    return "aenet-autodiff";
+    return "aenet-autodiff,aenet-apply-optimizer";
   case Stage::Bound:
     return "aenet-bind-buffers";
   case Stage::Linalg:

@@ -1,4 +1,4 @@
-// RUN: aenet-opt %s -mlir-very-unsafe-disable-verifier-on-parsing -aenet-autodiff %lower_to_llvm | %run_main | FileCheck %s
+// RUN: aenet-opt %s -mlir-very-unsafe-disable-verifier-on-parsing -aenet-autodiff -aenet-apply-optimizer -verify-each=0 | aenet-opt %lower_to_llvm | %run_main | FileCheck %s
 
 // Tests a whole training step: aenet-autodiff, then the lowering, with SGD at
 // lr = 1 so that each new parameter is w - dL/dw; the expected values are
@@ -7,9 +7,9 @@
 // values in plain Python (double precision) from the Keras formulas and
 // checks every gradient against central finite differences. Do not edit;
 // rerun the script.
-// @main calls @train_step, which aenet-autodiff creates: the input does not
-// verify before that pass, hence the parse-time verifier is off (every pass
-// still verifies its output).
+// @main calls @train_step as aenet-autodiff and aenet-apply-optimizer make
+// it: the input does not verify before both ran, hence no verifier until
+// the second aenet-opt parses their output.
 
 func.func private @printMemrefF64(tensor<*xf64> {bufferization.access = "read"})
 
@@ -24,7 +24,7 @@ func.func @train_loss(%x: tensor<4x3xf64> {aenet.input = "x"},
                       %c2: tensor<2xf64> {aenet.param = "b2.bias"},
                       %t: tensor<2x2xf64> {aenet.input = "t"})
     -> (tensor<f64> {aenet.name = "loss"})
-    attributes {aenet.differentiate, aenet.optimizer = {kind = "sgd", lr = 1.0 : f64}} {
+    attributes {aenet.differentiate, aenet.optimizer = #aenet.optimizer<sgd, lr = 1.0, momentum = 0.0, nesterov = false>} {
   %h = aenet.dense %x, %w1, %b1 : (tensor<4x3xf64>, tensor<3x4xf64>, tensor<4xf64>) -> tensor<4x4xf64>
   %a = aenet.activation elu %h : tensor<4x4xf64>
   %r1 = aenet.l1_activity %a {factor = 0.01 : f64} : tensor<4x4xf64> -> tensor<f64>

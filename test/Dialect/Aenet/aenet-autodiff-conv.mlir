@@ -30,10 +30,7 @@
 // CHECK-NOT: aenet.conv2d_grad_input
 // CHECK-DAG: %[[DK1:.*]] = aenet.conv2d_grad_kernel %[[X]], %[[DC]] strides [1, 1] pads [1, 1, 1, 1]
 // CHECK-DAG: %[[DB1:.*]] = aenet.conv2d_grad_bias %[[DC]]
-// CHECK: aenet.sgd_update %[[K1]], %[[DK1]]
-// CHECK: aenet.sgd_update %[[B1]], %[[DB1]]
-// CHECK: aenet.sgd_update %[[K2]], %[[DK2]]
-// CHECK: aenet.sgd_update %[[B2]], %[[DB2]]
+// CHECK: return %{{.*}}, %[[DK1]], %[[DB1]], %[[DK2]], %[[DB2]] :
 func.func @train_loss(%x: tensor<2x1x8x8xf32> {aenet.input = "x"},
                       %k1: tensor<4x1x3x3xf32> {aenet.param = "enc.kernel"},
                       %b1: tensor<4xf32> {aenet.param = "enc.bias"},
@@ -41,7 +38,7 @@ func.func @train_loss(%x: tensor<2x1x8x8xf32> {aenet.input = "x"},
                       %b2: tensor<1xf32> {aenet.param = "dec.bias"},
                       %big: tensor<2x1x16x16xf32> {aenet.input = "big"})
     -> (tensor<f32> {aenet.name = "loss"})
-    attributes {aenet.differentiate, aenet.optimizer = {kind = "sgd", lr = 0.1 : f64}} {
+    attributes {aenet.differentiate, aenet.optimizer = #aenet.optimizer<sgd, lr = 1.000000e-01, momentum = 0.000000e+00, nesterov = false>} {
   %c = aenet.conv2d %x, %k1, %b1 strides [1, 1] pads [1, 1, 1, 1] : (tensor<2x1x8x8xf32>, tensor<4x1x3x3xf32>, tensor<4xf32>) -> tensor<2x4x8x8xf32>
   %h = aenet.activation relu %c : tensor<2x4x8x8xf32>
   %p = aenet.maxpool2d %h window [2, 2] strides [2, 2] pads [0, 0, 0, 0] : tensor<2x4x8x8xf32> -> tensor<2x4x4x4xf32>

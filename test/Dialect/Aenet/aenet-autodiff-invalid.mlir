@@ -25,18 +25,6 @@ func.func @train_loss(%x: tensor<8x4xf32> {aenet.input = "x"},
 
 // -----
 
-// Tests that an unknown optimizer is reported.
-// expected-error @+1 {{unknown optimizer 'adamw'}}
-func.func @train_loss(%x: tensor<8x4xf32> {aenet.input = "x"},
-                      %k: tensor<4x4xf32> {aenet.param = "k"})
-    -> tensor<f32> attributes {aenet.differentiate, aenet.optimizer = {kind = "adamw"}} {
-  %y = aenet.dense %x, %k : (tensor<8x4xf32>, tensor<4x4xf32>) -> tensor<8x4xf32>
-  %l = aenet.loss mse mean %y, %x : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
-  return %l : tensor<f32>
-}
-
-// -----
-
 // Tests that a loss whose target is a trainable parameter is refused: the
 // loss has no gradient w.r.t. its target, which must not be dropped silently.
 func.func @train_loss(%p: tensor<8x4xf32> {aenet.param = "p"},

@@ -17,11 +17,6 @@
 // CHECK: %[[PACKED:.*]] = tensor.from_elements %{{.*}}, %{{.*}} : tensor<2xf32>
 // CHECK: bufferization.materialize_in_destination %[[PACKED]] in restrict writable %[[S]]
 // CHECK-NEXT: return
-// CHECK-NOT: func.func @train_loss
-func.func @train_loss(%x: tensor<8x4xf32>) -> tensor<f32> attributes {aenet.differentiate} {
-  %l = aenet.loss mse mean %x, %x : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
-  return %l : tensor<f32>
-}
 func.func @train_step(%x: tensor<8x4xf32> {aenet.input = "x"},
                       %k: tensor<4x4xf32> {aenet.param = "k"},
                       %m: tensor<4x4xf32> {aenet.state = "k/m"})

@@ -2,7 +2,7 @@
 
 // Tests that an initializer is refused on an argument that is not a
 // parameter: the runtime initializes parameters only.
-// expected-error @+1 {{'aenet.init' on argument #0, which is not a parameter ('aenet.param')}}
+// expected-error @+1 {{'aenet.init' on argument #0, which has no 'aenet.param'}}
 func.func @init_not_param(%x: tensor<3xf32> {aenet.init = #aenet.init<zeros>}) {
   return
 }
@@ -10,8 +10,8 @@ func.func @init_not_param(%x: tensor<3xf32> {aenet.init = #aenet.init<zeros>}) {
 // -----
 
 // Tests that aenet.init must be an #aenet.init, not a string.
-// expected-error @+1 {{'aenet.init' must be an #aenet.init}}
-func.func @init_string(%k: tensor<3xf32> {aenet.param = "k", aenet.init = "zeros"}) {
+// expected-error @+1 {{'aenet.init' (argument #1) must be an #aenet.init}}
+func.func @init_string(%x: tensor<3xf32>, %k: tensor<3xf32> {aenet.param = "k", aenet.init = "zeros"}) {
   return
 }
 
@@ -52,5 +52,232 @@ func.func @init_block(%k: tensor<8xf32> {aenet.param = "k", aenet.init = #aenet.
 // Tests that an unknown field name is refused.
 // expected-error @+1 {{unknown initializer field 'gain'}}
 func.func @init_unknown_field(%k: tensor<3xf32> {aenet.param = "k", aenet.init = #aenet.init<orthogonal, gain = 1>}) {
+  return
+}
+
+// -----
+
+// Tests that an aenet.* name the dialect does not declare is refused, so a
+// misspelt ABI attribute cannot be ignored.
+// expected-error @+1 {{unknown attribute 'aenet.parm' (argument #0)}}
+func.func @unknown_arg(%k: tensor<3xf32> {aenet.parm = "k"}) {
+  return
+}
+
+// -----
+
+// Tests that an unknown aenet.* function attribute is refused.
+// expected-error @+1 {{unknown attribute 'aenet.outputs'}}
+func.func @unknown_function() attributes {aenet.outputs = ["x"]} {
+  return
+}
+
+// -----
+
+// Tests that a parameter name must be a string.
+// expected-error @+1 {{'aenet.param' (argument #0) must be a string}}
+func.func @param_type(%k: tensor<3xf32> {aenet.param = 3 : i64}) {
+  return
+}
+
+// -----
+
+// Tests that an input name must be a string.
+// expected-error @+1 {{'aenet.input' (argument #0) must be a string}}
+func.func @input_type(%x: tensor<3xf32> {aenet.input}) {
+  return
+}
+
+// -----
+
+// Tests that the seed marker is a unit attribute.
+// expected-error @+1 {{'aenet.seed' (argument #0) must be a unit attribute}}
+func.func @seed_type(%s: tensor<i64> {aenet.seed = 1 : i64}) {
+  return
+}
+
+// -----
+
+// Tests that the step marker is a unit attribute.
+// expected-error @+1 {{'aenet.step' (argument #0) must be a unit attribute}}
+func.func @step_type(%t: tensor<f32> {aenet.step = "t"}) {
+  return
+}
+
+// -----
+
+// Tests that a frozen argument must be a parameter.
+// expected-error @+1 {{'aenet.frozen' on argument #0, which has no 'aenet.param'}}
+func.func @frozen_alone(%x: tensor<3xf32> {aenet.input = "x", aenet.frozen}) {
+  return
+}
+
+// -----
+
+// Tests that a state's name must be a string.
+// expected-error @+1 {{'aenet.state' (argument #0) must be a string}}
+func.func @state_type(%m: tensor<3xf32> {aenet.state}) {
+  return
+}
+
+// -----
+
+// Tests that a state's initial value must be a float on a state.
+// expected-error @+1 {{'aenet.state_init' (argument #0) must be a float}}
+func.func @state_init_type(%m: tensor<3xf32> {aenet.state = "k/m", aenet.state_init = 1 : i64}) {
+  return
+}
+
+// -----
+
+// Tests that an initial value needs a state to start.
+// expected-error @+1 {{'aenet.state_init' on argument #0, which has no 'aenet.state'}}
+func.func @state_init_alone(%m: tensor<3xf32> {aenet.state_init = 0.0 : f64}) {
+  return
+}
+
+// -----
+
+// Tests that the scalars buffer names its scalars with strings.
+// expected-error @+1 {{'aenet.scalars' (argument #0) must be an array of strings}}
+func.func @scalars_type(%s: memref<2xf32> {aenet.scalars = ["loss", 1 : i64]}) {
+  return
+}
+
+// -----
+
+// Tests that an output buffer's name must be a string.
+// expected-error @+1 {{'aenet.output' (argument #0) must be a string}}
+func.func @output_type(%o: memref<2xf32> {aenet.output}) {
+  return
+}
+
+// -----
+
+// Tests that a result name belongs on results, not arguments.
+// expected-error @+1 {{'aenet.name' does not belong on a function argument (argument #0)}}
+func.func @name_on_arg(%x: tensor<3xf32> {aenet.name = "x"}) {
+  return
+}
+
+// -----
+
+// Tests that a result's reported name must be a string.
+// expected-error @+1 {{'aenet.name' (result #0) must be a string}}
+func.func @name_type(%x: tensor<f32>) -> (tensor<f32> {aenet.name}) {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// Tests that a gradient result names its parameter with a string.
+// expected-error @+1 {{'aenet.gradient' (result #0) must be a string}}
+func.func @gradient_type(%x: tensor<3xf32>) -> (tensor<3xf32> {aenet.gradient = 1 : i64}) {
+  return %x : tensor<3xf32>
+}
+
+// -----
+
+// Tests that an input marker belongs on arguments, not results.
+// expected-error @+1 {{'aenet.input' does not belong on a function result (result #0)}}
+func.func @input_on_result(%x: tensor<3xf32>) -> (tensor<3xf32> {aenet.input = "x"}) {
+  return %x : tensor<3xf32>
+}
+
+// -----
+
+// Tests that the differentiate marker is a unit attribute.
+// expected-error @+1 {{'aenet.differentiate' must be a unit attribute}}
+func.func @differentiate_type() attributes {aenet.differentiate = true} {
+  return
+}
+
+// -----
+
+// Tests that the optimizer must be an #aenet.optimizer, not the dictionary
+// it used to be.
+// expected-error @+1 {{'aenet.optimizer' must be an #aenet.optimizer}}
+func.func @optimizer_type() attributes {aenet.optimizer = {kind = "sgd"}} {
+  return
+}
+
+// -----
+
+// Tests that a function attribute does not belong on the module.
+// expected-error @+1 {{'aenet.differentiate' does not belong on a module}}
+module attributes {aenet.differentiate} {
+}
+
+// -----
+
+// Tests that the batch belongs on the module, as an i64.
+// expected-error @+1 {{'aenet.batch' must be a non-negative i64}}
+module attributes {aenet.batch = "32"} {
+}
+
+// -----
+
+// Tests that the batch does not belong on a function.
+// expected-error @+1 {{'aenet.batch' does not belong on a function}}
+func.func @batch_on_function() attributes {aenet.batch = 32 : i64} {
+  return
+}
+
+// -----
+
+// Tests that the kernel call site count is a positive i64.
+// expected-error @+1 {{'aenet.kernel_sites' must be a positive i64}}
+func.func @kernel_sites_type() attributes {aenet.kernel_sites = 0 : i64} {
+  return
+}
+
+// -----
+
+// Tests that the tile class of the vectorizing passes must be an integer.
+func.func @tile_class_type(%x: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'aenet.tile_class' must be an integer}}
+  %y = aenet.activation relu %x {aenet.tile_class = "a"} : tensor<3xf32>
+  return %y : tensor<3xf32>
+}
+
+// -----
+
+// Tests that the kernel site table marker on an argument is a unit
+// attribute.
+// expected-error @+1 {{'aenet.kernel_sites' (argument #0) must be a unit attribute}}
+func.func @kernel_sites_arg(%p: memref<1xf32> {aenet.kernel_sites = 1 : i64}) {
+  return
+}
+
+// -----
+
+// Tests that an unknown optimizer is refused where it is written.
+// expected-error @+1 {{unknown optimizer 'adamw'}}
+func.func @optimizer_kind() attributes {aenet.optimizer = #aenet.optimizer<adamw, lr = 0.1>} {
+  return
+}
+
+// -----
+
+// Tests that every hyperparameter of the kind must be given: the compiler
+// has no defaults of its own.
+// expected-error @+1 {{adam needs 'beta2'}}
+func.func @optimizer_missing() attributes {aenet.optimizer = #aenet.optimizer<adam, lr = 0.1, beta1 = 0.9, epsilon = 1.0e-7>} {
+  return
+}
+
+// -----
+
+// Tests that a hyperparameter of another kind is refused.
+// expected-error @+1 {{sgd has no field 'beta1'}}
+func.func @optimizer_foreign() attributes {aenet.optimizer = #aenet.optimizer<sgd, lr = 0.1, momentum = 0.0, nesterov = false, beta1 = 0.9>} {
+  return
+}
+
+// -----
+
+// Tests that a learning rate must be positive.
+// expected-error @+1 {{'lr' must be positive}}
+func.func @optimizer_lr() attributes {aenet.optimizer = #aenet.optimizer<adagrad, lr = 0.0, initial_accumulator = 0.1, epsilon = 1.0e-7>} {
   return
 }

@@ -118,3 +118,33 @@ func.func @initializers(
     %f: tensor<12xf32> {aenet.param = "lstm.bias", aenet.init = #aenet.init<block_ones, index = 1, blocks = 4>}) {
   return
 }
+
+// -----
+
+// Tests that every kind of #aenet.optimizer prints and parses back with the
+// fields of its kind, and clipping only when given.
+// CHECK-LABEL: func.func @sgd
+// CHECK-SAME: aenet.optimizer = #aenet.optimizer<sgd, lr = 1.000000e-02, momentum = 9.000000e-01, nesterov = true, clip_norm = 1.000000e+00>
+func.func @sgd() attributes {aenet.differentiate, aenet.optimizer = #aenet.optimizer<sgd, lr = 0.01, momentum = 0.9, nesterov = true, clip_norm = 1.0>} {
+  return
+}
+// CHECK-LABEL: func.func @adam
+// CHECK-SAME: #aenet.optimizer<adam, lr = 1.000000e-03, beta1 = 9.000000e-01, beta2 = 0.99899999999999999, epsilon = 9.9999999999999995E-8>
+func.func @adam() attributes {aenet.optimizer = #aenet.optimizer<adam, epsilon = 1.0e-7, lr = 0.001, beta1 = 0.9, beta2 = 0.999>} {
+  return
+}
+// CHECK-LABEL: func.func @rmsprop
+// CHECK-SAME: #aenet.optimizer<rmsprop, lr = 1.000000e-03, momentum = 0.000000e+00, epsilon = 9.9999999999999995E-8, rho = 9.000000e-01, clip_value = 5.000000e-01>
+func.func @rmsprop() attributes {aenet.optimizer = #aenet.optimizer<rmsprop, lr = 0.001, rho = 0.9, momentum = 0.0, epsilon = 1.0e-7, clip_value = 0.5>} {
+  return
+}
+// CHECK-LABEL: func.func @adagrad
+// CHECK-SAME: #aenet.optimizer<adagrad, lr = 1.000000e-03, epsilon = 9.9999999999999995E-8, initial_accumulator = 1.000000e-01>
+func.func @adagrad() attributes {aenet.optimizer = #aenet.optimizer<adagrad, lr = 0.001, initial_accumulator = 0.1, epsilon = 1.0e-7>} {
+  return
+}
+// CHECK-LABEL: func.func @adadelta
+// CHECK-SAME: #aenet.optimizer<adadelta, lr = 1.000000e-03, epsilon = 9.9999999999999995E-8, rho = 0.94999999999999996>
+func.func @adadelta() attributes {aenet.optimizer = #aenet.optimizer<adadelta, lr = 0.001, rho = 0.95, epsilon = 1.0e-7>} {
+  return
+}

@@ -147,8 +147,8 @@ std::string BackendCheck::moduleText() const {
   sig += ") -> (tensor<f32> {aenet.name = \"loss\"})";
   std::string tail = " {\n" + body_ + "\n  return %loss : tensor<f32>\n}\n";
   return "func.func @train_loss" + sig +
-         " attributes {aenet.differentiate, aenet.optimizer = {kind = "
-         "\"sgd\", lr = 1.0 : f64}}" +
+         " attributes {aenet.differentiate, aenet.optimizer = "
+         "#aenet.optimizer<sgd, lr = 1.0, momentum = 0.0, nesterov = false>}" +
          tail + "\nfunc.func @evaluate" + sig + tail;
 }
 

@@ -103,8 +103,8 @@ void GradientCheck::seed(int64_t value) {
 
 void GradientCheck::body(const std::string &ops) { body_ = ops; }
 
-void GradientCheck::optimizer(const std::string &dictionary) {
-  optimizer_ = dictionary;
+void GradientCheck::optimizer(const std::string &optimizer) {
+  optimizer_ = optimizer;
 }
 
 GradientCheck::Arg &GradientCheck::find(const std::string &name) {

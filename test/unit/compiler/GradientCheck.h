@@ -73,8 +73,9 @@ public:
   /// The ops of the loss, as MLIR text over the declared arguments; they
   /// must define the scalar `%loss : tensor<f64>`.
   void body(const std::string &ops);
-  /// The `aenet.optimizer` dictionary; SGD at lr 1 unless set.
-  void optimizer(const std::string &dictionary);
+  /// The `aenet.optimizer`, an `#aenet.optimizer<...>`; SGD at lr 1 unless
+  /// set.
+  void optimizer(const std::string &optimizer);
 
   /// The module the harness compiles.
   std::string moduleText() const;
@@ -120,7 +121,8 @@ private:
   int64_t seed_ = 0;
   bool hasSeed_ = false;
   std::string body_;
-  std::string optimizer_ = "{kind = \"sgd\", lr = 1.0 : f64}";
+  std::string optimizer_ =
+      "#aenet.optimizer<sgd, lr = 1.0, momentum = 0.0, nesterov = false>";
 
   std::unique_ptr<CompiledModel> model_;
   CompiledModel::Call evaluateCall_, trainCall_;

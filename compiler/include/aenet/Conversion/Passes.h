@@ -8,6 +8,8 @@
 #ifndef AENET_CONVERSION_PASSES_H
 #define AENET_CONVERSION_PASSES_H
 
+#include "aenet/Dialect/Aenet/IR/AenetDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -38,7 +40,7 @@ void configureAenetToLinalgTarget(ConversionTarget &target);
 /// marking the `!llvm.ptr` argument that receives the runtime's table of
 /// their state (aenet::rt::KernelSites, bound by CompiledModel::bind).
 inline constexpr llvm::StringLiteral kKernelSitesAttrName =
-    "aenet.kernel_sites";
+    AenetDialect::getKernelSitesAttrName();
 
 #define GEN_PASS_REGISTRATION
 #include "aenet/Conversion/Passes.h.inc"

@@ -279,7 +279,7 @@ struct LossGradLowering : OpConversionPattern<LossGradOp> {
       return failure();
     Location loc = op.getLoc();
     RankedTensorType type = getTensorType(op.getPrediction());
-    LossKind kind = op.getKind();
+    LossFunction kind = op.getKind();
     Value scale = createScaledScalar(
         rewriter, loc, adaptor.getLossGrad(),
         getLossScale(kind, op.getReduction(), type));

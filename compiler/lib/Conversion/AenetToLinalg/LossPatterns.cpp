@@ -32,17 +32,17 @@ static Value createClip(const ScalarBuilder &s, Value p) {
   return s.min(low, s.c(1.0 - kEps));
 }
 
-Value mlir::aenet::createLossTerm(OpBuilder &b, Location loc, LossKind kind,
+Value mlir::aenet::createLossTerm(OpBuilder &b, Location loc, LossFunction kind,
                                   Value p, Value t) {
   ScalarBuilder s{b, loc, p.getType()};
   switch (kind) {
-  case LossKind::mse: {
+  case LossFunction::mse: {
     Value d = s.sub(p, t);
     return s.mul(d, d);
   }
-  case LossKind::mae:
+  case LossFunction::mae:
     return math::AbsFOp::create(b, loc, s.sub(p, t));
-  case LossKind::bce: {
+  case LossFunction::bce: {
     Value pc = createClip(s, p);
     Value pos = s.mul(t, s.log(pc));
     Value notT = s.sub(s.c(1), t);
@@ -50,7 +50,7 @@ Value mlir::aenet::createLossTerm(OpBuilder &b, Location loc, LossKind kind,
     Value neg = s.mul(notT, s.log(notP));
     return s.neg(s.add(pos, neg));
   }
-  case LossKind::cce: {
+  case LossFunction::cce: {
     Value logP = s.log(createClip(s, p));
     return s.neg(s.mul(t, logP));
   }
@@ -59,7 +59,7 @@ Value mlir::aenet::createLossTerm(OpBuilder &b, Location loc, LossKind kind,
 }
 
 Value mlir::aenet::createLossTermDerivative(OpBuilder &b, Location loc,
-                                            LossKind kind, Value p, Value t) {
+                                            LossFunction kind, Value p, Value t) {
   ScalarBuilder s{b, loc, p.getType()};
   // Where the clip is active its derivative, and so the gradient, is zero.
   auto unclipped = [&](Value g) {
@@ -69,11 +69,11 @@ Value mlir::aenet::createLossTermDerivative(OpBuilder &b, Location loc,
     return s.select(inside, g, s.c(0));
   };
   switch (kind) {
-  case LossKind::mse: {
+  case LossFunction::mse: {
     Value d = s.sub(p, t);
     return s.mul(s.c(2), d);
   }
-  case LossKind::mae: {
+  case LossFunction::mae: {
     // sign(p - t), 0 where p == t.
     Value d = s.sub(p, t);
     Value zero = s.c(0);
@@ -82,14 +82,14 @@ Value mlir::aenet::createLossTermDerivative(OpBuilder &b, Location loc,
     Value negOrZero = s.select(neg, s.c(-1), zero);
     return s.select(pos, s.c(1), negOrZero);
   }
-  case LossKind::bce: {
+  case LossFunction::bce: {
     // -t / p' + (1 - t) / (1 - p') = (p' - t) / (p' (1 - p')).
     Value pc = createClip(s, p);
     Value denom = s.mul(pc, s.sub(s.c(1), pc));
     Value numer = s.sub(pc, t);
     return unclipped(s.div(numer, denom));
   }
-  case LossKind::cce: {
+  case LossFunction::cce: {
     Value pc = createClip(s, p);
     return unclipped(s.neg(s.div(t, pc)));
   }
@@ -97,18 +97,18 @@ Value mlir::aenet::createLossTermDerivative(OpBuilder &b, Location loc,
   llvm_unreachable("unknown loss kind");
 }
 
-double mlir::aenet::getLossScale(LossKind kind, Reduction reduction,
+double mlir::aenet::getLossScale(LossFunction kind, LossReduction reduction,
                                  RankedTensorType type) {
-  if (reduction == Reduction::sum)
+  if (reduction == LossReduction::sum)
     return 1.0 / type.getDimSize(0);
-  if (kind == LossKind::cce)
+  if (kind == LossFunction::cce)
     return 1.0 / getNumRows(type);
   return 1.0 / type.getNumElements();
 }
 
 /// scale * sum f(p, t) as a 0-d tensor.
-static Value createLoss(OpBuilder &b, Location loc, LossKind kind,
-                        Reduction reduction, Value p, Value t) {
+static Value createLoss(OpBuilder &b, Location loc, LossFunction kind,
+                        LossReduction reduction, Value p, Value t) {
   RankedTensorType type = getTensorType(p);
   Type e = type.getElementType();
   Value sum = createSum(b, loc, {p, t}, e,
@@ -226,13 +226,13 @@ struct MetricLowering : OpConversionPattern<MetricOp> {
       value = createThresholdAccuracy(rewriter, loc, p, t);
       break;
     case MetricKind::mse:
-      value = createLoss(rewriter, loc, LossKind::mse, Reduction::mean, p, t);
+      value = createLoss(rewriter, loc, LossFunction::mse, LossReduction::mean, p, t);
       break;
     case MetricKind::mae:
-      value = createLoss(rewriter, loc, LossKind::mae, Reduction::mean, p, t);
+      value = createLoss(rewriter, loc, LossFunction::mae, LossReduction::mean, p, t);
       break;
     case MetricKind::bce:
-      value = createLoss(rewriter, loc, LossKind::bce, Reduction::mean, p, t);
+      value = createLoss(rewriter, loc, LossFunction::bce, LossReduction::mean, p, t);
       break;
     }
     rewriter.replaceOp(op, value);

@@ -44,13 +44,13 @@ void populateOptimizerPatterns(RewritePatternSet &patterns);
 
 /// The per-element term f(p, t) of loss |kind|; the loss is the sum of the
 /// terms times `getLossScale`.
-Value createLossTerm(OpBuilder &b, Location loc, LossKind kind, Value p,
+Value createLossTerm(OpBuilder &b, Location loc, LossFunction kind, Value p,
                      Value t);
 /// df/dp of `createLossTerm`, zero where bce/cce clip the prediction.
-Value createLossTermDerivative(OpBuilder &b, Location loc, LossKind kind,
+Value createLossTermDerivative(OpBuilder &b, Location loc, LossFunction kind,
                                Value p, Value t);
 /// 1 / (the number of terms averaged) for a prediction of type |type|.
-double getLossScale(LossKind kind, Reduction reduction, RankedTensorType type);
+double getLossScale(LossFunction kind, LossReduction reduction, RankedTensorType type);
 
 //===----------------------------------------------------------------------===//
 // Types and constants

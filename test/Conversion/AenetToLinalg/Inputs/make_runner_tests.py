@@ -606,12 +606,14 @@ def train_step_test():
                 "Tests a whole training step: aenet-autodiff, then the lowering, with SGD at\n"
                 "// lr = 1 so that each new parameter is w - dL/dw; the expected values are\n"
                 "// w minus central finite differences of the loss computed in Python.",
-                passes="-mlir-very-unsafe-disable-verifier-on-parsing -aenet-autodiff")
-    # @main calls @train_step, which exists only once aenet-autodiff ran:
-    # the parsed module cannot verify, so the verifier runs after the pass.
-    test.notes.append("// @main calls @train_step, which aenet-autodiff creates: the input does not\n"
-                      "// verify before that pass, hence the parse-time verifier is off (every pass\n"
-                      "// still verifies its output).")
+                passes="-mlir-very-unsafe-disable-verifier-on-parsing -aenet-autodiff "
+                "-aenet-apply-optimizer -verify-each=0 | aenet-opt")
+    # @main calls @train_step as it is once both passes ran: the module
+    # verifies neither before them nor between them, so the second aenet-opt
+    # verifies it when it parses it.
+    test.notes.append("// @main calls @train_step as aenet-autodiff and aenet-apply-optimizer make\n"
+                      "// it: the input does not verify before both ran, hence no verifier until\n"
+                      "// the second aenet-opt parses their output.")
     # Head A: dense + elu (with L1 activity) -> dense -> softmax -> cce
     # weighted 0.5, plus L2 on its second kernel.
     X = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.5], [-2.0, 1.0, 0.75], [0.1, 0.2, 0.3]]
@@ -664,7 +666,7 @@ def train_step_test():
         "                      %c2: tensor<2xf64> {aenet.param = \"b2.bias\"},",
         "                      %t: tensor<2x2xf64> {aenet.input = \"t\"})",
         "    -> (tensor<f64> {aenet.name = \"loss\"})",
-        "    attributes {aenet.differentiate, aenet.optimizer = {kind = \"sgd\", lr = 1.0 : f64}} {",
+        "    attributes {aenet.differentiate, aenet.optimizer = #aenet.optimizer<sgd, lr = 1.0, momentum = 0.0, nesterov = false>} {",
         "  %h = aenet.dense %x, %w1, %b1 : (tensor<4x3xf64>, tensor<3x4xf64>, tensor<4xf64>) -> tensor<4x4xf64>",
         "  %a = aenet.activation elu %h : tensor<4x4xf64>",
         "  %r1 = aenet.l1_activity %a {factor = 0.01 : f64} : tensor<4x4xf64> -> tensor<f64>",

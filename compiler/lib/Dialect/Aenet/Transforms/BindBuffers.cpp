@@ -18,6 +18,7 @@ namespace mlir::aenet {
 } // namespace mlir::aenet
 
 using namespace mlir;
+using D = mlir::aenet::AenetDialect;
 
 namespace {
 
@@ -29,7 +30,7 @@ MemRefType bufferType(Type tensor) {
 /// The argument a result writes back to: the one with the same
 /// `aenet.param` or `aenet.state` name, or -1.
 int tiedArgument(func::FuncOp func, unsigned result) {
-  for (StringRef key : {"aenet.param", "aenet.state"}) {
+  for (StringRef key : {D::getParamAttrName(), D::getStateAttrName()}) {
     Attribute name = func.getResultAttr(result, key);
     if (!name)
       continue;
@@ -56,7 +57,7 @@ LogicalResult bind(func::FuncOp func) {
     if (tied[r] >= 0)
       continue;
     auto t = cast<RankedTensorType>(type.getResult(r));
-    auto name = func.getResultAttrOfType<StringAttr>(r, "aenet.name");
+    auto name = func.getResultAttrOfType<StringAttr>(r, D::getNameAttrName());
     if (t.getRank() == 0) {
       scalars.push_back(r);
       scalarNames.push_back(name ? name : b.getStringAttr("?"));
@@ -85,16 +86,16 @@ LogicalResult bind(func::FuncOp func) {
     Type element = getElementTypeOrSelf(type.getResult(scalars[0]));
     scalarBuffer = body.addArgument(
         MemRefType::get({static_cast<int64_t>(scalars.size())}, element), loc);
-    argAttrs.push_back(b.getDictionaryAttr(
-        {b.getNamedAttr("aenet.scalars", b.getArrayAttr(scalarNames))}));
+    argAttrs.push_back(b.getDictionaryAttr({b.getNamedAttr(
+        D::getScalarsAttrName(), b.getArrayAttr(scalarNames))}));
   }
   SmallVector<Value> outputBuffers;
   for (unsigned r : outputs) {
     outputBuffers.push_back(
         body.addArgument(bufferType(type.getResult(r)), loc));
-    Attribute name = func.getResultAttr(r, "aenet.name");
+    Attribute name = func.getResultAttr(r, D::getNameAttrName());
     argAttrs.push_back(b.getDictionaryAttr({b.getNamedAttr(
-        "aenet.output", name ? name : b.getStringAttr("?"))}));
+        D::getOutputAttrName(), name ? name : b.getStringAttr("?"))}));
   }
 
   // Write every result to its buffer.
@@ -138,16 +139,9 @@ LogicalResult bind(func::FuncOp func) {
 struct AenetBindBuffersPass
     : public mlir::aenet::impl::AenetBindBuffersBase<AenetBindBuffersPass> {
   void runOnOperation() override {
-    SmallVector<func::FuncOp> funcs;
-    for (auto func : getOperation().getOps<func::FuncOp>()) {
-      if (func->hasAttr("aenet.differentiate"))
-        funcs.push_back(func); // erased below
-      else if (failed(bind(func)))
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (failed(bind(func)))
         return signalPassFailure();
-    }
-    for (func::FuncOp func : funcs)
-      if (func->hasAttr("aenet.differentiate"))
-        func.erase();
   }
 };
 

@@ -9,13 +9,15 @@
 #ifndef AENET_LIB_DIALECT_AENET_TRANSFORMS_SCHEDULE_H
 #define AENET_LIB_DIALECT_AENET_TRANSFORMS_SCHEDULE_H
 
+#include "aenet/Dialect/Aenet/IR/AenetDialect.h"
+
 #include "mlir/IR/BuiltinOps.h"
 
 namespace mlir::aenet {
 
 /// The attribute that tags each op with its class of tile sizes, which the
 /// schedule matches on.
-constexpr StringLiteral kTileClassAttr = "aenet.tile_class";
+constexpr StringLiteral kTileClassAttr = AenetDialect::getTileClassAttrName();
 
 /// The largest of |candidates| (descending) that divides |extent|, else 1:
 /// the vectorizer takes only tiles that divide the op.

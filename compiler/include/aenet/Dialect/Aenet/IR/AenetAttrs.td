@@ -1,8 +1,9 @@
 //===- AenetAttrs.td - Attributes of the aenet dialect -----*- tablegen -*-===//
 //
 // The typed attributes of the dialect's ABI: what a parameter starts from
-// (`#aenet.init`). They replace dictionaries and strings that nobody verified,
-// so a wrong field fails when the IR is built or parsed, not in the runtime.
+// (`#aenet.init`) and the optimizer of a train block (`#aenet.optimizer`).
+// They replace dictionaries and strings that nobody verified, so a wrong
+// field fails when the IR is built or parsed, not in the runtime.
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,6 +64,58 @@ def Aenet_InitializerAttr : Aenet_Attr<"Initializer", "init"> {
     /// Ones on block |index| of |blocks| along the last axis, zeros elsewhere.
     static InitializerAttr getBlockOnes(::mlir::MLIRContext *ctx,
                                         int64_t index, int64_t blocks);
+  }];
+}
+
+def Aenet_OptimizerAttr : Aenet_Attr<"Optimizer", "optimizer"> {
+  let summary = "An optimizer with every hyperparameter given.";
+  let description = [{
+    Attached as `aenet.optimizer` to the function marked
+    `aenet.differentiate`; aenet-apply-optimizer emits its updates. The
+    frontend builds it from the language's optimizer spec, where Keras's
+    defaults are applied (the one place they are): the attribute holds
+    every field its kind uses and the compiler has no defaults of its own.
+    Fields by kind:
+
+    - `sgd`: `lr`, `momentum`, `nesterov` (momentum 0: plain SGD);
+    - `adam`: `lr`, `beta1`, `beta2`, `epsilon`;
+    - `rmsprop`: `lr`, `rho`, `momentum`, `epsilon`;
+    - `adagrad`: `lr`, `initial_accumulator`, `epsilon`;
+    - `adadelta`: `lr`, `rho`, `epsilon`;
+
+    and for any kind the optional gradient clipping `clip_norm` (per
+    parameter L2 norm) and `clip_value` (per element), absent or 0 for none.
+
+    ```mlir
+    #aenet.optimizer<adam, lr = 1.000000e-03, beta1 = 9.000000e-01,
+                     beta2 = 9.990000e-01, epsilon = 1.000000e-07,
+                     clip_norm = 1.000000e+00>
+    ```
+  }];
+  let parameters = (ins "::mlir::aenet::OptimizerKind":$kind,
+                        "::llvm::APFloat":$lr,
+                        "::llvm::APFloat":$momentum,
+                        "bool":$nesterov,
+                        "::llvm::APFloat":$beta1,
+                        "::llvm::APFloat":$beta2,
+                        "::llvm::APFloat":$epsilon,
+                        "::llvm::APFloat":$rho,
+                        "::llvm::APFloat":$initialAccumulator,
+                        "::llvm::APFloat":$clipNorm,
+                        "::llvm::APFloat":$clipValue);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Whether |kind| uses the hyperparameter spelt |field| (e.g. "beta1");
+    /// the others must be 0 (false).
+    static bool usesField(::mlir::aenet::OptimizerKind kind,
+                          ::llvm::StringRef field);
+    /// The names of the state tensors kept per parameter, in the order the
+    /// update op takes them.
+    ::llvm::SmallVector<::llvm::StringRef> getStateNames() const;
+    /// The value state |name| starts from (Adagrad's accumulator starts at
+    /// `initial_accumulator`, all others at 0).
+    double getStateInit(::llvm::StringRef name) const;
   }];
 }
 

@@ -37,8 +37,10 @@ def Aenet_Dialect : Dialect {
 
     /// The name of every ABI attribute, spelled once: readers and writers
     /// use these, never the string.
-#define AENET_ABI_ATTR(NAME, SPELLING) \
-    static ::llvm::StringRef get##NAME##AttrName() { return SPELLING; }
+#define AENET_ABI_ATTR(NAME, SPELLING, PLACES) \
+    static constexpr ::llvm::StringLiteral get##NAME##AttrName() { \
+      return SPELLING; \
+    }
 #include "aenet/Dialect/Aenet/IR/AbiAttributes.def"
   }];
 }

@@ -1,7 +1,7 @@
 //===- AenetEnums.td - Enumerations of the aenet dialect ---*- tablegen -*-===//
 //
-// Activation, loss, metric, reduction and initializer kinds, printed as bare
-// keywords.
+// Activation, loss, metric, reduction, initializer and optimizer kinds,
+// printed as bare keywords.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,7 +19,10 @@ def Aenet_ActivationKind : I32EnumAttr<"ActivationKind", "activation function", 
   let cppNamespace = "::mlir::aenet";
 }
 
-def Aenet_LossKind : I32EnumAttr<"LossKind", "loss function", [
+// LossFunction and LossReduction, not LossKind and Reduction: the language
+// (::aenet) has enums of those names, which the frontend maps onto these, and
+// one name should not mean two types across the two namespaces.
+def Aenet_LossFunction : I32EnumAttr<"LossFunction", "loss function", [
     I32EnumAttrCase<"mse", 0>, I32EnumAttrCase<"mae", 1>,
     I32EnumAttrCase<"bce", 2>, I32EnumAttrCase<"cce", 3>]> {
   let cppNamespace = "::mlir::aenet";
@@ -32,7 +35,7 @@ def Aenet_MetricKind : I32EnumAttr<"MetricKind", "metric", [
   let cppNamespace = "::mlir::aenet";
 }
 
-def Aenet_Reduction : I32EnumAttr<"Reduction",
+def Aenet_LossReduction : I32EnumAttr<"LossReduction",
     "how a per-element loss becomes a scalar", [
     I32EnumAttrCase<"mean", 0>, I32EnumAttrCase<"sum", 1>]> {
   let cppNamespace = "::mlir::aenet";
@@ -43,6 +46,13 @@ def Aenet_InitializerKind : I32EnumAttr<"InitializerKind",
     I32EnumAttrCase<"glorot_uniform", 0>, I32EnumAttrCase<"orthogonal", 1>,
     I32EnumAttrCase<"zeros", 2>, I32EnumAttrCase<"ones", 3>,
     I32EnumAttrCase<"constant", 4>, I32EnumAttrCase<"block_ones", 5>]> {
+  let cppNamespace = "::mlir::aenet";
+}
+
+def Aenet_OptimizerKind : I32EnumAttr<"OptimizerKind", "optimizer", [
+    I32EnumAttrCase<"sgd", 0>, I32EnumAttrCase<"adam", 1>,
+    I32EnumAttrCase<"rmsprop", 2>, I32EnumAttrCase<"adagrad", 3>,
+    I32EnumAttrCase<"adadelta", 4>]> {
   let cppNamespace = "::mlir::aenet";
 }
 

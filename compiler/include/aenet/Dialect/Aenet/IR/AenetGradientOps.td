@@ -128,7 +128,7 @@ def Aenet_LossGradOp : Aenet_Op<"loss_grad", [Pure,
     %dp = aenet.loss_grad mse mean %p, %t, %dl : tensor<256x784xf32>, tensor<256x784xf32>, tensor<f32>
     ```
   }];
-  let arguments = (ins Aenet_LossKind:$kind, Aenet_Reduction:$reduction,
+  let arguments = (ins Aenet_LossFunction:$kind, Aenet_LossReduction:$reduction,
                    Aenet_FloatTensor:$prediction, Aenet_FloatTensor:$target,
                    Aenet_Scalar:$loss_grad);
   let results = (outs Aenet_FloatTensor:$prediction_grad);
@@ -137,8 +137,8 @@ def Aenet_LossGradOp : Aenet_Op<"loss_grad", [Pure,
     type($prediction) `,` type($target) `,` type($loss_grad)
   }];
   let builders = [
-    OpBuilder<(ins "::mlir::aenet::LossKind":$kind,
-                   "::mlir::aenet::Reduction":$reduction,
+    OpBuilder<(ins "::mlir::aenet::LossFunction":$kind,
+                   "::mlir::aenet::LossReduction":$reduction,
                    "::mlir::Value":$prediction, "::mlir::Value":$target,
                    "::mlir::Value":$loss_grad), [{
       build($_builder, $_state, prediction.getType(), kind, reduction, prediction, target, loss_grad);

@@ -23,7 +23,7 @@ def Aenet_LossOp : Aenet_DiffOp<"loss"> {
     %l = aenet.loss mse mean %recon, %x : tensor<256x784xf32>, tensor<256x784xf32> -> tensor<f32>
     ```
   }];
-  let arguments = (ins Aenet_LossKind:$kind, Aenet_Reduction:$reduction,
+  let arguments = (ins Aenet_LossFunction:$kind, Aenet_LossReduction:$reduction,
                    Aenet_FloatTensor:$prediction, Aenet_FloatTensor:$target);
   let results = (outs Aenet_Scalar:$loss);
   let assemblyFormat = [{
@@ -32,8 +32,8 @@ def Aenet_LossOp : Aenet_DiffOp<"loss"> {
   }];
   let hasVerifier = 1;
   let builders = [
-    OpBuilder<(ins "::mlir::aenet::LossKind":$kind,
-                   "::mlir::aenet::Reduction":$reduction,
+    OpBuilder<(ins "::mlir::aenet::LossFunction":$kind,
+                   "::mlir::aenet::LossReduction":$reduction,
                    "::mlir::Value":$prediction, "::mlir::Value":$target), [{
       build($_builder, $_state, scalarTypeOf(prediction.getType()), kind,
             reduction, prediction, target);

@@ -10,48 +10,93 @@
 include "mlir/Pass/PassBase.td"
 
 def AenetAutodiff : Pass<"aenet-autodiff", "::mlir::ModuleOp"> {
-  let summary = "Builds a train_step function: forward, reverse-mode "
-                "gradients w.r.t. the parameters, and optimizer updates.";
+  let summary = "Replaces the function to differentiate by train_step, which "
+                "also returns the gradient of every trainable parameter.";
   let description = [{
     For the function marked `aenet.differentiate`, whose first result is the
     total loss, walks the ops backwards and asks each one, through
     `GradientOpInterface`, for the gradients of its operands; gradients of a
-    value used twice are summed. Every trainable parameter (an argument with
-    `aenet.param` and without `aenet.frozen`) then gets the update of the
-    optimizer described by the function's `aenet.optimizer` dictionary, after
-    clipping. The new function `train_step` takes the loss function's
-    arguments plus the optimizer state (`aenet.state`) and the step count
-    (`aenet.step`), and returns the loss function's results followed by the
-    updated parameters and states.
+    value used twice are summed. The function is replaced by `train_step`:
+    the same arguments, body and results, followed by the gradient of each
+    trainable parameter (an argument with `aenet.param` and without
+    `aenet.frozen`) that the loss depends on, marked `aenet.gradient` with the
+    parameter's name. The function's `aenet.optimizer` is carried over for
+    aenet-apply-optimizer, which turns the gradients into updates.
 
     Before:
     ```mlir
     func.func @train_loss(%x: tensor<8x4xf32> {aenet.input = "x"},
-                          %w: tensor<4x4xf32> {aenet.param = "dense.kernel"},
-                          %seed: tensor<i64> {aenet.seed})
+                          %w: tensor<4x4xf32> {aenet.param = "dense.kernel"})
         -> (tensor<f32> {aenet.name = "loss"})
-        attributes {aenet.differentiate, aenet.optimizer = {kind = "sgd", lr = 0.01 : f64}} {
+        attributes {aenet.differentiate,
+                    aenet.optimizer = #aenet.optimizer<sgd, lr = 1.000000e-02, momentum = 0.000000e+00, nesterov = false>} {
       %y = aenet.dense %x, %w : (tensor<8x4xf32>, tensor<4x4xf32>) -> tensor<8x4xf32>
       %l = aenet.loss mse mean %y, %x : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
       return %l : tensor<f32>
     }
     ```
-    After (added):
+    After:
     ```mlir
-    func.func @train_step(%x: ..., %w: ..., %seed: ..., %step: tensor<f32> {aenet.step})
-        -> (tensor<f32> {aenet.name = "loss"}, tensor<4x4xf32> {aenet.param = "dense.kernel"}) {
+    func.func @train_step(%x: tensor<8x4xf32> {aenet.input = "x"},
+                          %w: tensor<4x4xf32> {aenet.param = "dense.kernel"})
+        -> (tensor<f32> {aenet.name = "loss"},
+            tensor<4x4xf32> {aenet.gradient = "dense.kernel"})
+        attributes {aenet.optimizer = #aenet.optimizer<sgd, ...>} {
       %y = aenet.dense %x, %w ...
       %l = aenet.loss mse mean %y, %x ...
       %one = arith.constant dense<1.0> : tensor<f32>
       %dy = aenet.loss_grad mse mean %y, %x, %one ...
       %dw = aenet.dense_grad_kernel %x, %dy ...
-      %w2 = aenet.sgd_update %w, %dw {lr = 0.01 : f64} ...
-      return %l, %w2 : tensor<f32>, tensor<4x4xf32>
+      return %l, %dw : tensor<f32>, tensor<4x4xf32>
     }
     ```
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect"];
+}
+
+def AenetApplyOptimizer : Pass<"aenet-apply-optimizer", "::mlir::ModuleOp"> {
+  let summary = "Replaces the gradients a function returns by the optimizer "
+                "updates of their parameters, with the optimizer's state as "
+                "new arguments and results.";
+  let description = [{
+    In every function with results marked `aenet.gradient`, reads the
+    function's `#aenet.optimizer` (every hyperparameter is there: the
+    compiler applies no defaults) and, for each trainable parameter, clips
+    its gradient (`clip_value`, then `clip_norm`) and emits the update op of
+    the optimizer's kind. The optimizer's state tensors of each parameter
+    become arguments marked `aenet.state` (with the value they start from,
+    `aenet.state_init`), followed by the step count (`aenet.step`); the
+    gradient results are replaced by the updated parameter (`aenet.param`)
+    and states of each trainable parameter. A trainable parameter without a
+    gradient is returned unchanged, with its states, as Keras does. The
+    function's `aenet.optimizer` is removed: the updates carry it.
+
+    Before:
+    ```mlir
+    func.func @train_step(%w: tensor<4x4xf32> {aenet.param = "k"}, ...)
+        -> (tensor<f32> {aenet.name = "loss"},
+            tensor<4x4xf32> {aenet.gradient = "k"})
+        attributes {aenet.optimizer = #aenet.optimizer<adam, lr = 1.000000e-03, beta1 = 9.000000e-01, beta2 = 9.990000e-01, epsilon = 1.000000e-07>} {
+      ...
+      return %l, %dw : tensor<f32>, tensor<4x4xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @train_step(%w: tensor<4x4xf32> {aenet.param = "k"}, ...,
+                          %m: tensor<4x4xf32> {aenet.state = "k/m", aenet.state_init = 0.0 : f64},
+                          %v: tensor<4x4xf32> {aenet.state = "k/v", aenet.state_init = 0.0 : f64},
+                          %t: tensor<f32> {aenet.step})
+        -> (tensor<f32> {aenet.name = "loss"}, tensor<4x4xf32> {aenet.param = "k"},
+            tensor<4x4xf32> {aenet.state = "k/m", ...}, tensor<4x4xf32> {aenet.state = "k/v", ...}) {
+      ...
+      %w1, %m1, %v1 = aenet.adam_update %w, %dw, %m, %v, %t {...} ...
+      return %l, %w1, %m1, %v1 : ...
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
 def AenetBindBuffers : Pass<"aenet-bind-buffers", "::mlir::ModuleOp"> {
@@ -66,8 +111,7 @@ def AenetBindBuffers : Pass<"aenet-bind-buffers", "::mlir::ModuleOp"> {
     results (losses, metrics) are packed into one new `aenet.scalars` memref;
     any other result gets a new `aenet.output` memref argument. Functions
     return nothing and get a C interface, so the runtime binds each buffer by
-    name once and calls the function per batch. The function marked
-    `aenet.differentiate` is dropped: `train_step` contains it.
+    name once and calls the function per batch.
 
     Before:
     ```mlir

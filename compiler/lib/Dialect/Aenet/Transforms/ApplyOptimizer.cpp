@@ -1,0 +1,190 @@
+//===- ApplyOptimizer.cpp - Optimizer updates of the trainable parameters -===//
+//
+// Implements aenet-apply-optimizer: in every function returning gradients
+// (results marked `aenet.gradient`, as aenet-autodiff makes train_step),
+// replaces each gradient by the update of its parameter with the function's
+// `#aenet.optimizer`, after clipping. The optimizer's state tensors and the
+// step count become new arguments, the updated parameters and states new
+// results. Every hyperparameter comes from the attribute: the compiler keeps
+// no defaults of its own.
+//
+//===----------------------------------------------------------------------===//
+
+#include "aenet/Dialect/Aenet/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace mlir::aenet {
+#define GEN_PASS_DEF_AENETAPPLYOPTIMIZER
+#include "aenet/Dialect/Aenet/Transforms/Passes.h.inc"
+} // namespace mlir::aenet
+
+using namespace mlir;
+using namespace mlir::aenet;
+
+namespace {
+
+double f64(const llvm::APFloat &value) { return value.convertToDouble(); }
+
+/// Emits the update of one parameter; returns the new parameter followed by
+/// the new states.
+SmallVector<Value> buildUpdate(OpBuilder &b, Location loc, OptimizerAttr opt,
+                               Value param, Value grad, ArrayRef<Value> states,
+                               Value step) {
+  if (!opt.getClipValue().isZero())
+    grad = ClipByValueOp::create(b, loc, grad, f64(opt.getClipValue()));
+  if (!opt.getClipNorm().isZero())
+    grad = ClipByNormOp::create(b, loc, grad, f64(opt.getClipNorm()));
+  double lr = f64(opt.getLr()), momentum = f64(opt.getMomentum()),
+         epsilon = f64(opt.getEpsilon()), rho = f64(opt.getRho());
+  Operation *update = nullptr;
+  switch (opt.getKind()) {
+  case OptimizerKind::sgd:
+    update = states.empty()
+                 ? SgdUpdateOp::create(b, loc, param, grad, lr)
+                 : MomentumUpdateOp::create(b, loc, param, grad, states[0], lr,
+                                            momentum, opt.getNesterov());
+    break;
+  case OptimizerKind::adam:
+    update = AdamUpdateOp::create(b, loc, param, grad, states[0], states[1],
+                                  step, lr, f64(opt.getBeta1()),
+                                  f64(opt.getBeta2()), epsilon);
+    break;
+  case OptimizerKind::rmsprop:
+    update = RmspropUpdateOp::create(
+        b, loc, param, grad, states[0], states.size() > 1 ? states[1] : Value(),
+        lr, rho, momentum, epsilon);
+    break;
+  case OptimizerKind::adagrad:
+    update = AdagradUpdateOp::create(b, loc, param, grad, states[0], lr,
+                                     epsilon);
+    break;
+  case OptimizerKind::adadelta:
+    update = AdadeltaUpdateOp::create(b, loc, param, grad, states[0],
+                                      states[1], lr, rho, epsilon);
+    break;
+  }
+  return SmallVector<Value>(update->getResults());
+}
+
+LogicalResult apply(func::FuncOp func) {
+  using D = AenetDialect;
+  auto opt = func->getAttrOfType<OptimizerAttr>(D::getOptimizerAttrName());
+  if (!opt)
+    return func.emitError() << "returns gradients but has no '"
+                            << D::getOptimizerAttrName() << "'";
+  MLIRContext *ctx = func.getContext();
+  OpBuilder b(ctx);
+  FunctionType type = func.getFunctionType();
+  Block &body = func.getBody().front();
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+
+  // Which result holds the gradient of which parameter.
+  llvm::StringMap<Value> gradOf;
+  SmallVector<Value> results;
+  SmallVector<DictionaryAttr> resultAttrs;
+  SmallVector<Type> resultTypes;
+  for (unsigned r = 0; r < type.getNumResults(); ++r) {
+    if (auto name =
+            func.getResultAttrOfType<StringAttr>(r, D::getGradientAttrName())) {
+      gradOf[name.getValue()] = ret.getOperand(r);
+      continue;
+    }
+    results.push_back(ret.getOperand(r));
+    resultTypes.push_back(type.getResult(r));
+    resultAttrs.push_back(func.getResultAttrDict(r)
+                              ? func.getResultAttrDict(r)
+                              : DictionaryAttr::get(ctx));
+  }
+
+  // The states of each trainable parameter, then the step count, as new
+  // arguments; the updated parameters and states as new results.
+  SmallVector<unsigned> params;
+  for (unsigned i = 0; i < type.getNumInputs(); ++i)
+    if (func.getArgAttr(i, D::getParamAttrName()) &&
+        !func.getArgAttr(i, D::getFrozenAttrName()))
+      params.push_back(i);
+  for (auto &entry : gradOf)
+    if (!llvm::any_of(params, [&](unsigned p) {
+          return func.getArgAttr(p, D::getParamAttrName()) ==
+                 b.getStringAttr(entry.getKey());
+        }))
+      return func.emitError() << "returns a gradient of '" << entry.getKey()
+                              << "', which is not a trainable parameter";
+  SmallVector<StringRef> stateNames = opt.getStateNames();
+  Location loc = ret.getLoc();
+  SmallVector<SmallVector<Value>> states;
+  for (unsigned p : params) {
+    StringRef name =
+        func.getArgAttrOfType<StringAttr>(p, D::getParamAttrName()).getValue();
+    states.emplace_back();
+    for (StringRef state : stateNames) {
+      DictionaryAttr attrs = b.getDictionaryAttr(
+          {b.getNamedAttr(D::getStateAttrName(),
+                          b.getStringAttr(name + "/" + state)),
+           b.getNamedAttr(D::getStateInitAttrName(),
+                          b.getF64FloatAttr(opt.getStateInit(state)))});
+      unsigned index = func.getNumArguments();
+      (void)func.insertArgument(index, type.getInput(p), attrs, loc);
+      states.back().push_back(func.getArgument(index));
+    }
+  }
+  Type scalar = type.getResult(0);
+  (void)func.insertArgument(func.getNumArguments(), scalar,
+                            b.getDictionaryAttr(b.getNamedAttr(
+                                D::getStepAttrName(), b.getUnitAttr())),
+                            loc);
+  Value stepCount = func.getArguments().back();
+
+  b.setInsertionPoint(ret);
+  for (auto [p, paramStates] : llvm::zip(params, states)) {
+    Value param = func.getArgument(p);
+    Attribute name = func.getArgAttr(p, D::getParamAttrName());
+    resultTypes.push_back(param.getType());
+    resultAttrs.push_back(
+        b.getDictionaryAttr(b.getNamedAttr(D::getParamAttrName(), name)));
+    for (Value state : paramStates) {
+      resultTypes.push_back(state.getType());
+      resultAttrs.push_back(
+          func.getArgAttrDict(cast<BlockArgument>(state).getArgNumber()));
+    }
+    Value grad = gradOf.lookup(cast<StringAttr>(name).getValue());
+    if (!grad) {
+      // A parameter the loss does not depend on keeps its value and states,
+      // as in Keras.
+      results.push_back(param);
+      results.append(paramStates.begin(), paramStates.end());
+      continue;
+    }
+    SmallVector<Value> updated =
+        buildUpdate(b, param.getLoc(), opt, param, grad, paramStates,
+                    stepCount);
+    results.append(updated.begin(), updated.end());
+  }
+  func::ReturnOp::create(b, loc, results);
+  ret.erase();
+  func.setFunctionType(
+      b.getFunctionType(body.getArgumentTypes(), resultTypes));
+  func.setAllResultAttrs(resultAttrs);
+  // The updates now carry every hyperparameter; the attribute would only
+  // follow the function down to the LLVM dialect.
+  func->removeAttr(D::getOptimizerAttrName());
+  return success();
+}
+
+struct AenetApplyOptimizerPass
+    : public mlir::aenet::impl::AenetApplyOptimizerBase<
+          AenetApplyOptimizerPass> {
+  void runOnOperation() override {
+    for (auto func : getOperation().getOps<func::FuncOp>()) {
+      bool hasGradients = false;
+      for (unsigned r = 0; r < func.getNumResults(); ++r)
+        hasGradients |= static_cast<bool>(
+            func.getResultAttr(r, AenetDialect::getGradientAttrName()));
+      if (hasGradients && failed(apply(func)))
+        return signalPassFailure();
+    }
+  }
+};
+
+} // namespace
