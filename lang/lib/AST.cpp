@@ -6,6 +6,7 @@
 
 #include "aenet/Lang/AST.h"
 
+#include <charconv>
 #include <cstdlib>
 
 namespace aenet::ast {
@@ -21,6 +22,17 @@ double Number::value() const {
 
 bool Number::isInteger() const {
   return text.find_first_of(".eE/") == std::string::npos;
+}
+
+std::optional<int64_t> Number::integer() const {
+  if (!isInteger())
+    return std::nullopt;
+  int64_t value = 0;
+  const char *begin = text.data(), *end = text.data() + text.size();
+  auto [stop, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || stop != end)
+    return std::nullopt;
+  return value;
 }
 
 namespace {

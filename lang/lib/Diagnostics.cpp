@@ -15,10 +15,18 @@ namespace aenet {
 
 SourceFile::SourceFile(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
+  // Editors on Windows save UTF-8 with a byte order mark; it is no part of
+  // the program, and keeping it would shift every column of line 1.
+  if (text_.compare(0, 3, "\xEF\xBB\xBF") == 0)
+    text_.erase(0, 3);
+  // "\n", "\r\n" and a lone "\r" (old Mac files) each end a line.
   lineStarts_.push_back(0);
-  for (uint32_t i = 0; i < text_.size(); ++i)
-    if (text_[i] == '\n')
+  for (uint32_t i = 0; i < text_.size(); ++i) {
+    if (text_[i] == '\r' && i + 1 < text_.size() && text_[i + 1] == '\n')
+      ++i;
+    if (text_[i] == '\n' || text_[i] == '\r')
       lineStarts_.push_back(i + 1);
+  }
 }
 
 std::optional<SourceFile> SourceFile::load(const std::string &path,
@@ -52,17 +60,28 @@ std::string_view SourceFile::lineText(unsigned line) const {
                                            : static_cast<uint32_t>(text_.size());
   std::string_view view(text_);
   view = view.substr(begin, end - begin);
+  // A "\r\n" ending leaves its '\r' when the line is cut at the '\n'.
   if (!view.empty() && view.back() == '\r')
     view.remove_suffix(1);
   return view;
 }
 
 void DiagnosticEngine::error(uint32_t offset, std::string message) {
+  // Past the limit an error is dropped with its notes: a file of garbage
+  // must not print (or hold in memory) one message per line.
+  if (errorLimit_ && errors_ >= errorLimit_) {
+    limitReached_ = true;
+    droppingNotes_ = true;
+    return;
+  }
+  droppingNotes_ = false;
   diags_.push_back({Severity::Error, offset, std::move(message)});
   ++errors_;
 }
 
 void DiagnosticEngine::note(uint32_t offset, std::string message) {
+  if (droppingNotes_)
+    return;
   diags_.push_back({Severity::Note, offset, std::move(message)});
 }
 
@@ -82,6 +101,9 @@ void DiagnosticEngine::print(std::ostream &os) const {
   for (const auto &group : groups)
     for (const Diagnostic *diag : group)
       printOne(os, *diag);
+  if (limitReached_)
+    os << file_.path() << ": fatal error: too many errors emitted, stopping "
+       << "now (the limit is " << errorLimit_ << ")\n";
 }
 
 void DiagnosticEngine::printOne(std::ostream &os,

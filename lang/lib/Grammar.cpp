@@ -6,6 +6,11 @@
 // a person ("a name", "a type such as f32[784]"), because X3 reports an
 // expectation failure with the name of the rule that failed.
 //
+// Hostile input is bounded here: values nest at most `kMaxNesting` deep (the
+// rules recurse, so deeper input would overflow the stack), names are at most
+// `kMaxNameLength` characters, and integers that do not fit 64 bits are
+// refused where they are read rather than wrapped.
+//
 //===----------------------------------------------------------------------===//
 
 #include "aenet/Lang/Parser.h"
@@ -14,6 +19,7 @@
 #include <boost/spirit/home/x3.hpp>
 
 #include <cctype>
+#include <charconv>
 #include <type_traits>
 
 BOOST_FUSION_ADAPT_STRUCT(aenet::ast::Arg, key, value)
@@ -40,6 +46,15 @@ using Iterator = std::string::const_iterator;
 /// Context key under which the parse passes the start of the buffer, so that
 /// rules can record byte offsets.
 struct BufferStartTag;
+/// Context key of the current nesting depth of values (an `unsigned &`).
+struct NestingTag;
+
+/// A syntax error with its own message, thrown where an expectation failure
+/// ("expected X") would not say what is wrong.
+struct SyntaxError {
+  Iterator where;
+  std::string message;
+};
 
 /// Base of every rule ID: stamps the node with the offset where it starts.
 /// X3 calls this after skipping leading whitespace.
@@ -86,6 +101,78 @@ AENET_KEYWORD(kwFrom, "from")
 
 const auto skipper = x3::space | lexeme['#' >> *(char_ - x3::eol)];
 
+/// Whether the text at |at| opens a list or a call (`[`, or a name and `(`),
+/// the values that nest.
+template <typename It, typename Context>
+bool opensNesting(It at, const It &last, const Context &context) {
+  if (at == last || *at == '[')
+    return at != last;
+  if (!(std::isalpha(static_cast<unsigned char>(*at)) || *at == '_'))
+    return false;
+  while (at != last &&
+         (std::isalnum(static_cast<unsigned char>(*at)) || *at == '_'))
+    ++at;
+  x3::skip_over(at, last, context);
+  return at != last && *at == '(';
+}
+
+/// `nested[p]` parses |p| one nesting level deeper. A list or a call
+/// `kMaxNesting` levels deep throws a `SyntaxError`. Every recursion of the
+/// grammar (a call in an argument, a list in a list) goes through `value`,
+/// which is wrapped in it, so the stack a parse needs is bounded.
+template <typename Subject>
+struct NestingGuard : x3::unary_parser<Subject, NestingGuard<Subject>> {
+  using base_type = x3::unary_parser<Subject, NestingGuard<Subject>>;
+  static const bool is_pass_through_unary = true;
+  static const bool handles_container = Subject::handles_container;
+  constexpr NestingGuard(const Subject &subject) : base_type(subject) {}
+
+  template <typename It, typename Context, typename RContext,
+            typename Attribute>
+  bool parse(It &first, const It &last, const Context &context,
+             RContext &rcontext, Attribute &attr) const {
+    unsigned &depth = x3::get<NestingTag>(context);
+    if (depth >= kMaxNesting) {
+      It at = first;
+      x3::skip_over(at, last, context);
+      if (opensNesting(at, last, context))
+        throw SyntaxError{at, "nested too deeply: calls and lists may nest "
+                              "at most " +
+                                  std::to_string(kMaxNesting) + " levels"};
+    }
+    ++depth;
+    struct Leave {
+      unsigned &depth;
+      ~Leave() { --depth; }
+    } leave{depth};
+    return this->subject.parse(first, last, context, rcontext, attr);
+  }
+};
+
+struct NestingGuardGen {
+  template <typename Subject>
+  constexpr NestingGuard<typename x3::extension::as_parser<Subject>::value_type>
+  operator[](const Subject &subject) const {
+    return {x3::as_parser(subject)};
+  }
+};
+constexpr NestingGuardGen nested{};
+
+/// The digits of |range| as an int64_t; throws a `SyntaxError` when they do
+/// not fit (X3's numeric parsers would fail silently and let another
+/// alternative misread the text).
+template <typename Range> int64_t exactDigits(const Range &range) {
+  std::string digits(range.begin(), range.end());
+  int64_t value = 0;
+  auto [end, ec] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc() || end != digits.data() + digits.size())
+    throw SyntaxError{range.begin(),
+                      "the integer " + digits + " is too large (at most " +
+                          std::to_string(INT64_MAX) + ")"};
+  return value;
+}
+
 // Single-member nodes are built by actions (X3 does not adapt one-field
 // structs well). X3 does not hand the attribute of a rule with an action to
 // `on_success`, so these actions stamp the offset themselves, from the `raw`
@@ -98,6 +185,15 @@ uint32_t offsetOf(const Context &ctx, const Range &range) {
 
 const auto setName = [](auto &ctx) {
   auto &range = x3::_attr(ctx);
+  // Names become file names and picture labels downstream; a run must not
+  // fail at its end for a name that could be refused here.
+  size_t length = static_cast<size_t>(range.end() - range.begin());
+  if (length > kMaxNameLength)
+    throw SyntaxError{range.begin(),
+                      "a name may have at most " +
+                          std::to_string(kMaxNameLength) +
+                          " characters; this one has " +
+                          std::to_string(length)};
   x3::_val(ctx).name.assign(range.begin(), range.end());
   x3::_val(ctx).offset = offsetOf(ctx, range);
 };
@@ -121,18 +217,22 @@ const auto setString = [](auto &ctx) {
 };
 const auto setDims = [](auto &ctx) {
   auto &range = x3::_attr(ctx);
-  unsigned current = 0;
-  for (char c : range) {
-    if (c == 'x') {
-      x3::_val(ctx).dims.push_back(current);
-      current = 0;
-    } else {
-      current = current * 10 + static_cast<unsigned>(c - '0');
+  auto begin = range.begin();
+  for (auto it = range.begin();; ++it) {
+    if (it == range.end() || *it == 'x') {
+      x3::_val(ctx).dims.push_back(
+          exactDigits(boost::make_iterator_range(begin, it)));
+      if (it == range.end())
+        break;
+      begin = std::next(it);
     }
   }
-  x3::_val(ctx).dims.push_back(current);
   x3::_val(ctx).offset = offsetOf(ctx, range);
 };
+const auto setDim = [](auto &ctx) {
+  x3::_val(ctx) = exactDigits(x3::_attr(ctx));
+};
+const auto setUnknownDim = [](auto &ctx) { x3::_val(ctx) = int64_t(-1); };
 const auto setItems = [](auto &ctx) {
   auto &attr = x3::_attr(ctx);
   x3::_val(ctx).offset = offsetOf(ctx, boost::fusion::at_c<0>(attr));
@@ -190,7 +290,7 @@ const auto numberText = lexeme[-char_('-') >>
                                ((+digit >> -('.' >> *digit)) | ('.' >> +digit)) >>
                                -(char_("eE") >> -char_("+-") >> +digit)];
 const auto dim = x3::rule<struct dim_id, int64_t>{"a dimension or '?'"} =
-    x3::ulong_long | (lit('?') >> x3::attr(int64_t(-1)));
+    raw[lexeme[+digit]][setDim] | lit('?')[setUnknownDim];
 const auto dims = x3::rule<struct dims_id, std::vector<int64_t>>{
                       "a list of dimensions"} = dim % ',';
 const auto typeKind =
@@ -222,16 +322,21 @@ const auto trainClose = x3::rule<struct train_close_id>{
 const auto ident_def = raw[name][setName];
 const auto number_def = raw[lexeme[numberText >> -('/' >> numberText)]][setText];
 const auto size_def =
-    raw[lexeme[&(x3::uint_ >> 'x' >> x3::uint_) >> (x3::uint_ % 'x')]][setDims];
+    raw[lexeme[&(+digit >> 'x' >> digit) >> (+digit % 'x')]][setDims];
 const auto stringBody =
     x3::rule<struct string_body_id, boost::iterator_range<Iterator>>{
         "a string"} =
-        raw[lexeme[('"' >> *(('\\' >> char_) | ~char_("\"\n"))) > '"']];
+        raw[lexeme[('"' >> *(('\\' >> char_) | ~char_("\"\r\n"))) > '"']];
 const auto stringLit_def = stringBody[setString];
-const auto value_def = size | number | stringLit | call | list | ident;
+const auto value_def =
+    nested[size | number | stringLit | call | list | ident];
+const auto valueAfterEquals =
+    x3::rule<struct value_after_equals_id, ast::Value>{"a value after '='"} =
+        value;
 // Two alternatives that each set both fields: with `-(ident >> '=') >> value`
-// X3 leaves the name of a failed `key =` attempt in the optional.
-const auto arg_def = (ident >> '=' >> value) |
+// X3 leaves the name of a failed `key =` attempt in the optional. Once `key =`
+// is read a value must follow.
+const auto arg_def = ((ident >> '=') > valueAfterEquals) |
                      (x3::attr(boost::optional<ast::Ident>()) >> value);
 const auto call_def = (ident >> '(') > -(arg % ',') > ')';
 const auto listItems =
@@ -265,8 +370,11 @@ const auto metricDecl_def = kwMetric > ident > ':' > metricFn;
 const auto model_def =
     kwModel > ident > '{' >
     *(inputDecl | block | lossDecl | metricDecl | layerStmt) > modelClose;
+const auto sourceCall =
+    x3::rule<struct source_call_id, ast::Call>{
+        "a data source such as idx(\"train-images.gz\")"} = call;
 const auto dataStmt_def =
-    dataKind > call > kwAs > identList > -(kwScale > number);
+    dataKind > sourceCall > kwAs > identList > -(kwScale > number);
 const auto corruptStmt_def = kwCorrupt > ident > kwWith > transforms;
 const auto initStmt_def = kwInit > ident > kwFrom > stringLit;
 const auto setting_def = ident > valueList;
@@ -299,7 +407,7 @@ bool startsWord(const std::string &text, size_t pos, const char *word) {
 bool onlyCommentsFrom(const std::string &text, size_t pos) {
   while (pos < text.size()) {
     if (text[pos] == '#')
-      pos = std::min(text.find('\n', pos), text.size());
+      pos = std::min(text.find_first_of("\r\n", pos), text.size());
     else if (std::isspace(static_cast<unsigned char>(text[pos])))
       ++pos;
     else
@@ -309,16 +417,16 @@ bool onlyCommentsFrom(const std::string &text, size_t pos) {
 }
 
 /// The offset of the first line after |from| whose first word is `model` or
-/// `train`, or the end of the text.
+/// `train`, or the end of the text. Any of "\n", "\r\n" and "\r" ends a line.
 size_t nextDeclaration(const std::string &text, size_t from) {
-  size_t pos = text.find('\n', from);
+  size_t pos = text.find_first_of("\r\n", from);
   while (pos != std::string::npos) {
-    size_t start = text.find_first_not_of(" \t\r", pos + 1);
+    size_t start = text.find_first_not_of(" \t\r\n", pos + 1);
     if (start == std::string::npos)
       break;
     if (startsWord(text, start, "model") || startsWord(text, start, "train"))
       return start;
-    pos = text.find('\n', start);
+    pos = text.find_first_of("\r\n", start);
   }
   return text.size();
 }
@@ -331,8 +439,10 @@ ast::Program parseProgram(const SourceFile &file, DiagnosticEngine &diags) {
   const std::string &text = file.text();
   const grammar::Iterator start = text.begin(), end = text.end();
   grammar::Iterator it = start;
-  const auto parser = x3::with<grammar::BufferStartTag>(start)[grammar::decl];
-  while (true) {
+  unsigned depth = 0;
+  const auto parser = x3::with<grammar::BufferStartTag>(
+      start)[x3::with<grammar::NestingTag>(depth)[grammar::decl]];
+  while (!diags.errorLimitReached()) {
     x3::skip_over(it, end, x3::make_context<x3::skipper_tag>(grammar::skipper));
     if (it == end)
       break;
@@ -350,8 +460,9 @@ ast::Program parseProgram(const SourceFile &file, DiagnosticEngine &diags) {
       while (next < text.size() &&
              std::isspace(static_cast<unsigned char>(text[next])))
         ++next;
-      return text.find('\n', back) < next ? back : next;
+      return text.find_first_of("\r\n", back) < next ? back : next;
     };
+    depth = 0;
     try {
       if (x3::phrase_parse(it, end, parser, grammar::skipper, decl)) {
         if (auto *m = boost::get<ast::Model>(&decl))
@@ -376,6 +487,9 @@ ast::Program parseProgram(const SourceFile &file, DiagnosticEngine &diags) {
                     "unexpected end of file; expected " + failure.which());
       else
         diags.error(missingAt(failedAt), "expected " + failure.which());
+    } catch (const grammar::SyntaxError &error) {
+      failedAt = error.where - start;
+      diags.error(failedAt, error.message);
     }
     it = start + nextDeclaration(text, failedAt);
   }

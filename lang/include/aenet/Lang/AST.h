@@ -14,6 +14,7 @@
 #include <boost/spirit/home/x3/support/ast/variant.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,15 +34,19 @@ struct Ident : Located {
 /// A numeric literal kept as written (`64`, `-1`, `1e-3`, `1/255`).
 struct Number : Located {
   std::string text;
-  /// The value; `a/b` is divided out.
+  /// The value; `a/b` is divided out. May be infinite or NaN (`1e400`,
+  /// `1/0`): readers of real numbers go through `sema::readReal`.
   double value() const;
   /// True for an integer literal (no `.`, exponent or fraction).
   bool isInteger() const;
+  /// The exact value of an integer literal, or nothing when it is not one
+  /// or does not fit 64 bits (a double would round 2^53 + 1).
+  std::optional<int64_t> integer() const;
 };
 
 /// `3x3`, `2x2`, `8x7x7`.
 struct SizeLit : Located {
-  std::vector<unsigned> dims;
+  std::vector<int64_t> dims;
 };
 
 struct StringLit : Located {

@@ -23,6 +23,8 @@ struct LineCol {
   unsigned column = 1;
 };
 
+/// The text of one model file. A UTF-8 byte order mark at the start is
+/// dropped; "\n", "\r\n" and a lone "\r" all end a line.
 class SourceFile {
 public:
   SourceFile(std::string path, std::string text);
@@ -53,19 +55,31 @@ struct Diagnostic {
 
 class DiagnosticEngine {
 public:
+  /// How many errors are kept by default, as clang's -ferror-limit=20.
+  static constexpr unsigned kDefaultErrorLimit = 20;
+
   explicit DiagnosticEngine(const SourceFile &file) : file_(file) {}
 
+  /// Reports an error. Once |errorLimit()| errors are kept, further errors
+  /// (and their notes) are dropped and `errorLimitReached()` turns true.
   void error(uint32_t offset, std::string message);
   /// A note attached to the error before it (e.g. "first defined here").
   void note(uint32_t offset, std::string message);
 
+  /// 0 keeps every error.
+  void setErrorLimit(unsigned limit) { errorLimit_ = limit; }
+  unsigned errorLimit() const { return errorLimit_; }
+  /// True once an error was dropped; the parser and the checks stop then.
+  bool errorLimitReached() const { return limitReached_; }
+
+  /// The errors kept (at most the limit).
   unsigned errorCount() const { return errors_; }
   bool hasErrors() const { return errors_ != 0; }
   const std::vector<Diagnostic> &diagnostics() const { return diags_; }
   const SourceFile &file() const { return file_; }
 
-  /// Prints every diagnostic, errors in source order, each note after the
-  /// error it belongs to.
+  /// Prints every diagnostic kept, errors in source order, each note after
+  /// the error it belongs to, then a fatal error if some were dropped.
   void print(std::ostream &os) const;
 
 private:
@@ -74,6 +88,10 @@ private:
   const SourceFile &file_;
   std::vector<Diagnostic> diags_;
   unsigned errors_ = 0;
+  unsigned errorLimit_ = kDefaultErrorLimit;
+  bool limitReached_ = false;
+  /// The last error was dropped, so the notes that follow it are too.
+  bool droppingNotes_ = false;
 };
 
 /// The closest of |candidates| to |word| by edit distance, if close enough to

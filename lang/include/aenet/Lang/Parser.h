@@ -15,6 +15,13 @@
 
 namespace aenet {
 
+/// How deep calls and lists may nest in a value (`l1(l1(...))`, `[[...]]`).
+/// The grammar's rules recurse, so this bounds the stack a parse needs.
+constexpr unsigned kMaxNesting = 64;
+/// The longest name (of a model, input, layer, block, option...) accepted.
+/// Names end up in file names, checkpoint keys and picture labels.
+constexpr size_t kMaxNameLength = 64;
+
 /// Parses |file|. Declarations with syntax errors are left out of the result.
 ast::Program parseProgram(const SourceFile &file, DiagnosticEngine &diags);
 
