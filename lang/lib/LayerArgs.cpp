@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LayerArgs.h"
+#include "Numbers.h"
 
 #include <algorithm>
 #include <set>
@@ -190,24 +191,36 @@ bool convert(const ast::Value &value, const Option &option, LayerKind layer,
                         ", got " + ast::describe(value) + hint);
     return false;
   }
-  auto positive = [&](int64_t v) {
-    if (v >= 1)
-      return true;
-    diags.error(at, where + " must be at least 1, got " + std::to_string(v));
-    return false;
+  // Every count and extent is bounded by kMaxElements, so shape inference
+  // can multiply two of them without overflowing.
+  auto inRange = [&](int64_t v) {
+    if (v < 1)
+      diags.error(at, where + " must be at least 1, got " + std::to_string(v));
+    else if (v > kMaxElements)
+      diags.error(at, where + " must be at most " +
+                          std::to_string(kMaxElements) + ", got " +
+                          std::to_string(v));
+    return v >= 1 && v <= kMaxElements;
   };
   switch (option.kind) {
-  case OptionKind::Int:
-    out.integer = static_cast<int64_t>(ast::asNumber(value)->value());
-    return std::string(option.name) == "axis" || positive(out.integer);
-  case OptionKind::Real:
-    out.real = ast::asNumber(value)->value();
-    return true;
+  case OptionKind::Int: {
+    bool isAxis = std::string(option.name) == "axis";
+    std::optional<int64_t> v = readInteger(
+        value, where, isAxis ? -kMaxElements : 1, kMaxElements, diags);
+    out.integer = v.value_or(0);
+    return v.has_value();
+  }
+  case OptionKind::Real: {
+    std::optional<double> v = readReal(value, where, diags);
+    out.real = v.value_or(0);
+    return v.has_value();
+  }
   case OptionKind::Size:
-    if (const ast::Number *n = ast::asNumber(value)) {
-      int64_t v = static_cast<int64_t>(n->value());
-      out.size = {v, v};
-      return positive(v);
+    if (ast::asNumber(value)) {
+      std::optional<int64_t> v =
+          readInteger(value, where, 1, kMaxElements, diags);
+      out.size = {v.value_or(1), v.value_or(1)};
+      return v.has_value();
     } else {
       const auto &dims = boost::get<ast::SizeLit>(value.get()).dims;
       if (dims.size() != 2) {
@@ -215,7 +228,7 @@ bool convert(const ast::Value &value, const Option &option, LayerKind layer,
         return false;
       }
       out.size = {dims[0], dims[1]};
-      return positive(out.size[0]) && positive(out.size[1]);
+      return inRange(out.size[0]) && inRange(out.size[1]);
     }
   case OptionKind::Activation:
     out.activation = *parseActivation(identOf(value)->name);
@@ -235,14 +248,12 @@ bool convert(const ast::Value &value, const Option &option, LayerKind layer,
     } else {
       for (const ast::Value &item :
            boost::get<x3::forward_ast<ast::List>>(value.get()).get().items) {
-        const ast::Number *n = ast::asNumber(item);
-        if (!n || !n->isInteger()) {
-          diags.error(ast::offsetOf(item),
-                      "a reshape dimension must be an integer, got " +
-                          ast::describe(item));
+        std::optional<int64_t> d = readInteger(item, "a reshape dimension",
+                                               -kMaxElements, kMaxElements,
+                                               diags);
+        if (!d)
           return false;
-        }
-        out.shape.push_back(static_cast<int64_t>(n->value()));
+        out.shape.push_back(*d);
       }
     }
     if (out.shape.empty()) {
@@ -253,7 +264,7 @@ bool convert(const ast::Value &value, const Option &option, LayerKind layer,
     for (int64_t d : out.shape) {
       if (d == -1)
         ++unknown;
-      else if (d < 1) {
+      else if (d < 1 || d > kMaxElements) {
         diags.error(at, "a reshape dimension must be positive or -1, got " +
                             std::to_string(d));
         return false;
@@ -319,7 +330,10 @@ bool readRegularizer(const ast::Value &value, Regularizer &out,
                       ast::describe(call->args[i].value));
       return false;
     }
-    factors[i] = n->value();
+    std::optional<double> factor = readReal(*n, name + " factor", diags);
+    if (!factor)
+      return false;
+    factors[i] = *factor;
   }
   out = name == "l1"   ? Regularizer{factors[0], 0}
         : name == "l2" ? Regularizer{0, factors[0]}
@@ -328,8 +342,7 @@ bool readRegularizer(const ast::Value &value, Regularizer &out,
 }
 
 BoundLayer bindLayer(LayerKind kind, const ast::Call &call,
-                     const ValueLookup &lookup,
-                     const std::vector<std::string> &valueNames,
+                     const ValueLookup &lookup, const ValueNames &valueNames,
                      DiagnosticEngine &diags) {
   BoundLayer bound;
   bound.spec.kind = kind;
@@ -339,6 +352,7 @@ BoundLayer bindLayer(LayerKind kind, const ast::Call &call,
   const std::vector<Option> signature = signatureOf(kind);
   const std::string layer = layerKindName(kind);
   std::vector<bool> given(signature.size(), false);
+  std::vector<uint32_t> givenAt(signature.size(), 0);
   bool takesValues = !takesCurrentValue(kind);
   size_t next = 0;
   bool first = true;
@@ -377,6 +391,7 @@ BoundLayer bindLayer(LayerKind kind, const ast::Call &call,
         continue;
       }
       given[index] = true;
+      givenAt[index] = arg.offset;
       apply(index, arg.value);
       continue;
     }
@@ -388,7 +403,7 @@ BoundLayer bindLayer(LayerKind kind, const ast::Call &call,
       first = false;
       int value = lookup(id->name);
       if (value < 0) {
-        std::vector<std::string> words = valueNames;
+        std::vector<std::string> words = valueNames();
         for (const std::string &a : activationNames())
           words.push_back(a);
         fail(id->offset, "'" + id->name + "' is not a defined value" +
@@ -405,7 +420,20 @@ BoundLayer bindLayer(LayerKind kind, const ast::Call &call,
                              !fits(arg.value, signature[index].kind))))
       ++index;
     if (index == signature.size()) {
-      if (id) {
+      // A value that fits an option already given is a second one of it
+      // (`dense(784, sigmoid, relu)`): say so rather than "unexpected".
+      size_t again = 0;
+      while (again < signature.size() &&
+             !(given[again] && fits(arg.value, signature[again].kind)))
+        ++again;
+      if (again < signature.size()) {
+        fail(arg.offset, "option '" + std::string(signature[again].name) +
+                             "' of " + layer + " is already set; " +
+                             ast::describe(arg.value) +
+                             " would set it a second time");
+        diags.note(givenAt[again],
+                   "'" + std::string(signature[again].name) + "' set here");
+      } else if (id) {
         std::vector<std::string> words = activationNames();
         words.insert(words.end(), {"same", "valid", "true", "false"});
         fail(id->offset, "unexpected '" + id->name + "' in " + layer +
@@ -416,6 +444,7 @@ BoundLayer bindLayer(LayerKind kind, const ast::Call &call,
       continue;
     }
     given[index] = true;
+    givenAt[index] = arg.offset;
     next = index + 1;
     apply(index, arg.value);
   }

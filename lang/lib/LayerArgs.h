@@ -18,6 +18,10 @@ namespace aenet::sema {
 
 /// Looks up a value name in the model being checked: its id, or -1.
 using ValueLookup = std::function<int(const std::string &)>;
+/// The value names of the model so far, for suggestions; called only when a
+/// name is not found (building the list for every layer would make checking
+/// quadratic in the number of layers).
+using ValueNames = std::function<std::vector<std::string>()>;
 
 struct BoundLayer {
   LayerSpec spec;
@@ -31,8 +35,7 @@ struct BoundLayer {
 /// the options in order; an optional option is skipped when the value is of
 /// another kind.
 BoundLayer bindLayer(LayerKind kind, const ast::Call &call,
-                     const ValueLookup &lookup,
-                     const std::vector<std::string> &valueNames,
+                     const ValueLookup &lookup, const ValueNames &valueNames,
                      DiagnosticEngine &diags);
 
 /// Words that cannot name a value: activations, paddings, booleans.

@@ -83,6 +83,18 @@ int64_t ParamInfo::numElements() const {
   return n;
 }
 
+std::optional<int64_t> boundedProduct(const std::vector<int64_t> &dims) {
+  int64_t n = 1;
+  for (int64_t d : dims) {
+    if (d < 0)
+      continue;
+    if (d != 0 && n > kMaxElements / d)
+      return std::nullopt;
+    n *= d;
+  }
+  return n;
+}
+
 const char *layerKindName(LayerKind kind) {
   for (const KindName &k : kKinds)
     if (k.kind == kind)

@@ -10,10 +10,12 @@
 #include "aenet/Lang/Sema.h"
 
 #include "LayerArgs.h"
+#include "Numbers.h"
 #include "SemaInternal.h"
 
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace aenet {
 
@@ -127,6 +129,14 @@ private:
   bool checkTarget(const std::string &fn, int value, int target,
                    bool acceptsClasses, uint32_t at);
   std::vector<std::string> valueNames() const;
+  /// Appends |value| to the graph and indexes its name; returns its id.
+  int addValue(ValueInfo value);
+  /// Whether every element count of a layer's result and parameters, and the
+  /// model's running parameter count, is within `kMaxElements`.
+  bool checkSizes(const LayerNode &node, const ValueInfo &result);
+  /// Refuses a second loss or metric that would report under the same name
+  /// (a column of metrics.csv) as an earlier one.
+  bool checkReportedName(const std::string &name, uint32_t at);
 
   const ast::Model &model_;
   DiagnosticEngine &diags_;
@@ -136,7 +146,60 @@ private:
   std::map<std::string, uint32_t> definedAt_;
   std::set<std::string> explicitNames_;
   std::map<LayerKind, int> kindCounts_;
+  /// Value and block names to their ids, so that checking stays linear in
+  /// the number of layers.
+  std::unordered_map<std::string, int> valueIds_;
+  std::unordered_map<std::string, size_t> blockIds_;
+  std::map<std::string, uint32_t> reportedAt_;
+  int64_t paramTotal_ = 0;
 };
+
+int ModelChecker::addValue(ValueInfo value) {
+  int id = static_cast<int>(graph_.values.size());
+  if (!value.name.empty())
+    valueIds_.emplace(value.name, id);
+  graph_.values.push_back(std::move(value));
+  return id;
+}
+
+bool ModelChecker::checkSizes(const LayerNode &node, const ValueInfo &result) {
+  std::string limit = std::to_string(kMaxElements);
+  if (!boundedProduct(result.shape.dims)) {
+    diags_.error(node.offset, "layer '" + node.name +
+                                  "': its output would have more than " +
+                                  limit + " elements per sample");
+    return false;
+  }
+  for (const ParamInfo &param : node.params) {
+    std::optional<int64_t> n = boundedProduct(param.shape);
+    if (!n) {
+      diags_.error(node.offset, "layer '" + node.name + "': its " +
+                                    param.name + " would have more than " +
+                                    limit + " parameters");
+      return false;
+    }
+    paramTotal_ += *n;
+    if (paramTotal_ > kMaxElements) {
+      diags_.error(node.offset, "model '" + graph_.name +
+                                    "' would have more than " + limit +
+                                    " parameters at layer '" + node.name +
+                                    "'");
+      return false;
+    }
+  }
+  return true;
+}
+
+bool ModelChecker::checkReportedName(const std::string &name, uint32_t at) {
+  auto [it, inserted] = reportedAt_.emplace(name, at);
+  if (inserted)
+    return true;
+  diags_.error(at, "a second loss or metric reported as '" + name +
+                       "'; give each value at most one loss and one metric "
+                       "of each kind");
+  diags_.note(it->second, "'" + name + "' first reported here");
+  return false;
+}
 
 std::vector<std::string> ModelChecker::valueNames() const {
   std::vector<std::string> names;
@@ -162,11 +225,12 @@ bool ModelChecker::defineName(const ast::Ident &name) {
 }
 
 int ModelChecker::resolve(const ast::Ident &name) {
-  int value = graph_.findValue(name.name);
-  if (value < 0)
-    diags_.error(name.offset, "'" + name.name + "' is not a defined value" +
-                                  didYouMean(name.name, valueNames()));
-  return value;
+  auto it = valueIds_.find(name.name);
+  if (it != valueIds_.end())
+    return it->second;
+  diags_.error(name.offset, "'" + name.name + "' is not a defined value" +
+                                didYouMean(name.name, valueNames()));
+  return -1;
 }
 
 void ModelChecker::collectExplicitNames() {
@@ -208,7 +272,17 @@ void ModelChecker::addInput(const ast::InputDecl &decl) {
     return false;
   };
   bool ok = true;
-  if (type.kind == "f32") {
+  // Bounded before anything multiplies the extents; the input is kept
+  // without a shape, as for any rejected type.
+  if (!boundedProduct(type.dims)) {
+    diags_.error(type.offset, "input '" + input.name + "' would have more "
+                              "than " + std::to_string(kMaxElements) +
+                                  " elements per sample");
+    ok = false;
+    input.kind = type.kind == "class"   ? InputKind::Class
+                 : type.kind == "chars" ? InputKind::Chars
+                                        : InputKind::F32;
+  } else if (type.kind == "f32") {
     input.kind = InputKind::F32;
     input.shape = Shape(type.dims);
     for (size_t i = 0; i < type.dims.size(); ++i) {
@@ -249,8 +323,7 @@ void ModelChecker::addInput(const ast::InputDecl &decl) {
   value.shape = input.shape;
   value.input = static_cast<int>(graph_.inputs.size());
   value.offset = input.offset;
-  input.value = static_cast<int>(graph_.values.size());
-  graph_.values.push_back(value);
+  input.value = addValue(std::move(value));
   if (!ok)
     poisoned_.insert(input.value);
   if (current_ < 0)
@@ -272,8 +345,12 @@ void ModelChecker::addLayer(const ast::LayerStmt &stmt,
     return;
   }
   BoundLayer bound = bindLayer(
-      *kind, call, [&](const std::string &n) { return graph_.findValue(n); },
-      valueNames(), diags_);
+      *kind, call,
+      [&](const std::string &n) {
+        auto it = valueIds_.find(n);
+        return it == valueIds_.end() ? -1 : it->second;
+      },
+      [&] { return valueNames(); }, diags_);
 
   LayerNode node;
   node.spec = bound.spec;
@@ -327,17 +404,17 @@ void ModelChecker::addLayer(const ast::LayerStmt &stmt,
     if (shape.ok()) {
       result.shape = shape.shape;
       node.params = layerParams(node.spec, shapes);
+      inputsOk = checkSizes(node, result);
     } else {
       diags_.error(call.offset, "layer '" + node.name + "': " + shape.error);
       inputsOk = false;
     }
   }
-  node.result = static_cast<int>(graph_.values.size());
   if (stmt.output && !named) {
     // A duplicate name keeps the first definition; this result is anonymous.
     result.name.clear();
   }
-  graph_.values.push_back(result);
+  node.result = addValue(std::move(result));
   if (!inputsOk)
     poisoned_.insert(node.result);
   current_ = node.result;
@@ -358,10 +435,12 @@ void ModelChecker::addBlock(const ast::Block &block) {
   } else {
     info.name = block.name ? block.name->name : block.kind;
   }
-  if (const BlockInfo *previous = graph_.findBlock(info.name)) {
+  auto [previous, isNew] = blockIds_.emplace(info.name, graph_.blocks.size());
+  if (!isNew) {
     diags_.error(block.name ? block.name->offset : block.offset,
                  "block '" + info.name + "' is already defined");
-    diags_.note(previous->offset, "'" + info.name + "' was first defined here");
+    diags_.note(graph_.blocks[previous->second].offset,
+                "'" + info.name + "' was first defined here");
   }
   if (block.from) {
     int from = resolve(*block.from);
@@ -429,8 +508,10 @@ void ModelChecker::addLoss(const ast::LossDecl &decl) {
   loss.kind = kind->second;
   loss.offset = decl.offset;
   if (decl.weight) {
-    loss.weight = decl.weight->value();
-    if (!(loss.weight > 0))
+    std::optional<double> weight = readReal(*decl.weight, "a loss weight",
+                                            diags_);
+    loss.weight = weight.value_or(1);
+    if (weight && !(*weight > 0))
       diags_.error(decl.weight->offset, "a loss weight must be positive");
   }
   const std::string &name = fn.callee.name;
@@ -473,7 +554,8 @@ void ModelChecker::addLoss(const ast::LossDecl &decl) {
     loss.target = resolve(*values[1]);
     if (loss.value < 0 || loss.target < 0)
       return;
-    if (checkTarget(name, loss.value, loss.target, false, fn.offset))
+    if (checkTarget(name, loss.value, loss.target, false, fn.offset) &&
+        checkReportedName("kl_loss", decl.offset))
       graph_.losses.push_back(loss);
     return;
   }
@@ -481,6 +563,14 @@ void ModelChecker::addLoss(const ast::LossDecl &decl) {
     diags_.error(fn.offset, "a " + name +
                                 " loss needs the value it applies to: loss "
                                 "VALUE: " + name + "(TARGET)");
+    return;
+  }
+  if (values.size() > 1 && !valueIds_.count(values[1]->name)) {
+    // `mse(x, median)`: a misspelt or unknown reduction, not a second target.
+    diags_.error(values[1]->offset,
+                 "'" + values[1]->name + "' is not a reduction; " + name +
+                     " reduces by 'mean' (the default) or 'sum'" +
+                     didYouMean(values[1]->name, {"mean", "sum"}));
     return;
   }
   if (values.size() != 1) {
@@ -492,7 +582,10 @@ void ModelChecker::addLoss(const ast::LossDecl &decl) {
   if (loss.value < 0 || loss.target < 0)
     return;
   bool classes = loss.kind == LossKind::CCE || loss.kind == LossKind::SparseCCE;
-  if (checkTarget(name, loss.value, loss.target, classes, fn.offset))
+  // Losses report as VALUE_loss (ModelToAenet's reportedNames).
+  if (checkTarget(name, loss.value, loss.target, classes, fn.offset) &&
+      checkReportedName(graph_.values[loss.value].name + "_loss",
+                        decl.offset))
     graph_.losses.push_back(loss);
 }
 
@@ -528,14 +621,31 @@ void ModelChecker::addMetric(const ast::MetricDecl &decl) {
   metric.target = resolve(*target);
   if (metric.value < 0 || metric.target < 0)
     return;
+  const ValueInfo &t = graph_.values[metric.target];
+  if (metric.kind == MetricKind::Accuracy &&
+      (t.input < 0 || graph_.inputs[t.input].kind != InputKind::Class)) {
+    diags_.error(target->offset,
+                 "accuracy counts correct class predictions and needs a "
+                 "class target such as 'digit: class[10]'; '" +
+                     t.name +
+                     "' is real-valued (pixel_accuracy compares values "
+                     "rounded at 0.5)");
+    return;
+  }
+  // Metrics report as VALUE_METRIC (ModelToAenet's reportedNames).
   if (checkTarget(fn.callee.name, metric.value, metric.target,
-                  metric.kind == MetricKind::Accuracy, fn.offset))
+                  metric.kind == MetricKind::Accuracy, fn.offset) &&
+      checkReportedName(graph_.values[metric.value].name + "_" +
+                            fn.callee.name,
+                        decl.offset))
     graph_.metrics.push_back(metric);
 }
 
 ModelGraph ModelChecker::run() {
   collectExplicitNames();
   for (const ast::ModelItem &item : model_.items) {
+    if (diags_.errorLimitReached())
+      return std::move(graph_);
     if (const auto *input = boost::get<ast::InputDecl>(&item.get()))
       addInput(*input);
     else if (const auto *stmt = boost::get<ast::LayerStmt>(&item.get()))
@@ -545,6 +655,8 @@ ModelGraph ModelChecker::run() {
   }
   // Losses and metrics may name values defined anywhere in the model.
   for (const ast::ModelItem &item : model_.items) {
+    if (diags_.errorLimitReached())
+      return std::move(graph_);
     if (const auto *loss = boost::get<ast::LossDecl>(&item.get()))
       addLoss(*loss);
     else if (const auto *metric = boost::get<ast::MetricDecl>(&item.get()))
@@ -575,7 +687,10 @@ CheckedProgram checkProgram(const ast::Program &program,
                             const SourceFile &file, DiagnosticEngine &diags) {
   CheckedProgram checked;
   std::map<std::string, uint32_t> modelsAt;
+  std::map<std::string, int> modelIds;
   for (const ast::Model &model : program.models) {
+    if (diags.errorLimitReached())
+      break;
     auto [it, inserted] = modelsAt.emplace(model.name.name, model.name.offset);
     if (!inserted) {
       diags.error(model.name.offset,
@@ -583,12 +698,37 @@ CheckedProgram checkProgram(const ast::Program &program,
       diags.note(it->second, "'" + model.name.name + "' was first defined here");
       continue;
     }
+    modelIds[model.name.name] = static_cast<int>(checked.models.size());
     checked.models.push_back(sema::checkModel(model, diags));
   }
-  for (const ast::Train &train : program.trains)
-    if (std::optional<TrainPlan> plan =
-            sema::checkTrain(train, checked, file, diags))
-      checked.trains.push_back(std::move(*plan));
+  // A model trains by one block: a second one would be silently ignored
+  // (`trainFor` finds the first).
+  std::map<std::string, uint32_t> trainsAt;
+  for (const ast::Train &train : program.trains) {
+    if (diags.errorLimitReached())
+      break;
+    const std::string &name = train.model.name;
+    auto model = modelIds.find(name);
+    if (model == modelIds.end()) {
+      std::vector<std::string> names;
+      for (const ModelGraph &m : checked.models)
+        names.push_back(m.name);
+      diags.error(train.model.offset, "no model named '" + name + "'" +
+                                          didYouMean(name, names));
+      continue;
+    }
+    auto [first, inserted] = trainsAt.emplace(name, train.model.offset);
+    if (!inserted) {
+      diags.error(train.model.offset,
+                  "model '" + name + "' already has a train block");
+      diags.note(first->second, "the first train block of '" + name +
+                                    "' is here");
+      continue;
+    }
+    checked.trains.push_back(
+        sema::checkTrain(train, checked.models[model->second], model->second,
+                         file, diags));
+  }
   if (program.models.empty() && !diags.hasErrors())
     diags.error(0, "no model in this file; a file needs at least one "
                    "'model NAME { ... }'");

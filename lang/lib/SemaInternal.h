@@ -10,18 +10,16 @@
 
 #include "aenet/Lang/Sema.h"
 
-#include <optional>
 
 namespace aenet::sema {
 
 ModelGraph checkModel(const ast::Model &model, DiagnosticEngine &diags);
 
-/// Checks a train block against the already checked models; nothing when the
-/// model it names does not exist.
-std::optional<TrainPlan> checkTrain(const ast::Train &train,
-                                    const CheckedProgram &program,
-                                    const SourceFile &file,
-                                    DiagnosticEngine &diags);
+/// Checks a train block against |model|, the checked model it names, whose
+/// index in the program is |modelIndex|.
+TrainPlan checkTrain(const ast::Train &train, const ModelGraph &model,
+                     int modelIndex, const SourceFile &file,
+                     DiagnosticEngine &diags);
 
 } // namespace aenet::sema
 

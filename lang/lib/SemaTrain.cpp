@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Numbers.h"
 #include "SemaInternal.h"
 
 #include <map>
@@ -56,8 +57,9 @@ private:
   /// The model input named |name|, or null after reporting.
   const InputInfo *findInput(const ast::Ident &name);
   bool isBlockOrLayer(const ast::Ident &name);
+  /// Reads a finite real into |out|; reports and returns false otherwise.
   bool readNumber(const ast::Value &value, const std::string &what,
-                  double &out, bool integer = false);
+                  double &out);
 
   const ast::Train &train_;
   const ModelGraph &model_;
@@ -96,16 +98,10 @@ bool TrainChecker::isBlockOrLayer(const ast::Ident &name) {
 }
 
 bool TrainChecker::readNumber(const ast::Value &value, const std::string &what,
-                              double &out, bool integer) {
-  const ast::Number *n = ast::asNumber(value);
-  if (!n || (integer && !n->isInteger())) {
-    diags_.error(ast::offsetOf(value),
-                 what + " expects " + (integer ? "an integer" : "a number") +
-                     ", got " + ast::describe(value));
-    return false;
-  }
-  out = n->value();
-  return true;
+                              double &out) {
+  std::optional<double> v = readReal(value, what, diags_);
+  out = v.value_or(0);
+  return v.has_value();
 }
 
 void TrainChecker::addData(const ast::DataStmt &stmt) {
@@ -140,12 +136,16 @@ void TrainChecker::addData(const ast::DataStmt &stmt) {
         ok = false;
         continue;
       }
+      if (path->value.empty()) {
+        diags_.error(arg.offset, kind + " needs a file path, got an empty "
+                                        "string");
+        ok = false;
+      }
       source.path = resolvePath(file_, path->value);
       havePath = true;
       continue;
     }
     const std::string &key = arg.key->name;
-    double number = 0;
     if (kind == "csv" && key == "columns") {
       const auto *list =
           boost::get<x3::forward_ast<ast::List>>(&arg.value.get());
@@ -155,15 +155,19 @@ void TrainChecker::addData(const ast::DataStmt &stmt) {
         continue;
       }
       for (const ast::Value &item : list->get().items) {
-        if (!readNumber(item, "columns", number, true) || number < 0) {
+        std::optional<int64_t> column =
+            readInteger(item, "a column", 0, kMaxElements, diags_);
+        if (!column) {
           ok = false;
           break;
         }
-        source.columns.push_back(static_cast<int64_t>(number));
+        source.columns.push_back(*column);
       }
     } else if (kind == "csv" && key == "sequence") {
-      ok &= readNumber(arg.value, "sequence", number, true);
-      source.sequence = static_cast<int64_t>(number);
+      std::optional<int64_t> column =
+          readInteger(arg.value, "sequence", 0, kMaxElements, diags_);
+      ok &= column.has_value();
+      source.sequence = column.value_or(-1);
     } else if (kind == "csv" && key == "header") {
       const ast::Ident *id = ast::asIdent(arg.value);
       if (!id || (id->name != "true" && id->name != "false")) {
@@ -173,12 +177,10 @@ void TrainChecker::addData(const ast::DataStmt &stmt) {
         source.header = id->name == "true";
       }
     } else if (kind == "text" && key == "window") {
-      ok &= readNumber(arg.value, "window", number, true);
-      source.window = static_cast<int64_t>(number);
-      if (source.window < 1) {
-        diags_.error(arg.offset, "window must be at least 1");
-        ok = false;
-      }
+      std::optional<int64_t> window =
+          readInteger(arg.value, "window", 1, kMaxElements, diags_);
+      ok &= window.has_value();
+      source.window = window.value_or(0);
     } else {
       std::vector<std::string> keys =
           kind == "csv"    ? std::vector<std::string>{"columns", "sequence",
@@ -220,8 +222,11 @@ void TrainChecker::addData(const ast::DataStmt &stmt) {
   if (ok)
     ok = checkSourceFitsInputs(stmt, source);
   if (stmt.scale) {
-    source.scale = stmt.scale->value();
-    if (source.scale == 0) {
+    std::optional<double> scale = readReal(*stmt.scale, "scale", diags_);
+    source.scale = scale.value_or(1);
+    if (!scale) {
+      ok = false;
+    } else if (source.scale == 0) {
       diags_.error(stmt.scale->offset, "scale must not be zero");
       ok = false;
     }
@@ -363,6 +368,11 @@ void TrainChecker::addCorrupt(const ast::CorruptStmt &stmt) {
 }
 
 void TrainChecker::addInit(const ast::InitStmt &stmt) {
+  if (stmt.path.value.empty()) {
+    diags_.error(stmt.path.offset, "init needs a file path, got an empty "
+                                   "string");
+    return;
+  }
   if (!isBlockOrLayer(stmt.target))
     return;
   plan_.inits.push_back(
@@ -376,21 +386,23 @@ void TrainChecker::readOptimizer(const ast::Value &value) {
       {"rmsprop", OptimizerKind::RMSProp},
       {"adagrad", OptimizerKind::Adagrad},
       {"adadelta", OptimizerKind::Adadelta}};
+  // `optimizer adam` is `adam()`, as Keras's optimizer="adam".
   const ast::Call *call = ast::asCall(value);
-  if (!call) {
+  const ast::Ident *bare = ast::asIdent(value);
+  if (!call && !bare) {
     diags_.error(ast::offsetOf(value),
                  "optimizer expects a call such as adam(lr = 1e-3), got " +
                      ast::describe(value));
     return;
   }
-  auto kind = kinds.find(call->callee.name);
+  const ast::Ident &callee = call ? call->callee : *bare;
+  auto kind = kinds.find(callee.name);
   if (kind == kinds.end()) {
     std::vector<std::string> names;
     for (const auto &k : kinds)
       names.push_back(k.first);
-    diags_.error(call->callee.offset,
-                 "unknown optimizer '" + call->callee.name + "'" +
-                     didYouMean(call->callee.name, names));
+    diags_.error(callee.offset, "unknown optimizer '" + callee.name + "'" +
+                                    didYouMean(callee.name, names));
     return;
   }
   OptimizerSpec &opt = plan_.optimizer;
@@ -429,10 +441,12 @@ void TrainChecker::readOptimizer(const ast::Value &value) {
     numbers["rho"] = &opt.rho;
     break;
   }
-  const std::string &name = call->callee.name;
+  const std::string &name = callee.name;
+  static const std::vector<ast::Arg> noArgs;
+  const std::vector<ast::Arg> &args = call ? call->args : noArgs;
   std::set<std::string> given;
-  for (size_t i = 0; i < call->args.size(); ++i) {
-    const ast::Arg &arg = call->args[i];
+  for (size_t i = 0; i < args.size(); ++i) {
+    const ast::Arg &arg = args[i];
     std::string key = arg.key ? arg.key->name : (i == 0 ? "lr" : "");
     if (key.empty()) {
       diags_.error(arg.offset, name + " takes the learning rate first, then "
@@ -527,19 +541,18 @@ void TrainChecker::addSetting(const ast::Setting &setting) {
     else
       plan_.shuffle = id->name == "true";
   } else if (key == "epochs" || key == "batch" || key == "seed") {
-    if (!readNumber(value, key, v, true))
+    // A batch is a dimension of every buffer: bounded like one.
+    std::optional<int64_t> n =
+        readInteger(value, key, key == "seed" ? 0 : 1,
+                    key == "batch" ? kMaxElements : INT64_MAX, diags_);
+    if (!n)
       return;
-    if (v < (key == "seed" ? 0 : 1)) {
-      diags_.error(at, key + (key == "seed" ? " must not be negative"
-                                            : " must be at least 1"));
-      return;
-    }
     if (key == "epochs")
-      plan_.epochs = static_cast<int64_t>(v);
+      plan_.epochs = *n;
     else if (key == "batch")
-      plan_.batch = static_cast<int64_t>(v);
+      plan_.batch = *n;
     else {
-      plan_.seed = static_cast<uint64_t>(v);
+      plan_.seed = static_cast<uint64_t>(*n);
       plan_.seedGiven = true;
     }
   } else if (key == "split") {
@@ -590,23 +603,11 @@ TrainPlan TrainChecker::run() {
 
 } // namespace
 
-std::optional<TrainPlan> checkTrain(const ast::Train &train,
-                                    const CheckedProgram &program,
-                                    const SourceFile &file,
-                                    DiagnosticEngine &diags) {
-  int model = program.findModel(train.model.name);
-  if (model < 0) {
-    std::vector<std::string> names;
-    for (const ModelGraph &m : program.models)
-      names.push_back(m.name);
-    diags.error(train.model.offset, "no model named '" + train.model.name +
-                                        "'" +
-                                        didYouMean(train.model.name, names));
-    return std::nullopt;
-  }
-  TrainPlan plan =
-      TrainChecker(train, program.models[model], file, diags).run();
-  plan.modelIndex = model;
+TrainPlan checkTrain(const ast::Train &train, const ModelGraph &model,
+                     int modelIndex, const SourceFile &file,
+                     DiagnosticEngine &diags) {
+  TrainPlan plan = TrainChecker(train, model, file, diags).run();
+  plan.modelIndex = modelIndex;
   return plan;
 }
 

@@ -23,6 +23,15 @@ namespace {
 
 ShapeResult fail(std::string message) { return {Shape(), std::move(message)}; }
 
+/// Extent arithmetic capped just above `kMaxElements`: operands are at most
+/// that (Sema bounds every option and every value's size), so the result
+/// cannot overflow, and a capped result is refused by Sema's size check.
+int64_t cap(__int128 x) {
+  return x > kMaxElements ? kMaxElements + 1 : static_cast<int64_t>(x);
+}
+int64_t mulExtents(int64_t a, int64_t b) { return cap(__int128(a) * b); }
+int64_t addExtents(int64_t a, int64_t b) { return cap(__int128(a) + b); }
+
 std::string sizeStr(const std::array<int64_t, 2> &s) {
   return std::to_string(s[0]) + "x" + std::to_string(s[1]);
 }
@@ -69,7 +78,7 @@ ShapeResult inferReshape(const LayerSpec &spec, const Shape &in) {
     if (target.dims[i] == -1)
       unknownAt = static_cast<int64_t>(i);
     else
-      known *= target.dims[i];
+      known = mulExtents(known, target.dims[i]);
   }
   if (unknownAt >= 0) {
     if (known == 0 || in.numElements() % known != 0)
@@ -78,10 +87,13 @@ ShapeResult inferReshape(const LayerSpec &spec, const Shape &in) {
                   target.str());
     target.dims[unknownAt] = in.numElements() / known;
   }
-  if (target.numElements() != in.numElements())
+  if (boundedProduct(target.dims) != in.numElements())
     return fail("cannot reshape " + in.str() + " (" +
                 std::to_string(in.numElements()) + " elements) into " +
-                target.str() + " (" + std::to_string(target.numElements()) +
+                target.str() + " (" +
+                (known > kMaxElements ? "more than " +
+                                            std::to_string(kMaxElements)
+                                      : std::to_string(known)) +
                 " elements)");
   return {target, {}};
 }
@@ -105,7 +117,7 @@ ShapeResult inferConcat(const LayerSpec &spec,
                   " along axis " + std::to_string(spec.axis));
     out.dims[axis] = out.dims[axis] < 0 || s.dims[axis] < 0
                          ? -1
-                         : out.dims[axis] + s.dims[axis];
+                         : addExtents(out.dims[axis], s.dims[axis]);
   }
   return {out, {}};
 }
@@ -133,9 +145,9 @@ ShapeResult inferShape(const LayerSpec &spec,
       return fail(e);
     auto grow = [&](int64_t x, int d) {
       return spec.padding == Padding::Same
-                 ? x * spec.strides[d]
-                 : (x - 1) * spec.strides[d] +
-                       std::max(spec.kernel[d], spec.strides[d]);
+                 ? mulExtents(x, spec.strides[d])
+                 : addExtents(mulExtents(x - 1, spec.strides[d]),
+                              std::max(spec.kernel[d], spec.strides[d]));
     };
     return {Shape{spec.units, grow(in.dims[1], 0), grow(in.dims[2], 1)}, {}};
   }
@@ -146,8 +158,8 @@ ShapeResult inferShape(const LayerSpec &spec,
   case LayerKind::Upsample:
     if (std::string e = checkImage("upsample", in); !e.empty())
       return fail(e);
-    return {Shape{in.dims[0], in.dims[1] * spec.size[0],
-                  in.dims[2] * spec.size[1]},
+    return {Shape{in.dims[0], mulExtents(in.dims[1], spec.size[0]),
+                  mulExtents(in.dims[2], spec.size[1])},
             {}};
   case LayerKind::Flatten:
     if (!in.isStatic())

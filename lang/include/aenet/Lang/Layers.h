@@ -102,6 +102,16 @@ struct LayerSpec {
   Regularizer activityRegularizer;
 };
 
+/// The most elements one tensor (a value of one sample, or a parameter) and
+/// the parameters of one model may have: 2^40, about 10^12. Sema refuses
+/// larger shapes, so sizes computed from a checked model (times a batch,
+/// times 4 bytes) stay far from int64_t overflow.
+constexpr int64_t kMaxElements = int64_t(1) << 40;
+
+/// The product of |dims| ignoring unknown (-1) extents, or nothing when it
+/// exceeds `kMaxElements` (checked without overflowing).
+std::optional<int64_t> boundedProduct(const std::vector<int64_t> &dims);
+
 /// A trainable tensor of a layer, e.g. `dense.kernel` of shape [784, 64]
 /// initialized by glorot_uniform with fans 784 and 64.
 struct ParamInfo {
