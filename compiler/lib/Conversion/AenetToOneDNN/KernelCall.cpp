@@ -29,7 +29,8 @@ namespace {
 #define AENET_DENSE(rank) KernelArg{KernelArg::Dense, rank}
 #define AENET_STRIDED(rank) KernelArg{KernelArg::Strided, rank}
 #define AENET_I64 KernelArg{KernelArg::I64, 0}
-#define AENET_DNNL_KERNEL(name, ...) const KernelArg name##Args[] = {__VA_ARGS__};
+#define AENET_DNNL_KERNEL(name, ...)                                           \
+  const KernelArg name##Args[] = {__VA_ARGS__};
 #include "aenet/Runtime/OneDnnKernels.def"
 #undef AENET_DNNL_KERNEL
 #undef AENET_I64
@@ -208,7 +209,7 @@ Type CallBuilder::typeOf(const KernelArg &arg) {
 
 /// |operand| checked against |arg| and cast to its type.
 Value CallBuilder::castTo(Value operand, const KernelArg &arg,
-                        StringRef symbol) {
+                          StringRef symbol) {
   Type want = typeOf(arg);
   if (arg.kind == KernelArg::I64) {
     if (operand.getType() != want)

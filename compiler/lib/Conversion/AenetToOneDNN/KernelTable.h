@@ -1,4 +1,4 @@
-//===- KernelTable.h - The runtime's kernels as the lowering sees them -*- C++ -*-===//
+//===- KernelTable.h - The kernels as the lowering sees them ---*- C++ -*-===//
 //
 // The lowering's side of the C ABI (runtime/include/aenet/Runtime/
 // KernelAbi.h and OneDnnKernels.def): the kernels as an enum the patterns

@@ -1,4 +1,4 @@
-//===- KernelAbi.h - What crosses the C ABI of the runtime's kernels -*- C++ -*-===//
+//===- KernelAbi.h - What crosses the kernels' C ABI -----------*- C++ -*-===//
 //
 // The values compiled code and the runtime's kernels agree on: the memref
 // descriptor MLIR's C interface passes, the enumerations passed as i64
