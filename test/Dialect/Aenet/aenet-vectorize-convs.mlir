@@ -79,3 +79,22 @@ func.func @conv_buffers(%x: memref<1x2x5x5xf32>, %k: memref<2x2x3x3xf32>, %y: me
     ins(%x, %k : memref<1x2x5x5xf32>, memref<2x2x3x3xf32>) outs(%y : memref<1x2x3x3xf32>)
   return
 }
+
+// -----
+
+// Tests that a convolution whose vectorized tile would unroll into too many
+// multiply-adds (a 28x28 kernel: 28 columns x 28 outputs x 8 filters x 8
+// channels) stays a linalg op for the plain loops, so that compile time stays
+// bounded, while a 3x3 one beside it is still vectorized.
+// CHECK-LABEL: func.func @conv_wide_kernel
+// CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins({{.*}} : tensor<1x8x55x55xf32>, tensor<8x8x28x28xf32>)
+// CHECK-COUNT-3: vector.contract {{.*}} : vector<1x28x8xf32>, vector<8x8xf32> into vector<1x28x8xf32>
+// CHECK-NOT: vector.contract
+func.func @conv_wide_kernel(%x: tensor<1x8x55x55xf32>, %k: tensor<8x8x28x28xf32>, %y: tensor<1x8x28x28xf32>,
+                            %x3: tensor<1x8x30x30xf32>, %k3: tensor<8x8x3x3xf32>) -> (tensor<1x8x28x28xf32>, tensor<1x8x28x28xf32>) {
+  %wide = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x, %k : tensor<1x8x55x55xf32>, tensor<8x8x28x28xf32>) outs(%y : tensor<1x8x28x28xf32>) -> tensor<1x8x28x28xf32>
+  %narrow = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%x3, %k3 : tensor<1x8x30x30xf32>, tensor<8x8x3x3xf32>) outs(%y : tensor<1x8x28x28xf32>) -> tensor<1x8x28x28xf32>
+  return %wide, %narrow : tensor<1x8x28x28xf32>, tensor<1x8x28x28xf32>
+}

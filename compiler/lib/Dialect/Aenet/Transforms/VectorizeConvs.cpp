@@ -5,6 +5,11 @@
 // tile / decompose / vectorize step per class. The vector ops it leaves are
 // lowered by aenet-vectorize-matmuls' cleanup after bufferization.
 //
+// The vectorized body of a tile is unrolled: one contraction per kernel
+// column, each lowered to FMAs over the whole tile. A convolution whose
+// unrolled body would be too large stays scalar loops, which is what keeps
+// compile time bounded (see kMaxUnrolledMacs).
+//
 //===----------------------------------------------------------------------===//
 
 #include "Schedule.h"
@@ -30,6 +35,16 @@ namespace {
 /// Tile sizes of (N, F, OH, OW, C, KH, KW); KW (0) stays whole.
 using Tiles = std::array<int64_t, 7>;
 
+/// The most multiply-adds one vectorized tile may unroll into: kernel
+/// columns x output columns x filters x channels of the tile. The unrolled
+/// code, and the time of the cleanup patterns that lower it, grow with this
+/// product without bound as kernels widen: the input gradient of a 28x28
+/// 'same' convolution over 8 channels (28 x 28 x 8 x 8 = 175,616) took 14 s
+/// to compile, where its plain loops take well under a second. The largest
+/// tiles of the examples, 3x3 convolutions and their gradients (conv_ae: 3 x
+/// 28 x 8 x 8 = 5,376), stay vectorized with three times that to spare.
+constexpr int64_t kMaxUnrolledMacs = 16384;
+
 /// Tiles of one output row of up to 8 filters from up to 8 channels, one
 /// kernel row at a time: what decompose needs (OH and KH of 1) and a
 /// contraction the vectorizer turns into FMAs over 8 filters.
@@ -44,6 +59,12 @@ Tiles tilesFor(linalg::Conv2DNchwFchwOp op) {
           fittingTile(in.getDimSize(1), {8, 4, 2}),
           1,
           0};
+}
+
+/// The multiply-adds of one vectorized tile of |op| with |tiles|.
+int64_t unrolledMacs(linalg::Conv2DNchwFchwOp op, const Tiles &tiles) {
+  auto kernel = cast<ShapedType>(op.getDpsInputs()[1].getType());
+  return kernel.getDimSize(3) * tiles[3] * tiles[1] * tiles[4];
 }
 
 std::string buildSchedule(const std::map<Tiles, int> &classes) {
@@ -91,7 +112,10 @@ struct AenetVectorizeConvsPass
       for (Value v : op->getOperands())
         if (!cast<ShapedType>(v.getType()).hasStaticShape())
           return;
-      auto [it, inserted] = classes.try_emplace(tilesFor(op), classes.size());
+      Tiles tiles = tilesFor(op);
+      if (unrolledMacs(op, tiles) > kMaxUnrolledMacs)
+        return;
+      auto [it, inserted] = classes.try_emplace(tiles, classes.size());
       op->setAttr(kTileClassAttr,
                   IntegerAttr::get(IntegerType::get(&getContext(), 64),
                                    it->second));
