@@ -298,3 +298,26 @@ func.func @disjoint_maxpool_grad(%x: tensor<2x3x4x6xf32>, %y: tensor<2x3x2x3xf32
   %dx2 = aenet.maxpool2d_grad %a, %z, %h window [2, 2] strides [1, 1] pads [0, 0, 0, 0] : tensor<2x3x4x6xf32>, tensor<2x3x3x5xf32>
   return %dx, %dx2 : tensor<2x3x4x6xf32>, tensor<2x3x4x6xf32>
 }
+
+// -----
+
+// Tests that an operand computed by loop code (here a corrupted input: noise
+// then clip, which stay for aenet-lower-to-linalg) is materialized in a
+// buffer of its own before the kernel reads it: read through to_buffer,
+// bufferization could reuse its buffer for later loop code while a gradient
+// kernel still reads it. Arguments are still read in place.
+// CHECK-LABEL: func.func @computed_operand
+// CHECK-SAME: (%[[X:.*]]: tensor<4x6xf32>, %[[SEED:.*]]: tensor<i64>, %[[K:.*]]: tensor<6x3xf32>
+// CHECK: %[[N:.*]] = aenet.gaussian_noise %[[X]], %[[SEED]]
+// CHECK: %[[C:.*]] = aenet.clip %[[N]]
+// CHECK: %[[CB:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4x6xf32>
+// CHECK: bufferization.materialize_in_destination %[[C]] in restrict writable %[[CB]] : (tensor<4x6xf32>, memref<4x6xf32>) -> ()
+// CHECK: %[[KB:.*]] = bufferization.to_buffer %[[K]] read_only
+// CHECK: %[[CD:.*]] = memref.cast %[[CB]] : memref<4x6xf32> to memref<?x?xf32>
+// CHECK: call @aenet_dnnl_matmul(%{{.*}}, %{{.*}}, %[[CD]],
+func.func @computed_operand(%x: tensor<4x6xf32>, %seed: tensor<i64>, %k: tensor<6x3xf32>) -> tensor<4x3xf32> {
+  %n = aenet.gaussian_noise %x, %seed {stddev = 0.5 : f64, salt = -1 : i64} : tensor<4x6xf32>, tensor<i64>
+  %c = aenet.clip %n {min = 0.0 : f64, max = 1.0 : f64} : tensor<4x6xf32>
+  %y = aenet.dense %c, %k : (tensor<4x6xf32>, tensor<6x3xf32>) -> tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}

@@ -1,12 +1,14 @@
 //===- KernelCall.cpp - Calls of the runtime's oneDNN kernels -------------===//
 //
-// Operands are read through `bufferization.to_buffer ... read_only` and
-// results written into a fresh `memref.alloc` turned back into a tensor
-// (`restrict writable`), so one-shot bufferization places the calls among
-// the loop code without copies. Images written by kernels are NHWC buffers
-// seen as [N, C, H, W] through `memref.transpose`; image operands are read
-// with a fully dynamic strided layout, so they arrive in the layout their
-// producer chose, and loop code reads the NHWC ones through their strides.
+// Operands are read through `bufferization.to_buffer ... read_only` (those
+// computed by loop code are first materialized in a buffer of their own, see
+// toBuffer) and results written into a fresh `memref.alloc` turned back into
+// a tensor (`restrict writable`), so one-shot bufferization places the calls
+// among the loop code without copies. Images written by kernels are NHWC
+// buffers seen as [N, C, H, W] through `memref.transpose`; image operands
+// are read with a fully dynamic strided layout, so they arrive in the layout
+// their producer chose, and loop code reads the NHWC ones through their
+// strides.
 // Every call's declaration and operand types come from the kernel table
 // (runtime/include/aenet/Runtime/OneDnnKernels.def). See KernelCall.h.
 //
@@ -150,6 +152,27 @@ void CallBuilder::call(DnnlKernel kernel, ValueRange args) {
 
 Value CallBuilder::toBuffer(Value tensor, MemRefLayoutAttrInterface layout) {
   auto type = cast<RankedTensorType>(tensor.getType());
+  // A tensor computed by loop code (a corrupted input, a dropout) has no
+  // buffer before bufferization, which sees no use of it after to_buffer:
+  // a later generic sharing its `tensor.empty` could then overwrite it while
+  // a gradient kernel still reads it. It gets a buffer of its own, which
+  // bufferization lets the producer write directly where it can. Arguments
+  // and kernel results (to_tensor of a buffer) are read in place.
+  if (!isa<BlockArgument>(tensor) &&
+      !tensor.getDefiningOp<bufferization::ToTensorOp>()) {
+    Value buffer = memref::AllocOp::create(
+        r_, loc_, MemRefType::get(type.getShape(), type.getElementType()),
+        alignment());
+    bufferization::MaterializeInDestinationOp::create(
+        r_, loc_, Type(), tensor, buffer, /*restrict=*/true,
+        /*writable=*/true);
+    if (!layout)
+      return buffer;
+    return memref::CastOp::create(
+        r_, loc_,
+        MemRefType::get(type.getShape(), type.getElementType(), layout),
+        buffer);
+  }
   return bufferization::ToBufferOp::create(
       r_, loc_,
       MemRefType::get(type.getShape(), type.getElementType(), layout),
