@@ -1,12 +1,13 @@
 //===- InitializersTest.cpp - Keras's initializers of parameters ----------===//
 //
-// Each initializer against what Keras's defines: Glorot's bounds and
-// moments for the fans given, orthogonal matrices whose rows or columns are
-// orthonormal for square, tall and wide shapes (Q^T Q = I within 1e-5, the
-// float rounding of unit vectors), the same draws for the same seed, and an
-// LSTM bias whose forget block is exactly ones. Initializers that draw
-// nothing must leave the generator where it was, so that adding a bias does
-// not shift the draws of the kernels after it.
+// Each initializer against what Keras's defines: Glorot's bounds for the
+// fans given and the same draws as the plain Glorot fill; orthogonal
+// matrices whose rows or columns are orthonormal for square, tall and wide
+// shapes (Q^T Q = I within 1e-5, the float rounding of unit vectors), with
+// the same draws for the same seed; and an LSTM bias whose forget block is
+// exactly ones. Initializers that draw nothing must leave the generator
+// where it was, so that adding a bias does not shift the draws of the
+// kernels after it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -58,25 +60,17 @@ double orthonormalityError(const std::vector<float> &m, int64_t rows,
   return worst;
 }
 
-TEST(InitializersTest, GlorotUniformBoundsAndMoments) {
-  // A 3x3 convolution from 8 to 16 channels: fans 8*9 and 16*9.
+TEST(InitializersTest, GlorotUniformSpansTheLimitOfItsFans) {
+  // A 3x3 convolution from 8 to 16 channels: fans 8*9 and 16*9. The draws
+  // fill [-limit, limit] (RandomTest checks the moments of glorotUniform).
   InitializerSpec s = spec(InitializerKind::GlorotUniform);
   s.fanIn = 72;
   s.fanOut = 144;
-  std::vector<float> w = filled(s, {16, 8, 3, 3}, 2024);
-  const int64_t n = static_cast<int64_t>(w.size());
-  double limit = std::sqrt(6.0 / (72 + 144));
-  double sum = 0, sumSq = 0;
-  for (float x : w) {
-    ASSERT_LE(std::fabs(x), limit * (1 + 1e-6));
-    sum += x;
-    sumSq += double(x) * x;
-  }
-  double mean = sum / n, variance = sumSq / n - mean * mean;
-  // As in RandomTest: about five standard errors of U(-L, L)'s moments.
-  EXPECT_NEAR(mean, 0.0, 5 * limit / std::sqrt(3.0 * n));
-  EXPECT_NEAR(variance, limit * limit / 3,
-              5 * limit * limit * std::sqrt(4.0 / 45 / n));
+  double limit = std::sqrt(6.0 / (72 + 144)), largest = 0;
+  for (float x : filled(s, {16, 8, 3, 3}, 2024))
+    largest = std::max(largest, std::fabs(double(x)));
+  EXPECT_LE(largest, limit * (1 + 1e-6));
+  EXPECT_GT(largest, 0.99 * limit);
 }
 
 TEST(InitializersTest, GlorotUniformDrawsAsGlorotDoes) {
