@@ -173,7 +173,7 @@ func.func @rmsprop(%p: tensor<4xf32>, %g: tensor<4xf32>, %s: tensor<4xf32>, %m: 
 
 // Tests that clip's bounds must be ordered.
 func.func @clip_bounds(%x: tensor<8x6xf32>) -> tensor<8x6xf32> {
-  // expected-error @+1 {{expects min <= max, got min = 1 and max = 0}}
+  // expected-error @+1 {{expects min <= max, got min = 1.000000e+00 and max = 0.000000e+00}}
   %r = aenet.clip %x {min = 1.0 : f64, max = 0.0 : f64} : tensor<8x6xf32>
   return %r : tensor<8x6xf32>
 }
@@ -182,7 +182,7 @@ func.func @clip_bounds(%x: tensor<8x6xf32>) -> tensor<8x6xf32> {
 
 // Tests that a NaN bound is refused: no element would compare within it.
 func.func @clip_grad_nan(%x: tensor<4xf32>, %dy: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{expects min <= max, got min = 0 and max = nan}}
+  // expected-error @+1 {{expects min <= max, got min = 0.000000e+00 and max = nan}}
   %r = aenet.clip_grad %x, %dy {min = 0.0 : f64, max = 0x7FF8000000000000 : f64} : tensor<4xf32>
   return %r : tensor<4xf32>
 }
