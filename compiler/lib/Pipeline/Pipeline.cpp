@@ -1,53 +1,41 @@
 //===- Pipeline.cpp - Pass pipelines from aenet to LLVM -------------------===//
 //
-// The ordered pass lists between stages. Each stage's pipeline is a textual
-// pass list so `aec compile` and the JIT run exactly the same passes.
+// The passes between stages, built in C++ once: `aec compile --emit=STAGE`
+// and the JIT run them stage by stage (lowerTo), `aenet-opt
+// --aenet-to-llvm=backend=...` runs them all as one registered pipeline, so
+// the three cannot drift apart.
 //
 //===----------------------------------------------------------------------===//
 
 #include "aenet/Pipeline/Pipeline.h"
 
 #include "aenet/Conversion/Passes.h"
-#include "aenet/Dialect/Aenet/IR/AenetDialect.h"
 #include "aenet/Dialect/Aenet/Transforms/Passes.h"
 
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
 namespace aenet {
-
-void registerCompilerDialects(DialectRegistry &registry) {
-  registry.insert<mlir::aenet::AenetDialect>();
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registerAllToLLVMIRTranslations(registry);
-}
-
-/// aenet ops to linalg on tensors.
-static const char *kLowerToLinalg = "aenet-lower-to-linalg,canonicalize,cse";
-
-/// Elementwise fusion, bufferization (parameters updated in place through the
-/// buffers aenet-bind-buffers exposed), loops, and the LLVM dialect.
-static const char *kLowerToLLVM =
-    "linalg-fuse-elementwise-ops,canonicalize,cse,"
-    "aenet-vectorize-convs,canonicalize,cse,"
-    "eliminate-empty-tensors,empty-tensor-to-alloc-tensor,"
-    "one-shot-bufferize,canonicalize,cse,"
-    "aenet-vectorize-matmuls,aenet-approximate-math,canonicalize,cse,"
-    "buffer-deallocation-pipeline,"
-    "func.func(convert-linalg-to-loops),"
-    "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
-    "convert-vector-to-llvm,finalize-memref-to-llvm,convert-arith-to-llvm,"
-    "convert-math-to-llvm,convert-math-to-libm,convert-ub-to-llvm,"
-    "convert-index-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
-    "reconcile-unrealized-casts";
 
 /// |registry| after registering the compiler's dialects into it.
 static const DialectRegistry &withCompilerDialects(DialectRegistry &registry) {
@@ -63,34 +51,86 @@ CompilerContext::CompilerContext(const std::string &text,
                                 llvm::SMLoc());
 }
 
-static void registerPassesOnce() {
-  static bool done = [] {
-    registerAllPasses();
-    mlir::aenet::registerAenetPasses();
-    mlir::aenet::registerAenetConversionPasses();
-    return true;
-  }();
-  (void)done;
+static void addCleanup(OpPassManager &pm) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
 }
 
-/// The pass list that takes the previous stage to |stage|; null when this
-/// build cannot produce it.
-static const char *pipelineFor(Stage stage, Backend backend) {
+/// Elementwise fusion, bufferization (parameters updated in place through the
+/// buffers aenet-bind-buffers exposed), loops, and the LLVM dialect.
+static void addLowerToLLVM(OpPassManager &pm) {
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  addCleanup(pm);
+  pm.addPass(mlir::aenet::createAenetVectorizeConvs());
+  addCleanup(pm);
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
+  pm.addPass(bufferization::createOneShotBufferizePass());
+  addCleanup(pm);
+  pm.addPass(mlir::aenet::createAenetVectorizeMatmuls());
+  pm.addPass(mlir::aenet::createAenetApproximateMath());
+  addCleanup(pm);
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void buildStagePasses(OpPassManager &pm, Stage stage, Backend backend) {
   switch (stage) {
-  case Stage::OneDNN:
-    return backend == Backend::OneDNN ? "aenet-lower-to-onednn,cse" : "";
   case Stage::Aenet:
-    return "";
+    return;
   case Stage::Grad:
-    return "aenet-autodiff,aenet-apply-optimizer";
+    pm.addPass(mlir::aenet::createAenetAutodiff());
+    pm.addPass(mlir::aenet::createAenetApplyOptimizer());
+    return;
   case Stage::Bound:
-    return "aenet-bind-buffers";
+    pm.addPass(mlir::aenet::createAenetBindBuffers());
+    return;
+  case Stage::OneDNN:
+    if (backend == Backend::OneDNN) {
+      pm.addPass(mlir::aenet::createAenetLowerToOneDNN());
+      pm.addPass(createCSEPass());
+    }
+    return;
   case Stage::Linalg:
-    return kLowerToLinalg;
+    pm.addPass(mlir::aenet::createAenetLowerToLinalg());
+    addCleanup(pm);
+    return;
   case Stage::Llvm:
-    return kLowerToLLVM;
+    addLowerToLLVM(pm);
+    return;
   }
-  return "";
+}
+
+/// The stages after the aenet stage, in order.
+static constexpr Stage kLoweringStages[] = {
+    Stage::Grad, Stage::Bound, Stage::OneDNN, Stage::Linalg, Stage::Llvm};
+
+void buildAenetToLLVMPipeline(OpPassManager &pm,
+                              const AenetToLLVMOptions &options) {
+  for (Stage stage : kLoweringStages)
+    buildStagePasses(pm, stage, options.backend);
+}
+
+void registerAenetToLLVMPipeline() {
+  PassPipelineRegistration<AenetToLLVMOptions>(
+      "aenet-to-llvm",
+      "Lowers an aenet module as `aec compile --emit=aenet` prints it to the "
+      "LLVM dialect, as `aec compile --emit=llvm` does: train_step, buffers, "
+      "the backend's kernels or loops, then LLVM.",
+      buildAenetToLLVMPipeline);
 }
 
 const char *backendName(Backend backend) {
@@ -98,23 +138,16 @@ const char *backendName(Backend backend) {
 }
 
 LogicalResult lowerTo(ModuleOp module, Stage to, Backend backend, Stage from) {
-  registerPassesOnce();
-  for (Stage s : {Stage::Grad, Stage::Bound, Stage::OneDNN, Stage::Linalg,
-                  Stage::Llvm}) {
+  // One pass manager per stage, so that each stage's output is what
+  // `aec compile --emit=STAGE` prints.
+  for (Stage s : kLoweringStages) {
     if (static_cast<int>(s) <= static_cast<int>(from))
       continue;
     if (static_cast<int>(s) > static_cast<int>(to))
       break;
-    const char *passes = pipelineFor(s, backend);
-    if (!passes)
-      return emitError(module.getLoc())
-             << "this stage is not available in this build yet";
-    if (!*passes)
-      continue;
     PassManager pm = PassManager::on<ModuleOp>(module.getContext());
-    if (failed(parsePassPipeline(passes, pm)))
-      return emitError(module.getLoc()) << "bad pipeline: " << passes;
-    if (failed(pm.run(module)))
+    buildStagePasses(pm, s, backend);
+    if (pm.size() > 0 && failed(pm.run(module)))
       return failure();
   }
   return success();

@@ -1,27 +1,20 @@
 //===- aenet-opt.cpp - mlir-opt with the aenet dialect and passes ---------===//
 //
-// Runs passes on .mlir files: the driver of the dialect's lit tests.
+// Runs passes on .mlir files: the driver of the dialect's lit tests. It
+// registers what aec registers (Registration.cpp), so `--aenet-to-llvm`
+// runs exactly aec's pipeline.
 //
 //===----------------------------------------------------------------------===//
 
-#include "aenet/Conversion/Passes.h"
-#include "aenet/Dialect/Aenet/IR/AenetDialect.h"
-#include "aenet/Dialect/Aenet/Transforms/Passes.h"
+#include "aenet/Pipeline/Pipeline.h"
 
 #include "mlir/IR/DialectRegistry.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
 int main(int argc, char **argv) {
-  mlir::registerAllPasses();
-  mlir::aenet::registerAenetPasses();
-  mlir::aenet::registerAenetConversionPasses();
+  aenet::registerCompilerPasses();
   mlir::DialectRegistry registry;
-  registry.insert<mlir::aenet::AenetDialect>();
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
+  aenet::registerCompilerDialects(registry);
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "aenet optimizer driver\n", registry));
 }

@@ -1,7 +1,8 @@
 //===- Pipeline.h - Pass pipelines from aenet to LLVM -----------*- C++ -*-===//
 //
-// The pass pipelines between stages, shared by `aec compile` (which prints a
-// stage) and the JIT (which runs them all).
+// The pass pipelines between stages, built in C++ once and shared by `aec
+// compile` (which prints a stage), the JIT (which runs them all) and
+// `aenet-opt --aenet-to-llvm` (the same passes as one registered pipeline).
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,13 +15,43 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassOptions.h"
 
 #include "llvm/Support/SourceMgr.h"
 
 namespace aenet {
 
-/// Registers every dialect, extension and translation the pipelines use.
+/// Registers the dialects, interface models, extensions and translations the
+/// pipelines use, and no others (Registration.cpp).
 void registerCompilerDialects(mlir::DialectRegistry &registry);
+
+/// Registers the aenet passes, the generic cleanups the lit tests use, and
+/// the aenet-to-llvm pipeline, for command-line tools.
+void registerCompilerPasses();
+
+/// The options of the registered aenet-to-llvm pipeline.
+struct AenetToLLVMOptions
+    : public mlir::PassPipelineOptions<AenetToLLVMOptions> {
+  Option<Backend> backend{
+      *this, "backend",
+      llvm::cl::desc("Where the heavy ops run (as aec's --backend)"),
+      llvm::cl::init(Backend::OneDNN),
+      llvm::cl::values(
+          clEnumValN(Backend::Loops, "loops", "loops compiled by MLIR"),
+          clEnumValN(Backend::OneDNN, "onednn", "oneDNN primitives"))};
+};
+
+/// Adds to |pm| the passes that take the stage before |stage| to |stage| for
+/// |backend| (none for the aenet stage, nor for the oneDNN stage of the loops
+/// backend).
+void buildStagePasses(mlir::OpPassManager &pm, Stage stage, Backend backend);
+
+/// Adds every stage after the aenet stage, up to the LLVM dialect.
+void buildAenetToLLVMPipeline(mlir::OpPassManager &pm,
+                              const AenetToLLVMOptions &options);
+
+/// Registers buildAenetToLLVMPipeline as `aenet-to-llvm`.
+void registerAenetToLLVMPipeline();
 
 /// An MLIR context with every dialect the pipelines use, whose diagnostics
 /// print as `file:line:col: error:` with the line of |text| (named |path|).

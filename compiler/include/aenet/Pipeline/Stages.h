@@ -18,7 +18,7 @@ namespace aenet {
 
 enum class Stage {
   Aenet,  ///< the model as aenet ops
-  Grad,   ///< after aenet-autodiff: train_step added
+  Grad,   ///< train_step: aenet-autodiff, aenet-apply-optimizer
   Bound,  ///< entry functions on runtime-owned buffers (aenet-bind-buffers)
   OneDNN, ///< oneDNN backend: supported ops became runtime kernel calls
   Linalg, ///< after aenet-lower-to-linalg
