@@ -3,15 +3,14 @@
 // oneDNN's max pooling backward reads the argmax of each window from a
 // workspace that only its forward_training writes, and the compiled code's
 // forward pass (shared with evaluation) runs forward_inference, so the
-// gradient ran the forward again: on this machine's AVX2 cores (2 threads,
-// NHWC, 128x16x28x28 by 2x2) 2.8 ms for the forward with workspace and 1.9 ms
-// for the backward, a quarter of conv_ae's training step. When the windows
+// gradient ran the forward again, a quarter of conv_ae's training step
+// (bench/NOTES.md). When the windows
 // neither overlap nor touch padding (a window's stride equals its extent,
 // maxpool(2x2)'s case), each input element belongs to at most one window
 // and the gradient is one pass over x and dy: dy goes to the first maximum
 // of its window in row-major order (aenet.maxpool2d_grad's rule, oneDNN's
-// too), 0 to the rest and to rows and columns no window reads. It takes
-// 0.4-0.8 ms on the same image. The lowering calls this kernel
+// too), 0 to the rest and to rows and columns no window reads, in a fifth of
+// the time. The lowering calls this kernel
 // (`aenet_dnnl_maxpool2d_grad_disjoint`) where the windows and layouts
 // allow; other windows keep oneDNN's primitives (maxpool2d_grad).
 //

@@ -21,19 +21,10 @@
 // from kernel to kernel without reorders; a buffer in another layout (a
 // gradient from the loops, say) is reordered in. Kernels stay in oneDNN's
 // preferred blocked layout (`any`), reordered on each call (a few KB).
-// Measured on this machine's AVX2 cores (2 threads, batch 128, the layers of
-// examples/conv_ae.aenet, ms for fwd + bwd data + bwd weights):
-//   conv  1->16 @28: nchw 0.59 + - + 4.4     nhwc 0.30 + - + 3.2
-//   conv 16-> 8 @14: nchw 1.6 + 2.3 + 1.7    nhwc 0.80 + 0.33 + 0.46
-//   conv  8-> 8 @7:  nchw 0.28 + 0.34 + 0.31 nhwc 0.12 + 0.06 + 0.07
-//   conv  8->16 @14: nchw 0.96 + 1.3 + 1.1   nhwc 0.44 + 0.54 + 1.0
-//   conv 16-> 1 @28: nchw 4.5 + 7.9 + 10     nhwc 3.3 + 0.28 + 1.7
-// NHWC runs the same JIT kernels as the blocked layouts `any` picks (within
-// 10%) without their reorders, which took ~25% of the time when every
-// kernel reordered NCHW operands to blocked and back. The slow one-filter
-// and one-input-channel cases above run as matrix products instead
-// (ThinConv.cpp). Pooling 16x28x28 by 2: simple_nchw 20 ms forward, NHWC
-// 1-3 ms.
+// NHWC runs the same JIT kernels as the blocked layouts `any` picks
+// without their reorders; NCHW is several times slower for convolutions and
+// pooling (the measurements are in bench/NOTES.md). The slow one-filter and
+// one-input-channel cases run as matrix products instead (ThinConv.cpp).
 //
 //===----------------------------------------------------------------------===//
 

@@ -3,14 +3,11 @@
 // oneDNN's direct convolutions work on blocks of 8 channels. With a single
 // output channel (an autoencoder's last layer, 16 or 64 channels to 1) the
 // forward and the kernel gradient throw 7 of 8 lanes away; with a single
-// input channel (the first layer) the kernel gradient does. On this
-// machine's AVX2 cores (2 threads, batch 128, 3x3 'same' at 28x28, NHWC):
-//   16->1 forward 3.3 ms, kernel gradient 1.7 ms; 64->1: 13 ms and 6.9 ms;
-//   1->16 kernel gradient 3.2 ms.
-// The same sums as matrix products (oneDNN's matmul) of the image's pixels
-// and the kernel's taps, with each tap's shifted copy of a one-channel image
-// made on the host, take 0.3-1.4 ms each. Backward data has no such problem
-// and stays a convolution primitive.
+// input channel (the first layer) the kernel gradient does. The same sums
+// as matrix products (oneDNN's matmul) of the image's pixels and the
+// kernel's taps, with each tap's shifted copy of a one-channel image made on
+// the host, are 2-10 times faster (bench/NOTES.md). Backward data has no
+// such problem and stays a convolution primitive.
 //
 // Tap-major matrices [kh*kw, pixels] keep the host loops contiguous along
 // image rows. The host loops run on oneDNN's OpenMP threads. The lowering

@@ -3,8 +3,8 @@
 // Implements aenet-vectorize-matmuls. Tile sizes must divide a matmul's
 // dimensions for the vectorizer to take the tile, so each matmul is tagged
 // with a class of tile sizes fitting its shape, and the transform schedule
-// (the recipe measured at ~110 GFLOP/s single-threaded on this CPU, see
-// TOOLCHAIN.md) gets one tiling step per class. The tiles are at most 8 x 32
+// (the fastest recipe measured, near oneDNN's single-threaded matmul: see
+// bench/NOTES.md) gets one tiling step per class. The tiles are at most 8 x 32
 // with a reduction tile of 1, so a matmul's unrolled vector code is bounded
 // whatever its shape (unlike a convolution's, see VectorizeConvs.cpp).
 //
