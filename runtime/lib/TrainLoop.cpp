@@ -27,8 +27,8 @@
 
 namespace aenet::rt {
 
-BatchProgram::~BatchProgram() = default;
-ProgramSource::~ProgramSource() = default;
+BatchStep::~BatchStep() = default;
+BatchStepSource::~BatchStepSource() = default;
 
 namespace {
 
@@ -189,10 +189,10 @@ void LoopState::checkResumable(int64_t samples, int64_t batchSize,
                                     " values (its loss and metrics)");
 }
 
-TrainLoop::TrainLoop(ProgramSource &programs, ParameterStore &store,
+TrainLoop::TrainLoop(BatchStepSource &steps, ParameterStore &store,
                      const Dataset &train, const Dataset *validation,
                      LoopOptions options, std::ostream &out)
-    : programs_(programs), store_(store), train_(train),
+    : steps_(steps), store_(store), train_(train),
       validation_(validation), options_(std::move(options)), out_(out) {}
 
 void TrainLoop::reportDivergence(const std::string &what, double value,
@@ -211,13 +211,13 @@ void TrainLoop::saveCheckpoint(
 }
 
 std::vector<double> TrainLoop::evaluate(const Dataset &data) {
-  const size_t k = programs_.scalarNames().size();
+  const size_t k = steps_.scalarNames().size();
   std::vector<double> sums(k, 0);
   std::vector<int64_t> order = data.epochOrder(false, 0, 0);
   int64_t n = data.size();
   for (int64_t begin = 0; begin < n; begin += options_.batch) {
     int64_t end = std::min(n, begin + options_.batch);
-    BatchProgram &program = programs_.evalProgram(end - begin);
+    BatchStep &program = steps_.evalStep(end - begin);
     for (size_t a = 0; a < data.arrays().size(); ++a)
       data.gatherBatch(order, begin, end, static_cast<int>(a),
                        program.input(static_cast<int>(a)));
@@ -232,7 +232,7 @@ std::vector<double> TrainLoop::evaluate(const Dataset &data) {
 
 LoopOutcome TrainLoop::run(LoopState &state,
                            const std::map<std::string, std::string> &metadata) {
-  const std::vector<std::string> &names = programs_.scalarNames();
+  const std::vector<std::string> &names = steps_.scalarNames();
   const size_t k = names.size();
   std::vector<std::string> columns = {"epoch"};
   columns.insert(columns.end(), names.begin(), names.end());
@@ -275,7 +275,7 @@ LoopOutcome TrainLoop::run(LoopState &state,
       int64_t begin = b * options_.batch;
       int64_t end = std::min(n, begin + options_.batch);
       int64_t rows = end - begin;
-      BatchProgram &program = programs_.trainProgram(rows);
+      BatchStep &program = steps_.trainStep(rows);
       for (size_t a = 0; a < train_.arrays().size(); ++a)
         train_.gatherBatch(order, begin, end, static_cast<int>(a),
                            program.input(static_cast<int>(a)));

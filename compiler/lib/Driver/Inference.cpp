@@ -25,7 +25,7 @@ bool loadWeights(RunSetup &setup, const RunOptions &options) {
     return false;
   }
   try {
-    setup.programs->initializeStore(0);
+    setup.steps->initializeStore(0);
     setup.store.loadParameters(rt::loadSafetensors(options.weights),
                                options.weights);
   } catch (const rt::FileError &e) {
@@ -51,7 +51,7 @@ int runEval(const SourceFile &file, const CheckedProgram &program,
   const rt::Dataset &data = evaluationData(setup);
   rt::LoopOptions loop;
   loop.batch = setup.plan.batch;
-  rt::TrainLoop runner(*setup.programs, setup.store, setup.data.train, nullptr,
+  rt::TrainLoop runner(*setup.steps, setup.store, setup.data.train, nullptr,
                        loop, std::cout);
   std::vector<double> scalars;
   try {
@@ -64,7 +64,7 @@ int runEval(const SourceFile &file, const CheckedProgram &program,
             << thousands(data.size())
             << (setup.data.validation ? " validation" : " training")
             << " samples:\n";
-  const std::vector<std::string> &names = setup.programs->scalarNames();
+  const std::vector<std::string> &names = setup.steps->scalarNames();
   for (size_t i = 0; i < names.size(); ++i)
     std::cout << "  " << names[i] << " "
               << rt::ProgressBar::formatValue(scalars[i]) << '\n';
@@ -85,7 +85,7 @@ int runPredict(const SourceFile &file, const CheckedProgram &program,
     // Every named output over the whole data set, in data order, and each
     // corrupted input as the model read it (with evaluation's noise).
     int64_t batch = setup.plan.batch;
-    EntryProgram &full = setup.programs->predictProgram(batch);
+    BoundEntry &full = setup.steps->predictStep(batch);
     std::vector<rt::NamedTensor> outputs;
     auto addOutput = [&](const std::string &name, const Shape &s) {
       if (!full.output(name))
@@ -101,7 +101,7 @@ int runPredict(const SourceFile &file, const CheckedProgram &program,
     std::vector<int64_t> order = data.epochOrder(false, 0, 0);
     for (int64_t begin = 0; begin < data.size(); begin += batch) {
       int64_t end = std::min(data.size(), begin + batch);
-      EntryProgram &p = setup.programs->predictProgram(end - begin);
+      BoundEntry &p = setup.steps->predictStep(end - begin);
       for (size_t a = 0; a < data.arrays().size(); ++a)
         data.gatherBatch(order, begin, end, static_cast<int>(a),
                          p.input(static_cast<int>(a)));

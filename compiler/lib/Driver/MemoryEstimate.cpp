@@ -3,7 +3,7 @@
 // The estimate errs on the generous side only where the compiled code's
 // allocations are not known exactly: every value of the graph is counted
 // three times per batch row (the activation, its gradient and a temporary
-// of the same size), and the train, evaluate and predict programs each own
+// of the same size), and the train, evaluate and predict steps each own
 // their input buffers. Parameters count once more for their gradients.
 //
 //===----------------------------------------------------------------------===//
@@ -48,7 +48,7 @@ MemoryEstimate estimateMemory(const ModelGraph &graph,
                               const OptimizerSpec &optimizer, int64_t batch) {
   constexpr double kFloat = sizeof(float);
   constexpr double kPerValue = 3; // activation, gradient, temporary
-  constexpr double kPrograms = 3; // train, evaluate and predict inputs
+  constexpr double kEntries = 3; // train, evaluate and predict inputs
   MemoryEstimate estimate;
   double params = 0;
   for (const LayerNode &layer : graph.layers)
@@ -59,7 +59,7 @@ MemoryEstimate estimateMemory(const ModelGraph &graph,
   for (const ValueInfo &value : graph.values)
     perRow += elements(value.shape.dims) * kPerValue;
   for (const InputInfo &input : graph.inputs)
-    perRow += elements(input.shape.dims) * kPrograms;
+    perRow += elements(input.shape.dims) * kEntries;
   estimate.batch = perRow * static_cast<double>(batch) * kFloat;
   return estimate;
 }

@@ -47,7 +47,7 @@ std::pair<std::string, int> reconstructedInput(const ModelGraph &model) {
 }
 
 bool writeReconstructions(const ModelGraph &model, const rt::Dataset &data,
-                          EntryProgram &predict, int64_t rows,
+                          BoundEntry &predict, int64_t rows,
                           const std::string &png) {
   auto [output, inputIndex] = reconstructedInput(model);
   if (output.empty())
@@ -97,7 +97,7 @@ std::pair<int64_t, int64_t> squarest(int64_t n) {
 } // namespace
 
 bool writeCodes(const ModelGraph &model, const rt::Dataset &data,
-                EntryProgram &predict, int64_t rows, const std::string &png) {
+                BoundEntry &predict, int64_t rows, const std::string &png) {
   const BlockInfo *encoder = model.findBlock("encoder");
   if (!encoder || encoder->endLayer == encoder->firstLayer)
     return false;

@@ -8,7 +8,7 @@
 #ifndef AENET_LIB_DRIVER_PICTURES_H
 #define AENET_LIB_DRIVER_PICTURES_H
 
-#include "CompiledPrograms.h"
+#include "CompiledSteps.h"
 
 #include "aenet/Lang/ModelGraph.h"
 #include "aenet/Runtime/Dataset.h"
@@ -29,7 +29,7 @@ std::pair<std::string, int> reconstructedInput(const ModelGraph &model);
 /// goes in between. Both pictures run |predict| with the seed evaluation uses
 /// for the first batch, so they show what validation saw.
 bool writeReconstructions(const ModelGraph &model, const rt::Dataset &data,
-                          EntryProgram &predict, int64_t rows,
+                          BoundEntry &predict, int64_t rows,
                           const std::string &png);
 
 /// Writes |png| with the bottleneck code of the first (up to) ten samples of
@@ -39,7 +39,7 @@ bool writeReconstructions(const ModelGraph &model, const rt::Dataset &data,
 /// scaled to its own range. False when the model has no encoder block with a
 /// named output.
 bool writeCodes(const ModelGraph &model, const rt::Dataset &data,
-                EntryProgram &predict, int64_t rows, const std::string &png);
+                BoundEntry &predict, int64_t rows, const std::string &png);
 
 } // namespace aenet
 

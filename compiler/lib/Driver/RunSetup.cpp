@@ -108,10 +108,10 @@ bool prepareRun(const SourceFile &file, const CheckedProgram &program,
   std::vector<std::string> arrayNames;
   for (const rt::Array &array : setup.data.train.arrays())
     arrayNames.push_back(array.name);
-  setup.programs = std::make_unique<CompiledPrograms>(
+  setup.steps = std::make_unique<CompiledSteps>(
       file, program, setup.model, setup.plan.batch, options.backend,
       setup.store, arrayNames);
-  return setup.programs->compile();
+  return setup.steps->compile();
 }
 
 } // namespace aenet

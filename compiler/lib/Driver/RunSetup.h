@@ -9,7 +9,7 @@
 #ifndef AENET_LIB_DRIVER_RUNSETUP_H
 #define AENET_LIB_DRIVER_RUNSETUP_H
 
-#include "CompiledPrograms.h"
+#include "CompiledSteps.h"
 #include "DataLoading.h"
 
 #include "aenet/Driver/Commands.h"
@@ -22,7 +22,7 @@ struct RunSetup {
   std::string outDir;
   LoadedData data;
   rt::ParameterStore store;
-  std::unique_ptr<CompiledPrograms> programs;
+  std::unique_ptr<CompiledSteps> steps;
 
   const ModelGraph &graph(const CheckedProgram &program) const {
     return program.models[model];

@@ -148,20 +148,20 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
                             "optimizer: resume with " + used->second +
                             ", or start again with --overwrite");
       state.checkResumable(setup.data.train.size(), setup.plan.batch,
-                           setup.programs->scalarNames().size(), checkpoint);
+                           setup.steps->scalarNames().size(), checkpoint);
       auto it = saved.metadata.find("seed");
       if (it != saved.metadata.end()) {
         uint64_t stored = savedSeed(it->second, checkpoint);
         if (!options.seed)
           seed = stored;
       }
-      setup.programs->initializeStore(seed);
+      setup.steps->initializeStore(seed);
       setup.store.load(saved, checkpoint);
       std::cout << "Resuming " << graph.name << " from " << checkpoint
                 << " (epoch " << state.epoch << ", step " << state.step
                 << ")\n";
     } else {
-      setup.programs->initializeStore(seed);
+      setup.steps->initializeStore(seed);
       for (const InitFrom &init : setup.plan.inits) {
         setup.store.load(rt::loadSafetensors(init.path), init.path,
                          layersOf(graph, init.target));
@@ -174,15 +174,15 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
     return 1;
   }
 
-  // Compile the programs of the last, smaller batches now, so their compile
+  // Compile the steps of the last, smaller batches now, so their compile
   // time is reported with the rest and not counted in epoch 1.
   try {
     int64_t batch = setup.plan.batch;
     if (int64_t rest = setup.data.train.size() % batch)
-      setup.programs->trainProgram(rest);
+      setup.steps->trainStep(rest);
     if (setup.data.validation)
       if (int64_t rest = setup.data.validation->size() % batch)
-        setup.programs->evalProgram(rest);
+        setup.steps->evalStep(rest);
   } catch (const std::exception &e) {
     std::cerr << "aec: error: " << e.what() << '\n';
     return 1;
@@ -199,7 +199,7 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
             << optimizerKindName(setup.plan.optimizer.kind) << ", "
             << backendName(options.backend) << " backend, seed "
             << seed << "; compiled in " << std::fixed << std::setprecision(2)
-            << setup.programs->compileSeconds() << std::defaultfloat
+            << setup.steps->compileSeconds() << std::defaultfloat
             << " s" << std::endl;
 
   rt::LoopOptions loop;
@@ -216,7 +216,7 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
       {"seed", std::to_string(seed)},
       {"source", file.path()},
       {"optimizer", optimizerKindName(setup.plan.optimizer.kind)}};
-  rt::TrainLoop trainLoop(*setup.programs, setup.store, setup.data.train,
+  rt::TrainLoop trainLoop(*setup.steps, setup.store, setup.data.train,
                           setup.data.validation ? &*setup.data.validation
                                                 : nullptr,
                           loop, std::cout);
@@ -240,7 +240,7 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
                          graph.name + ": loss per epoch", series);
     const rt::Dataset &shown =
         setup.data.validation ? *setup.data.validation : setup.data.train;
-    EntryProgram &predict = setup.programs->predictProgram(setup.plan.batch);
+    BoundEntry &predict = setup.steps->predictStep(setup.plan.batch);
     bool drew = writeReconstructions(graph, shown, predict, setup.plan.batch,
                                      setup.outDir + "/reconstructions.png");
     bool codes = writeCodes(graph, shown, predict, setup.plan.batch,

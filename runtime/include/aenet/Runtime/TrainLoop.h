@@ -3,7 +3,7 @@
 // The host side of training: for each epoch, shuffle, cut batches, run the
 // compiled step, watch for NaN and Ctrl-C, validate, log a metrics row and
 // save a checkpoint atomically. The compiled code is reached
-// through `ProgramSource`, so this loop knows nothing of the language or the
+// through `BatchStepSource`, so this loop knows nothing of the language or the
 // compiler. A run interrupted mid-epoch resumes at the same batch with the
 // same data order, so its weights equal those of an uninterrupted run.
 //
@@ -23,24 +23,24 @@
 namespace aenet::rt {
 
 /// A compiled computation over a batch of a fixed number of rows.
-class BatchProgram {
+class BatchStep {
 public:
-  virtual ~BatchProgram();
+  virtual ~BatchStep();
   /// The buffer for dataset array |index|: rows * sampleSize floats.
   virtual float *input(int index) = 0;
   /// Runs on the inputs. |step| (1-based) drives the optimizer's bias
   /// correction, |seed| the random layers and input corruptions.
   virtual void run(int64_t step, uint64_t seed) = 0;
-  /// The scalars of the last run, in `ProgramSource::scalarNames()` order.
+  /// The scalars of the last run, in `BatchStepSource::scalarNames()` order.
   virtual const std::vector<double> &scalars() const = 0;
 };
 
-/// Hands out programs per batch size (a smaller last batch gets its own).
-class ProgramSource {
+/// Hands out batch steps per batch size (a smaller last batch gets its own).
+class BatchStepSource {
 public:
-  virtual ~ProgramSource();
-  virtual BatchProgram &trainProgram(int64_t rows) = 0;
-  virtual BatchProgram &evalProgram(int64_t rows) = 0;
+  virtual ~BatchStepSource();
+  virtual BatchStep &trainStep(int64_t rows) = 0;
+  virtual BatchStep &evalStep(int64_t rows) = 0;
   /// What the scalars are: `loss` first, then per-loss terms and metrics.
   virtual const std::vector<std::string> &scalarNames() const = 0;
 };
@@ -91,7 +91,7 @@ enum class LoopOutcome { Finished, Interrupted, Diverged };
 
 class TrainLoop {
 public:
-  TrainLoop(ProgramSource &programs, ParameterStore &store,
+  TrainLoop(BatchStepSource &steps, ParameterStore &store,
             const Dataset &train, const Dataset *validation,
             LoopOptions options, std::ostream &out);
 
@@ -100,7 +100,7 @@ public:
   LoopOutcome run(LoopState &state,
                   const std::map<std::string, std::string> &metadata);
 
-  /// The mean scalars of |data| under the evaluation program.
+  /// The mean scalars of |data| under the evaluation step.
   std::vector<double> evaluate(const Dataset &data);
 
 private:
@@ -111,7 +111,7 @@ private:
   void saveCheckpoint(const LoopState &state,
                       const std::map<std::string, std::string> &metadata);
 
-  ProgramSource &programs_;
+  BatchStepSource &steps_;
   ParameterStore &store_;
   const Dataset &train_;
   const Dataset *validation_;

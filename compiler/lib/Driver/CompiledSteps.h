@@ -1,14 +1,14 @@
-//===- CompiledPrograms.h - The runtime's view of compiled code -*- C++ -*-===//
+//===- CompiledSteps.h - The runtime's view of compiled code ----*- C++ -*-===//
 //
-// Implements the runtime's `ProgramSource` with JIT-compiled entry points:
+// Implements the runtime's `BatchStepSource` with JIT-compiled entry points:
 // one compiled model per batch size (the last, smaller batch of an epoch gets
 // its own), every parameter and optimizer state bound to the shared
 // `ParameterStore`, inputs and scalars to buffers owned here.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef AENET_LIB_DRIVER_COMPILEDPROGRAMS_H
-#define AENET_LIB_DRIVER_COMPILEDPROGRAMS_H
+#ifndef AENET_LIB_DRIVER_COMPILEDSTEPS_H
+#define AENET_LIB_DRIVER_COMPILEDSTEPS_H
 
 #include "aenet/Pipeline/CompiledModel.h"
 #include "aenet/Runtime/ParameterStore.h"
@@ -20,9 +20,9 @@
 namespace aenet {
 
 /// One entry point bound to its buffers.
-class EntryProgram : public rt::BatchProgram {
+class BoundEntry : public rt::BatchStep {
 public:
-  EntryProgram(const CompiledModel &model, const std::string &entry,
+  BoundEntry(const CompiledModel &model, const std::string &entry,
                rt::ParameterStore &store,
                const std::vector<std::string> &arrayNames);
 
@@ -43,9 +43,9 @@ private:
   CompiledModel::Call call_;
 };
 
-class CompiledPrograms : public rt::ProgramSource {
+class CompiledSteps : public rt::BatchStepSource {
 public:
-  CompiledPrograms(const SourceFile &file, const CheckedProgram &program,
+  CompiledSteps(const SourceFile &file, const CheckedProgram &program,
                    int model, int64_t batch, Backend backend,
                    rt::ParameterStore &store,
                    std::vector<std::string> arrayNames);
@@ -57,9 +57,9 @@ public:
   void initializeStore(uint64_t seed);
   double compileSeconds() const { return compileSeconds_; }
 
-  rt::BatchProgram &trainProgram(int64_t rows) override;
-  rt::BatchProgram &evalProgram(int64_t rows) override;
-  EntryProgram &predictProgram(int64_t rows);
+  rt::BatchStep &trainStep(int64_t rows) override;
+  rt::BatchStep &evalStep(int64_t rows) override;
+  BoundEntry &predictStep(int64_t rows);
   const std::vector<std::string> &scalarNames() const override {
     return scalarNames_;
   }
@@ -68,7 +68,7 @@ private:
   const CompiledModel &modelFor(int64_t rows);
   /// Compiles for |rows| and keeps the result; null after an error.
   const CompiledModel *compileFor(int64_t rows);
-  EntryProgram &program(const std::string &entry, int64_t rows);
+  BoundEntry &bound(const std::string &entry, int64_t rows);
 
   const SourceFile &file_;
   const CheckedProgram &program_;
@@ -79,11 +79,11 @@ private:
   std::vector<std::string> arrayNames_;
   std::vector<std::string> scalarNames_;
   std::map<int64_t, std::unique_ptr<CompiledModel>> models_;
-  std::map<std::pair<std::string, int64_t>, std::unique_ptr<EntryProgram>>
-      programs_;
+  std::map<std::pair<std::string, int64_t>, std::unique_ptr<BoundEntry>>
+      steps_;
   double compileSeconds_ = 0;
 };
 
 } // namespace aenet
 
-#endif // AENET_LIB_DRIVER_COMPILEDPROGRAMS_H
+#endif // AENET_LIB_DRIVER_COMPILEDSTEPS_H

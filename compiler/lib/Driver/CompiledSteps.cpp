@@ -1,12 +1,12 @@
-//===- CompiledPrograms.cpp - The runtime's view of compiled code ---------===//
+//===- CompiledSteps.cpp - The runtime's view of compiled code ------------===//
 //
-// Binds each slot of an entry point to a buffer: inputs to per-program batch
+// Binds each slot of an entry point to a buffer: inputs to per-entry batch
 // buffers, parameters and states to the shared store (so every batch size
 // trains the same weights), the seed and step to scalars set before each run.
 //
 //===----------------------------------------------------------------------===//
 
-#include "CompiledPrograms.h"
+#include "CompiledSteps.h"
 
 #include "aenet/Runtime/Initializers.h"
 #include "aenet/Runtime/Random.h"
@@ -19,7 +19,7 @@ namespace aenet {
 
 using Kind = BufferSlot::Kind;
 
-EntryProgram::EntryProgram(const CompiledModel &model, const std::string &entry,
+BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
                            rt::ParameterStore &store,
                            const std::vector<std::string> &arrayNames) {
   const EntryPoint *e = model.entry(entry);
@@ -78,9 +78,9 @@ EntryProgram::EntryProgram(const CompiledModel &model, const std::string &entry,
   call_ = model.bind(entry, pointers);
 }
 
-float *EntryProgram::input(int index) { return inputs_[index].data(); }
+float *BoundEntry::input(int index) { return inputs_[index].data(); }
 
-void EntryProgram::run(int64_t step, uint64_t seed) {
+void BoundEntry::run(int64_t step, uint64_t seed) {
   step_ = static_cast<float>(step);
   seed_ = static_cast<int64_t>(seed);
   call_.run();
@@ -89,12 +89,12 @@ void EntryProgram::run(int64_t step, uint64_t seed) {
       scalars_[i] = buffers_[scalarBuffer_][i];
 }
 
-const std::vector<float> *EntryProgram::output(const std::string &name) const {
+const std::vector<float> *BoundEntry::output(const std::string &name) const {
   auto it = outputIndex_.find(name);
   return it == outputIndex_.end() ? nullptr : &buffers_[it->second];
 }
 
-CompiledPrograms::CompiledPrograms(const SourceFile &file,
+CompiledSteps::CompiledSteps(const SourceFile &file,
                                    const CheckedProgram &program, int model,
                                    int64_t batch, Backend backend,
                                    rt::ParameterStore &store,
@@ -102,7 +102,7 @@ CompiledPrograms::CompiledPrograms(const SourceFile &file,
     : file_(file), program_(program), model_(model), batch_(batch),
       backend_(backend), store_(store), arrayNames_(std::move(arrayNames)) {}
 
-bool CompiledPrograms::compile() {
+bool CompiledSteps::compile() {
   // Compiled steps allocate their temporaries (a batch of activations, up to
   // megabytes) on every call. glibc would serve those with mmap and return
   // them to the kernel on free, so each step would fault its pages in again;
@@ -121,7 +121,7 @@ bool CompiledPrograms::compile() {
   return true;
 }
 
-const CompiledModel *CompiledPrograms::compileFor(int64_t rows) {
+const CompiledModel *CompiledSteps::compileFor(int64_t rows) {
   CompileOptions options;
   options.batch = rows;
   options.backend = backend_;
@@ -133,7 +133,7 @@ const CompiledModel *CompiledPrograms::compileFor(int64_t rows) {
   return (models_[rows] = std::move(model)).get();
 }
 
-const CompiledModel &CompiledPrograms::modelFor(int64_t rows) {
+const CompiledModel &CompiledSteps::modelFor(int64_t rows) {
   auto it = models_.find(rows);
   if (it != models_.end())
     return *it->second;
@@ -144,7 +144,7 @@ const CompiledModel &CompiledPrograms::modelFor(int64_t rows) {
   return *model;
 }
 
-void CompiledPrograms::initializeStore(uint64_t seed) {
+void CompiledSteps::initializeStore(uint64_t seed) {
   const EntryPoint *step = models_.at(batch_)->entry("train_step");
   // One stream for the model, drawn in slot order; only random initializers
   // draw from it, so adding a bias never moves the draws of later kernels.
@@ -162,27 +162,27 @@ void CompiledPrograms::initializeStore(uint64_t seed) {
   }
 }
 
-EntryProgram &CompiledPrograms::program(const std::string &entry,
+BoundEntry &CompiledSteps::bound(const std::string &entry,
                                         int64_t rows) {
   auto key = std::make_pair(entry, rows);
-  auto it = programs_.find(key);
-  if (it != programs_.end())
+  auto it = steps_.find(key);
+  if (it != steps_.end())
     return *it->second;
-  auto program = std::make_unique<EntryProgram>(modelFor(rows), entry, store_,
+  auto bound = std::make_unique<BoundEntry>(modelFor(rows), entry, store_,
                                                 arrayNames_);
-  return *(programs_[key] = std::move(program));
+  return *(steps_[key] = std::move(bound));
 }
 
-rt::BatchProgram &CompiledPrograms::trainProgram(int64_t rows) {
-  return program("train_step", rows);
+rt::BatchStep &CompiledSteps::trainStep(int64_t rows) {
+  return bound("train_step", rows);
 }
 
-rt::BatchProgram &CompiledPrograms::evalProgram(int64_t rows) {
-  return program("evaluate", rows);
+rt::BatchStep &CompiledSteps::evalStep(int64_t rows) {
+  return bound("evaluate", rows);
 }
 
-EntryProgram &CompiledPrograms::predictProgram(int64_t rows) {
-  return program("predict", rows);
+BoundEntry &CompiledSteps::predictStep(int64_t rows) {
+  return bound("predict", rows);
 }
 
 } // namespace aenet
