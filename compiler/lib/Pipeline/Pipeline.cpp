@@ -57,15 +57,20 @@ static void addCleanup(OpPassManager &pm) {
 }
 
 /// Elementwise fusion, bufferization (parameters updated in place through the
-/// buffers aenet-bind-buffers exposed), loops, and the LLVM dialect.
-static void addLowerToLLVM(OpPassManager &pm) {
+/// buffers aenet-bind-buffers exposed, or across calls when
+/// |bufferizeFunctionBoundaries|, for test harnesses), loops, and the LLVM
+/// dialect.
+static void addLowerToLLVM(OpPassManager &pm,
+                           bool bufferizeFunctionBoundaries) {
   pm.addPass(createLinalgElementwiseOpFusionPass());
   addCleanup(pm);
   pm.addPass(mlir::aenet::createAenetVectorizeConvs());
   addCleanup(pm);
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
-  pm.addPass(bufferization::createOneShotBufferizePass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = bufferizeFunctionBoundaries;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   addCleanup(pm);
   pm.addPass(mlir::aenet::createAenetVectorizeMatmuls());
   pm.addPass(mlir::aenet::createAenetApproximateMath());
@@ -87,7 +92,10 @@ static void addLowerToLLVM(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-void buildStagePasses(OpPassManager &pm, Stage stage, Backend backend) {
+/// buildStagePasses, or with |testHarness| the passes of the aenet-to-llvm
+/// pipeline's test-harness option.
+static void addStagePasses(OpPassManager &pm, Stage stage, Backend backend,
+                           bool testHarness) {
   switch (stage) {
   case Stage::Aenet:
     return;
@@ -96,7 +104,9 @@ void buildStagePasses(OpPassManager &pm, Stage stage, Backend backend) {
     pm.addPass(mlir::aenet::createAenetApplyOptimizer());
     return;
   case Stage::Bound:
-    pm.addPass(mlir::aenet::createAenetBindBuffers());
+    // A harness's functions return tensors to its @main, not to buffers.
+    if (!testHarness)
+      pm.addPass(mlir::aenet::createAenetBindBuffers());
     return;
   case Stage::OneDNN:
     if (backend == Backend::OneDNN) {
@@ -109,9 +119,13 @@ void buildStagePasses(OpPassManager &pm, Stage stage, Backend backend) {
     addCleanup(pm);
     return;
   case Stage::Llvm:
-    addLowerToLLVM(pm);
+    addLowerToLLVM(pm, /*bufferizeFunctionBoundaries=*/testHarness);
     return;
   }
+}
+
+void buildStagePasses(OpPassManager &pm, Stage stage, Backend backend) {
+  addStagePasses(pm, stage, backend, /*testHarness=*/false);
 }
 
 /// The stages after the aenet stage, in order.
@@ -121,7 +135,7 @@ static constexpr Stage kLoweringStages[] = {
 void buildAenetToLLVMPipeline(OpPassManager &pm,
                               const AenetToLLVMOptions &options) {
   for (Stage stage : kLoweringStages)
-    buildStagePasses(pm, stage, options.backend);
+    addStagePasses(pm, stage, options.backend, options.testHarness);
 }
 
 void registerAenetToLLVMPipeline() {
@@ -129,7 +143,8 @@ void registerAenetToLLVMPipeline() {
       "aenet-to-llvm",
       "Lowers an aenet module as `aec compile --emit=aenet` prints it to the "
       "LLVM dialect, as `aec compile --emit=llvm` does: train_step, buffers, "
-      "the backend's kernels or loops, then LLVM.",
+      "the backend's kernels or loops, then LLVM. test-harness=true lowers "
+      "the runner tests' modules, whose @main calls functions on tensors.",
       buildAenetToLLVMPipeline);
 }
 

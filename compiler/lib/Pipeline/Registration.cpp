@@ -21,7 +21,6 @@
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
-#include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -31,7 +30,6 @@
 #include "mlir/Dialect/Arith/Transforms/BufferViewFlowOpInterfaceImpl.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
-#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/ControlFlow/Transforms/BufferDeallocationOpInterfaceImpl.h"
 #include "mlir/Dialect/ControlFlow/Transforms/BufferizableOpInterfaceImpl.h"
@@ -39,7 +37,6 @@
 #include "mlir/Dialect/Index/IR/IndexDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/Transforms/InlinerInterfaceImpl.h"
-#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/TransformOps/DialectExtension.h"
 #include "mlir/Dialect/Linalg/Transforms/AllInterfaces.h"
 #include "mlir/Dialect/MemRef/IR/MemRefMemorySlot.h"
@@ -47,7 +44,6 @@
 #include "mlir/Dialect/MemRef/TransformOps/MemRefTransformOps.h"
 #include "mlir/Dialect/MemRef/Transforms/AllocationOpInterfaceImpl.h"
 #include "mlir/Dialect/MemRef/Transforms/BufferViewFlowOpInterfaceImpl.h"
-#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/ValueBoundsOpInterfaceImpl.h"
 #include "mlir/Dialect/SCF/TransformOps/SCFTransformOps.h"
 #include "mlir/Dialect/SCF/Transforms/BufferDeallocationOpInterfaceImpl.h"
@@ -146,20 +142,8 @@ void registerCompilerPasses() {
     // The generic cleanups the dialect's lit tests run besides aenet's.
     registerCanonicalizerPass();
     registerCSEPass();
-    // The lowering the runner tests (test/Conversion/AenetToLinalg) use on
-    // tensor-level programs that call their functions from @main.
-    bufferization::registerOneShotBufferizePass();
-    registerConvertLinalgToLoopsPass();
-    memref::registerExpandStridedMetadataPass();
-    registerLowerAffinePass();
-    registerSCFToControlFlowPass();
-    registerConvertMathToLLVMPass();
-    registerArithToLLVMConversionPass();
-    registerFinalizeMemRefToLLVMConversionPass();
-    registerConvertIndexToLLVMPass();
-    registerConvertControlFlowToLLVMPass();
-    registerConvertFuncToLLVMPass();
-    registerReconcileUnrealizedCastsPass();
+    // The whole lowering, aec's own passes; the runner tests use it too
+    // (its test-harness option), so there is no second pass list.
     registerAenetToLLVMPipeline();
     return true;
   }();

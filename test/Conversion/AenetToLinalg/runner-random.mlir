@@ -1,4 +1,4 @@
-// RUN: aenet-opt %s %lower_to_llvm | %run_main | FileCheck %s
+// RUN: aenet-opt %s --aenet-to-llvm='backend=loops test-harness=true' | %run_main | FileCheck %s
 
 // Tests that dropout, dropout_grad and gaussian_noise produce the masks and
 // noise of the counter-based hash documented in Random.h (f32 and f64).

@@ -39,6 +39,16 @@ struct AenetToLLVMOptions
       llvm::cl::values(
           clEnumValN(Backend::Loops, "loops", "loops compiled by MLIR"),
           clEnumValN(Backend::OneDNN, "onednn", "oneDNN primitives"))};
+  /// For the runner tests' harness modules only: their @main calls the
+  /// tested functions with tensors, so no function is an entry point the
+  /// runtime binds buffers to. Skips aenet-bind-buffers and bufferizes
+  /// across function boundaries instead; every other pass is aec's.
+  Option<bool> testHarness{
+      *this, "test-harness",
+      llvm::cl::desc("Lower a test module whose @main calls its functions "
+                     "with tensors: no aenet-bind-buffers, bufferization "
+                     "across function boundaries"),
+      llvm::cl::init(false)};
 };
 
 /// Adds to |pm| the passes that take the stage before |stage| to |stage| for
