@@ -1,0 +1,96 @@
+//===- ModelGraph.cpp - Queries of checked models and programs ------------===//
+//
+// Look-ups and counts over the checked form of a program: values, blocks and
+// layers of a model by name, parameter counts (trainable and frozen), the
+// train block of a model. Sema.cpp builds these structures; this file only
+// reads them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "aenet/Lang/Sema.h"
+
+#include <set>
+
+namespace aenet {
+
+int64_t LayerNode::paramCount() const {
+  int64_t n = 0;
+  for (const ParamInfo &p : params)
+    n += p.numElements();
+  return n;
+}
+
+int64_t ModelGraph::paramCount() const {
+  int64_t n = 0;
+  for (const LayerNode &layer : layers)
+    n += layer.paramCount();
+  return n;
+}
+
+int ModelGraph::findValue(const std::string &name) const {
+  for (size_t i = 0; i < values.size(); ++i)
+    if (values[i].name == name)
+      return static_cast<int>(i);
+  return -1;
+}
+
+const BlockInfo *ModelGraph::findBlock(const std::string &name) const {
+  for (const BlockInfo &block : blocks)
+    if (block.name == name)
+      return &block;
+  return nullptr;
+}
+
+int ModelGraph::findLayer(const std::string &name) const {
+  for (size_t i = 0; i < layers.size(); ++i)
+    if (layers[i].name == name)
+      return static_cast<int>(i);
+  return -1;
+}
+
+const char *lossKindName(LossKind kind) {
+  static const char *names[] = {"mse", "mae", "bce", "cce", "sparse_cce",
+                                "kl_normal"};
+  return names[static_cast<int>(kind)];
+}
+
+const char *metricKindName(MetricKind kind) {
+  static const char *names[] = {"accuracy", "pixel_accuracy", "mse", "mae",
+                                "bce"};
+  return names[static_cast<int>(kind)];
+}
+
+int CheckedProgram::findModel(const std::string &name) const {
+  for (size_t i = 0; i < models.size(); ++i)
+    if (models[i].name == name)
+      return static_cast<int>(i);
+  return -1;
+}
+
+const TrainPlan *CheckedProgram::trainFor(const std::string &model) const {
+  for (const TrainPlan &plan : trains)
+    if (plan.model == model)
+      return &plan;
+  return nullptr;
+}
+
+int64_t CheckedProgram::frozenParamCount(int model) const {
+  const ModelGraph &graph = models[model];
+  const TrainPlan *plan = trainFor(graph.name);
+  if (!plan)
+    return 0;
+  std::set<int> frozen;
+  for (const std::string &name : plan->frozen) {
+    if (const BlockInfo *block = graph.findBlock(name))
+      for (int i = block->firstLayer; i < block->endLayer; ++i)
+        frozen.insert(i);
+    else if (int layer = graph.findLayer(name); layer >= 0)
+      frozen.insert(layer);
+  }
+  int64_t n = 0;
+  for (int i : frozen)
+    n += graph.layers[i].paramCount();
+  return n;
+}
+
+} // namespace aenet
