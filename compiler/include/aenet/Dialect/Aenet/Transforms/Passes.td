@@ -144,8 +144,9 @@ def AenetVectorizeMatmuls : Pass<"aenet-vectorize-matmuls", "::mlir::ModuleOp"> 
     Runs a transform-dialect schedule on each bufferized `linalg.matmul`:
     tile (M, N, K) by (8, 32, 1), or the largest powers of two below that
     divide the matmul's dimensions (784 columns take 16); vectorize the tile;
-    fold subviews and hoist loop invariants so the accumulator block stays in
-    registers across K; lower contractions to outer products. The lowering
+    fold subviews (MLIR's alias folds but the one that loops forever in
+    LLVM 22, see foldAliasesAndCanonicalize) and hoist loop invariants so
+    the accumulator block stays in registers across K; lower contractions to outer products. The lowering
     steps also run without matmuls, for the vector ops aenet-vectorize-convs
     made. Other linalg ops are left to loops and LLVM's vectorizer.
 
@@ -159,6 +160,7 @@ def AenetVectorizeMatmuls : Pass<"aenet-vectorize-matmuls", "::mlir::ModuleOp"> 
     accumulator rows loaded before and stored after the K loop.
   }];
   let dependentDialects = ["::mlir::transform::TransformDialect",
+                           "::mlir::affine::AffineDialect",
                            "::mlir::vector::VectorDialect",
                            "::mlir::scf::SCFDialect"];
 }
