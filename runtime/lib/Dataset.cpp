@@ -1,7 +1,8 @@
 //===- Dataset.cpp - Arrays of samples, shuffling and batching ------------===//
 //
-// Conversions from IDX arrays, the sample-count invariant, Keras-style
-// validation splits, per-epoch permutations and batch gathering.
+// Conversions from IDX arrays, one-hot windows of symbol sequences, the
+// sample-count invariant, Keras-style validation splits, per-epoch
+// permutations and batch gathering.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +14,7 @@
 
 #include <cassert>
 #include <cmath>
+#include <algorithm>
 #include <cstring>
 #include <numeric>
 
@@ -28,16 +30,25 @@ std::string label(const Array &array) {
   return text;
 }
 
-/// The samples [begin, end) of |array|, under the same name and source.
-Array slice(const Array &array, int64_t begin, int64_t end) {
-  Array part{array.name, array.sampleShape, {}, array.source};
-  int64_t size = array.sampleSize();
-  part.data.assign(array.data.begin() + begin * size,
-                   array.data.begin() + end * size);
-  return part;
+/// The message's name of |array|'s file, or of the array.
+const std::string &origin(const Array &array) {
+  return array.source.empty() ? array.name : array.source;
 }
 
 } // namespace
+
+Array Array::slice(int64_t begin, int64_t end) const {
+  assert(begin >= 0 && begin <= end && end <= count() && "not a slice");
+  Array part{name, sampleShape, {}, source};
+  part.symbols = symbols;
+  if (isWindows()) {
+    part.starts.assign(starts.begin() + begin, starts.begin() + end);
+    return part;
+  }
+  int64_t size = sampleSize();
+  part.data.assign(data.begin() + begin * size, data.begin() + end * size);
+  return part;
+}
 
 int64_t Array::sampleSize() const {
   return std::accumulate(sampleShape.begin(), sampleShape.end(), int64_t(1),
@@ -45,6 +56,8 @@ int64_t Array::sampleSize() const {
 }
 
 int64_t Array::count() const {
+  if (isWindows())
+    return static_cast<int64_t>(starts.size());
   int64_t size = sampleSize();
   return size == 0 ? 0 : static_cast<int64_t>(data.size()) / size;
 }
@@ -79,15 +92,42 @@ Array fromIdxLabelsOneHot(const IdxArray &idx, int64_t classes,
   return array;
 }
 
+Array oneHotWindows(std::shared_ptr<const std::vector<int32_t>> symbols,
+                    std::vector<int64_t> starts,
+                    std::vector<int64_t> sampleShape, const std::string &name,
+                    const std::string &source) {
+  assert(symbols && !sampleShape.empty() && sampleShape.back() > 0 &&
+         "windows need symbols and a one-hot width");
+  Array array{name, std::move(sampleShape), {}, source};
+  array.symbols = std::move(symbols);
+  array.starts = std::move(starts);
+  int64_t slots = array.sampleShape.back();
+  int64_t rows = array.sampleSize() / slots;
+  auto length = static_cast<int64_t>(array.symbols->size());
+  for (int64_t start : array.starts)
+    if (start < 0 || start > length - rows)
+      throw DataError(source, "a window of " + std::to_string(rows) +
+                                  " characters at " + std::to_string(start) +
+                                  " reaches past the " +
+                                  std::to_string(length) + " characters");
+  for (int32_t symbol : *array.symbols)
+    if (symbol < 0 || symbol >= slots)
+      throw DataError(source, "symbol " + std::to_string(symbol) +
+                                  " is not below the " +
+                                  std::to_string(slots) + " slots of '" +
+                                  name + "'");
+  return array;
+}
+
 void Dataset::add(Array array) {
-  if (array.sampleSize() > 0 &&
+  if (!array.isWindows() && array.sampleSize() > 0 &&
       array.data.size() % static_cast<size_t>(array.sampleSize()) != 0)
-    throw DataError(array.source.empty() ? array.name : array.source,
+    throw DataError(origin(array),
                     "array " + label(array) + " has " +
                         std::to_string(array.data.size()) +
                         " values, not a whole number of samples");
   if (!members.empty() && array.count() != size())
-    throw DataError(array.source.empty() ? array.name : array.source,
+    throw DataError(origin(array),
                     "array " + label(array) + " has " +
                         std::to_string(array.count()) + " samples but " +
                         label(members.front()) + " has " +
@@ -112,8 +152,8 @@ std::pair<Dataset, Dataset> Dataset::split(double fraction) const {
       std::floor(static_cast<double>(size()) * (1.0 - fraction)));
   std::pair<Dataset, Dataset> parts;
   for (const Array &array : members) {
-    parts.first.members.push_back(slice(array, 0, at));
-    parts.second.members.push_back(slice(array, at, size()));
+    parts.first.members.push_back(array.slice(0, at));
+    parts.second.members.push_back(array.slice(at, size()));
   }
   return parts;
 }
@@ -137,6 +177,21 @@ void Dataset::gatherBatch(const std::vector<int64_t> &order, int64_t begin,
          end <= static_cast<int64_t>(order.size()) && "batch out of range");
   const Array &array = members[static_cast<size_t>(arrayIndex)];
   int64_t size = array.sampleSize();
+  if (array.isWindows()) {
+    // One-hot rows, set here so that only a batch is ever expanded.
+    int64_t slots = array.sampleShape.back();
+    int64_t rows = size / slots;
+    std::fill(dst, dst + (end - begin) * size, 0.0f);
+    for (int64_t i = begin; i < end; ++i) {
+      int64_t sample = order[static_cast<size_t>(i)];
+      assert(sample >= 0 && sample < array.count() && "sample out of range");
+      const int32_t *window = array.symbols->data() + array.starts[sample];
+      float *rowsOut = dst + (i - begin) * size;
+      for (int64_t r = 0; r < rows; ++r)
+        rowsOut[r * slots + window[r]] = 1.0f;
+    }
+    return;
+  }
   for (int64_t i = begin; i < end; ++i) {
     int64_t sample = order[static_cast<size_t>(i)];
     assert(sample >= 0 && sample < array.count() && "sample out of range");

@@ -23,11 +23,8 @@ std::string thousands(int64_t n) { return withThousands(n); }
 /// The first |n| samples of |data|.
 static rt::Dataset head(const rt::Dataset &data, int64_t n) {
   rt::Dataset out;
-  for (const rt::Array &array : data.arrays()) {
-    rt::Array copy = array;
-    copy.data.resize(std::min<int64_t>(n, array.count()) * array.sampleSize());
-    out.add(std::move(copy));
-  }
+  for (const rt::Array &array : data.arrays())
+    out.add(array.slice(0, std::min<int64_t>(n, array.count())));
   return out;
 }
 
