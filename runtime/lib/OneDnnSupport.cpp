@@ -111,6 +111,18 @@ Kernel KernelBuilder::finish() {
   return std::move(kernel_);
 }
 
+Kernel create(const char *kernel, const std::function<Kernel()> &make) {
+  try {
+    Kernel built = make();
+    ++kernelsBuilt;
+    return built;
+  } catch (const dnnl::error &e) {
+    std::fprintf(stderr, "aec: internal error: oneDNN cannot create %s: %s\n",
+                 kernel, e.what());
+    std::abort();
+  }
+}
+
 Kernel &build(KernelSites *sites, int64_t site, const char *kernel,
               const std::function<Kernel()> &make) {
   if (site < 0 || site >= sites->size()) {
@@ -121,15 +133,8 @@ Kernel &build(KernelSites *sites, int64_t site, const char *kernel,
                  static_cast<long long>(sites->size()));
     std::abort();
   }
-  try {
-    auto built = std::make_unique<Kernel>(make());
-    ++kernelsBuilt;
-    return sites->install(site, std::move(built));
-  } catch (const dnnl::error &e) {
-    std::fprintf(stderr, "aec: internal error: oneDNN cannot create %s: %s\n",
-                 kernel, e.what());
-    std::abort();
-  }
+  return sites->install(site,
+                        std::make_unique<Kernel>(create(kernel, make)));
 }
 
 void contractBroken(const char *kernel, const char *what) {

@@ -4,7 +4,8 @@
 // caller's buffers as oneDNN memory objects, whose data handles are swapped
 // on each call, the memory it owns, and a list of steps: reorders into the
 // layouts a primitive prefers, the primitive(s), reorders back. Everything
-// is created on the site's first call; later calls only execute it. The
+// is created on the site's first call (but the backward part of a recurrent
+// site: on the first backward call there); later calls only execute it. The
 // primitives themselves come from oneDNN's primitive cache, so sites of one
 // shape share the immutable compiled code but never their memory.
 //
@@ -35,12 +36,21 @@ struct Step {
   std::function<void()> host;
 };
 
+/// What a kernel keeps besides its steps, for the kernels whose site is
+/// also called by another kernel of the table: recurrent_backward runs at
+/// its forward's site, on the forward's workspace (OneDnnRnnKernels.cpp).
+struct KernelState {
+  virtual ~KernelState() = default;
+};
+
 /// The caller's buffers (in the order of run's pointers), the memory the
-/// kernel owns, and the steps that run on them.
+/// kernel owns, the steps that run on them, and the state of kernels that
+/// need one (null otherwise).
 struct Kernel {
   std::vector<dnnl::memory> buffers;
   std::vector<dnnl::memory> owned;
   std::vector<Step> steps;
+  std::unique_ptr<KernelState> state;
 
   void run(const std::vector<float *> &pointers);
 };
@@ -70,6 +80,10 @@ private:
   Kernel kernel_;
   std::vector<Step> before_, main_, after_;
 };
+
+/// Runs |make|; a oneDNN error aborts with a message naming |kernel|. For
+/// the parts of a site's state built after its first call.
+Kernel create(const char *kernel, const std::function<Kernel()> &make);
 
 /// Builds the kernel of |site| with |make| and installs it; a oneDNN error
 /// (or a site outside the table) aborts with a message naming |kernel|:
