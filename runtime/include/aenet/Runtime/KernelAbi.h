@@ -34,6 +34,19 @@
   X(LeakyRelu, leaky_relu, 7, true)                                            \
   X(Elu, elu, 8, true)
 
+/// Every recurrent cell the recurrent kernels run: X(Name, number) with its
+/// name in the runtime and the number passed across the ABI. The Simple
+/// cells are Keras's SimpleRNN with that activation; Gru is Keras's GRU with
+/// reset_after=False (oneDNN's GRU), LbrGru with reset_after=True (oneDNN's
+/// linear-before-reset GRU). Gates are Keras's sigmoid and tanh.
+#define AENET_ABI_RECURRENT_CELLS(X)                                           \
+  X(SimpleTanh, 0)                                                             \
+  X(SimpleRelu, 1)                                                             \
+  X(SimpleSigmoid, 2)                                                          \
+  X(Lstm, 3)                                                                   \
+  X(Gru, 4)                                                                    \
+  X(LbrGru, 5)
+
 namespace aenet::rt {
 
 /// A ranked f32 memref descriptor: allocated and aligned pointers, offset,
@@ -66,6 +79,31 @@ constexpr bool oneDnnRunsActivation(int64_t kind) {
 #undef AENET_ABI_ACTIVATION_CASE
   }
   return false;
+}
+
+/// A recurrent cell as the recurrent kernels' `cell` flag carries it.
+enum class RecurrentCell : int64_t {
+#define AENET_ABI_RECURRENT_CELL_CASE(Name, number) Name = number,
+  AENET_ABI_RECURRENT_CELLS(AENET_ABI_RECURRENT_CELL_CASE)
+#undef AENET_ABI_RECURRENT_CELL_CASE
+};
+
+/// The number of gate blocks G of |cell|'s kernels [C, G*H] and [H, G*H]:
+/// one for the simple cells, four for the LSTM (i, f, c, o), three for the
+/// GRUs (z, r, h).
+constexpr int64_t recurrentGates(RecurrentCell cell) {
+  switch (cell) {
+  case RecurrentCell::SimpleTanh:
+  case RecurrentCell::SimpleRelu:
+  case RecurrentCell::SimpleSigmoid:
+    return 1;
+  case RecurrentCell::Lstm:
+    return 4;
+  case RecurrentCell::Gru:
+  case RecurrentCell::LbrGru:
+    return 3;
+  }
+  return 0;
 }
 
 namespace dnnl_support {
