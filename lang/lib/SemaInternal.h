@@ -21,6 +21,15 @@ TrainPlan checkTrain(const ast::Train &train, const ModelGraph &model,
                      int modelIndex, const SourceFile &file,
                      DiagnosticEngine &diags);
 
+/// Checks that the text source |source| of |stmt| fits the inputs it feeds,
+/// |inputs| (one per name of |stmt|, all with shapes): a chars window, then
+/// optionally the next character as `class[V]` or the shifted window as
+/// `chars[T, V]`. Sets |source|.window from the input when not given.
+/// Reports at the input's name and returns false on a mismatch.
+bool checkTextSource(const ast::DataStmt &stmt,
+                     const std::vector<const InputInfo *> &inputs,
+                     DataSource &source, DiagnosticEngine &diags);
+
 } // namespace aenet::sema
 
 #endif // AENET_LANG_LIB_SEMAINTERNAL_H

@@ -181,11 +181,16 @@ void TrainChecker::addData(const ast::DataStmt &stmt) {
           readInteger(arg.value, "window", 1, kMaxElements, diags_);
       ok &= window.has_value();
       source.window = window.value_or(0);
+    } else if (kind == "text" && key == "step") {
+      std::optional<int64_t> step =
+          readInteger(arg.value, "step", 1, kMaxElements, diags_);
+      ok &= step.has_value();
+      source.step = step.value_or(1);
     } else {
       std::vector<std::string> keys =
           kind == "csv"    ? std::vector<std::string>{"columns", "sequence",
                                                     "header"}
-          : kind == "text" ? std::vector<std::string>{"window"}
+          : kind == "text" ? std::vector<std::string>{"window", "step"}
                            : std::vector<std::string>{};
       diags_.error(arg.key->offset, kind + " has no option '" + key + "'" +
                                         didYouMean(key, keys));
@@ -284,29 +289,8 @@ bool TrainChecker::checkSourceFitsInputs(const ast::DataStmt &stmt,
                          input.name + "' has shape " + input.shape.str());
     return true;
   }
-  case SourceKind::Text: {
-    const InputInfo &window = *inputs[0];
-    if (window.kind != InputKind::Chars)
-      return fail(0, "text feeds a chars input first; '" + window.name +
-                         "' is not one");
-    int64_t length = window.shape.dims[0];
-    if (source.window == 0) {
-      if (length < 0)
-        return fail(0, "input '" + window.name +
-                           "' has no fixed length; give text a window = N");
-      source.window = length;
-    } else if (length >= 0 && source.window != length) {
-      return fail(0, "text window " + std::to_string(source.window) +
-                         " does not match input '" + window.name +
-                         "' of length " + std::to_string(length));
-    }
-    if (inputs.size() == 2 && (inputs[1]->kind != InputKind::Class ||
-                               inputs[1]->classes != window.classes))
-      return fail(1, "text feeds the next character as class[" +
-                         std::to_string(window.classes) + "]; '" +
-                         inputs[1]->name + "' is not one");
-    return true;
-  }
+  case SourceKind::Text:
+    return checkTextSource(stmt, inputs, source, diags_);
   }
   return true;
 }

@@ -26,6 +26,7 @@ struct DataSource {
   int64_t sequence = -1;        ///< csv: column that groups rows into sequences
   bool header = false;          ///< csv: the first row holds names
   int64_t window = 0;           ///< text: characters per sample
+  int64_t step = 1;             ///< text: characters between window starts
   uint32_t offset = 0;
 };
 
