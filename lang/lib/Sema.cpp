@@ -25,8 +25,9 @@ namespace {
 
 class ModelChecker {
 public:
-  ModelChecker(const ast::Model &model, DiagnosticEngine &diags)
-      : model_(model), diags_(diags) {
+  ModelChecker(const ast::Model &model, DiagnosticEngine &diags,
+               const std::map<std::string, Shape> *fixed)
+      : model_(model), diags_(diags), fixed_(fixed) {
     graph_.name = model.name.name;
     graph_.offset = model.name.offset;
   }
@@ -36,6 +37,9 @@ public:
 private:
   void collectExplicitNames();
   void addInput(const ast::InputDecl &decl);
+  /// Gives the `?` extents of |input| the data's (|fixed_|); false after
+  /// reporting shapes that do not fit.
+  bool fixExtents(InputInfo &input, uint32_t at);
   void addBlock(const ast::Block &block);
   void addLayer(const ast::LayerStmt &stmt, const std::string &block);
   std::string autoName(LayerKind kind);
@@ -60,6 +64,7 @@ private:
 
   const ast::Model &model_;
   DiagnosticEngine &diags_;
+  const std::map<std::string, Shape> *fixed_;
   ModelGraph graph_;
   int current_ = -1;
   std::set<int> poisoned_;
@@ -179,6 +184,26 @@ std::string ModelChecker::autoName(LayerKind kind) {
   }
 }
 
+bool ModelChecker::fixExtents(InputInfo &input, uint32_t at) {
+  if (!fixed_ || input.shape.isStatic())
+    return true;
+  auto it = fixed_->find(input.name);
+  if (it == fixed_->end())
+    return true;
+  const Shape &data = it->second;
+  bool fits = data.rank() == input.shape.rank() && data.isStatic();
+  for (size_t i = 0; fits && i < data.rank(); ++i)
+    fits = input.shape.dims[i] < 0 || input.shape.dims[i] == data.dims[i];
+  if (!fits) {
+    diags_.error(at, "the data of input '" + input.name + "' has samples of " +
+                         data.str() + ", which do not fit " +
+                         input.shape.str());
+    return false;
+  }
+  input.shape = data;
+  return true;
+}
+
 void ModelChecker::addInput(const ast::InputDecl &decl) {
   InputInfo input;
   input.name = decl.name.name;
@@ -236,6 +261,8 @@ void ModelChecker::addInput(const ast::InputDecl &decl) {
       input.shape = Shape{type.dims[0], type.dims[1]};
     }
   }
+  if (ok && input.kind != InputKind::Class)
+    ok = fixExtents(input, type.offset);
   if (!defineName(decl.name))
     return;
   ValueInfo value;
@@ -314,17 +341,26 @@ void ModelChecker::addLayer(const ast::LayerStmt &stmt,
   result.producer = static_cast<int>(graph_.layers.size());
 
   bool inputsOk = bound.ok;
-  for (int operand : node.operands)
+  for (int operand : node.operands) {
     inputsOk &= !poisoned_.count(operand);
-  if (inputsOk) {
+    result.awaitsLength |= graph_.values[operand].awaitsLength;
+  }
+  if (inputsOk && !result.awaitsLength) {
     std::vector<Shape> shapes;
-    for (int operand : node.operands)
+    bool variable = false;
+    for (int operand : node.operands) {
       shapes.push_back(graph_.values[operand].shape);
+      variable |= !shapes.back().isStatic();
+    }
     ShapeResult shape = inferShape(node.spec, shapes);
     if (shape.ok()) {
       result.shape = shape.shape;
       node.params = layerParams(node.spec, shapes);
       inputsOk = checkSizes(node, result);
+    } else if (variable) {
+      // Perhaps fine once the data fixes the length (flatten, then dense):
+      // checked again then, with this message if it still fails.
+      result.awaitsLength = true;
     } else {
       diags_.error(call.offset, "layer '" + node.name + "': " + shape.error);
       inputsOk = false;
@@ -385,6 +421,9 @@ bool ModelChecker::checkTarget(const std::string &fn, int value, int target,
     return false;
   const ValueInfo &v = graph_.values[value];
   const ValueInfo &t = graph_.values[target];
+  // Checked again when the data fixes the length.
+  if (v.awaitsLength || t.awaitsLength)
+    return true;
   const InputInfo *input = t.input >= 0 ? &graph_.inputs[t.input] : nullptr;
   if (input && input->kind == InputKind::Class) {
     if (!acceptsClasses) {
@@ -597,14 +636,16 @@ ModelGraph ModelChecker::run() {
 
 } // namespace
 
-ModelGraph checkModel(const ast::Model &model, DiagnosticEngine &diags) {
-  return ModelChecker(model, diags).run();
+ModelGraph checkModel(const ast::Model &model, DiagnosticEngine &diags,
+                      const std::map<std::string, Shape> *fixed) {
+  return ModelChecker(model, diags, fixed).run();
 }
 
 } // namespace sema
 
 CheckedProgram checkProgram(const ast::Program &program,
-                            const SourceFile &file, DiagnosticEngine &diags) {
+                            const SourceFile &file, DiagnosticEngine &diags,
+                            const FixedInputs *fixed) {
   CheckedProgram checked;
   std::map<std::string, uint32_t> modelsAt;
   std::map<std::string, int> modelIds;
@@ -619,7 +660,9 @@ CheckedProgram checkProgram(const ast::Program &program,
       continue;
     }
     modelIds[model.name.name] = static_cast<int>(checked.models.size());
-    checked.models.push_back(sema::checkModel(model, diags));
+    bool isFixed = fixed && fixed->model == model.name.name;
+    checked.models.push_back(
+        sema::checkModel(model, diags, isFixed ? &fixed->shapes : nullptr));
   }
   // A model trains by one block: a second one would be silently ignored
   // (`trainFor` finds the first).

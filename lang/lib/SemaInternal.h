@@ -13,7 +13,10 @@
 
 namespace aenet::sema {
 
-ModelGraph checkModel(const ast::Model &model, DiagnosticEngine &diags);
+/// Checks |model|; |fixed| (may be null) gives the shapes of its
+/// variable-length inputs, by name.
+ModelGraph checkModel(const ast::Model &model, DiagnosticEngine &diags,
+                      const std::map<std::string, Shape> *fixed);
 
 /// Checks a train block against |model|, the checked model it names, whose
 /// index in the program is |modelIndex|.

@@ -41,13 +41,19 @@ void printSummary(const CheckedProgram &program, int model, std::ostream &os) {
 
   for (const InputInfo &input : graph.inputs)
     rows.push_back({input.name, "InputLayer", input.shape.str(), "0", ""});
+  bool awaiting = false;
   for (const LayerNode &layer : graph.layers) {
     std::string connected;
     for (int operand : layer.operands)
       connected += (connected.empty() ? "" : ", ") + graph.values[operand].name;
+    // Shapes that wait for the data's sequence length have no size yet.
+    const ValueInfo &result = graph.values[layer.result];
+    awaiting |= result.awaitsLength;
     rows.push_back({layer.name, layerKerasName(layer.spec.kind),
-                    graph.values[layer.result].shape.str(),
-                    withThousands(layer.paramCount()), connected});
+                    result.awaitsLength ? "?" : result.shape.str(),
+                    result.awaitsLength ? "?"
+                                        : withThousands(layer.paramCount()),
+                    connected});
   }
 
   Row header = {"Layer", "Kind", "Output Shape", "Param #", "Connected to"};
@@ -89,6 +95,9 @@ void printSummary(const CheckedProgram &program, int model, std::ostream &os) {
   os << "Total params: " << withThousands(params) << '\n';
   os << "Trainable params: " << withThousands(params - frozen) << '\n';
   os << "Non-trainable params: " << withThousands(frozen) << '\n';
+  if (awaiting)
+    os << "(? : the sequence length of the training data fixes these; the "
+          "totals leave them out)\n";
   os << std::string(total, '_') << '\n';
 }
 

@@ -40,6 +40,11 @@ struct ValueInfo {
   Shape shape;
   int producer = -1; ///< index into `layers`, or -1 for an input
   int input = -1;    ///< index into `inputs`, or -1 for a layer result
+  /// The shape (and the parameters of the layer making the value) need the
+  /// length of a variable-length input, e.g. `flatten` of an `f32[?, 6]`:
+  /// `shape` is empty until `aec train` checks the model again with the
+  /// length its data has.
+  bool awaitsLength = false;
   uint32_t offset = 0;
 };
 

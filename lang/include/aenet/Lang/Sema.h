@@ -14,6 +14,8 @@
 #include "aenet/Lang/ModelGraph.h"
 #include "aenet/Lang/TrainPlan.h"
 
+#include <map>
+
 namespace aenet {
 
 struct CheckedProgram {
@@ -28,10 +30,24 @@ struct CheckedProgram {
   int64_t frozenParamCount(int model) const;
 };
 
+/// The shapes a run's data gives the variable-length inputs of one model:
+/// `f32[?, 6]` fed sequences padded to 50 steps is checked as `f32[50, 6]`.
+struct FixedInputs {
+  std::string model;
+  /// Input name to its shape; only the `?` extents are taken from it.
+  std::map<std::string, Shape> shapes;
+};
+
 /// Checks |program|; models or train blocks with errors are still returned
 /// as far as they could be built, so callers must test `diags.hasErrors()`.
+/// With |fixed|, the `?` extents of its model's inputs are those of
+/// |fixed->shapes|, so every shape of the model is known: what `aec train`
+/// compiles once its data is loaded. Without, a layer that cannot have a
+/// shape before the length is known (`flatten` of `[?, 6]`) is not an error:
+/// its value `awaitsLength`.
 CheckedProgram checkProgram(const ast::Program &program,
-                            const SourceFile &file, DiagnosticEngine &diags);
+                            const SourceFile &file, DiagnosticEngine &diags,
+                            const FixedInputs *fixed = nullptr);
 
 } // namespace aenet
 

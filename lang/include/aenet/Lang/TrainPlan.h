@@ -45,6 +45,15 @@ inline std::string noisyName(const std::string &input) {
   return input + " (noisy)";
 }
 
+/// The name of the data-set array that holds, for each sample of the
+/// variable-length input |input|, its number of real steps (the rest of the
+/// sample is zero padding): "imu#length". No name of the language contains
+/// '#', so it never clashes with an input; a compiled model that masks the
+/// padding reads it as one more input of this name.
+inline std::string sequenceLengthsName(const std::string &input) {
+  return input + "#length";
+}
+
 enum class OptimizerKind { SGD, Adam, RMSProp, Adagrad, Adadelta };
 
 struct OptimizerSpec {
