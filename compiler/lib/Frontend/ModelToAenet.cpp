@@ -24,6 +24,7 @@
 
 #include "aenet/Dialect/Aenet/IR/AenetOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -120,6 +121,11 @@ private:
   Value emitLayer(const LayerNode &layer, int index, ArrayRef<Value> operands,
                   ArrayRef<Value> params, Value seed, Mode mode,
                   SmallVectorImpl<Value> &regularizers);
+  /// Emits the rnn, lstm or gru |layer| on |in| from zero initial states;
+  /// its result is the whole sequence with return_sequences, else the last
+  /// step's h.
+  Value emitRecurrent(const LayerNode &layer, Value in,
+                      ArrayRef<Value> params);
   /// The train block's optimizer (Adam with Keras's defaults without one).
   ir::OptimizerAttr optimizerAttr();
 
@@ -151,6 +157,9 @@ LogicalResult ModuleBuilder::checkSupported() {
     case LayerKind::Reshape:
     case LayerKind::Dropout:
     case LayerKind::GaussianNoise:
+    case LayerKind::RNN:
+    case LayerKind::LSTM:
+    case LayerKind::GRU:
       break;
     default:
       error(layer.offset, Twine("the compiler does not handle ") +
@@ -237,6 +246,11 @@ Value ModuleBuilder::emitCorruption(const Corruption &c, int index, Value x,
   return noisy;
 }
 
+/// The dialect's spelling of activation |a|.
+static ir::ActivationKind activationKind(Activation a) {
+  return *ir::symbolizeActivationKind(activationName(a));
+}
+
 Value ModuleBuilder::emitLayer(const LayerNode &layer, int index,
                                ArrayRef<Value> operands,
                                ArrayRef<Value> params, Value seed, Mode mode,
@@ -305,6 +319,11 @@ Value ModuleBuilder::emitLayer(const LayerNode &layer, int index,
                     salt))
               : in;
     break;
+  case LayerKind::RNN:
+  case LayerKind::LSTM:
+  case LayerKind::GRU:
+    // The activations are the cell's own, not applied after the layer.
+    return emitRecurrent(layer, in, params);
   default:
     llvm_unreachable("unsupported layers are rejected up front");
   }
@@ -314,13 +333,44 @@ Value ModuleBuilder::emitLayer(const LayerNode &layer, int index,
         b_, l, params[0],
         b_.getF64FloatAttr(spec.kernelRegularizer.l2)));
   if (spec.activation != Activation::Linear) {
-    auto kind = ir::symbolizeActivationKind(activationName(spec.activation));
-    out = ir::ActivationOp::create(b_, l, *kind, out);
+    out = ir::ActivationOp::create(b_, l, activationKind(spec.activation),
+                                   out);
   }
   if (spec.activityRegularizer.l1 > 0)
     regularizers.push_back(ir::L1ActivityOp::create(
         b_, l, out, b_.getF64FloatAttr(spec.activityRegularizer.l1)));
   return out;
+}
+
+Value ModuleBuilder::emitRecurrent(const LayerNode &layer, Value in,
+                                   ArrayRef<Value> params) {
+  Location l = loc(layer.offset);
+  const LayerSpec &spec = layer.spec;
+  auto stateType = RankedTensorType::get({options_.batch, spec.units},
+                                         element_);
+  Value zeros = arith::ConstantOp::create(
+      b_, l, stateType, cast<TypedAttr>(b_.getZeroAttr(stateType)));
+  Value bias = spec.useBias ? params[2] : Value();
+  ir::ActivationKind a = activationKind(spec.activation);
+  ir::ActivationKind ra = activationKind(spec.recurrentActivation);
+  Operation *op = nullptr;
+  switch (spec.kind) {
+  case LayerKind::RNN:
+    op = ir::RnnOp::create(b_, l, a, in, zeros, params[0], params[1], bias);
+    break;
+  case LayerKind::LSTM:
+    op = ir::LstmOp::create(b_, l, a, ra, in, zeros, zeros, params[0],
+                            params[1], bias);
+    break;
+  case LayerKind::GRU:
+    op = ir::GruOp::create(b_, l, a, ra, spec.resetAfter, in, zeros,
+                           params[0], params[1], bias);
+    break;
+  default:
+    llvm_unreachable("not a recurrent layer");
+  }
+  // Results: the sequence, then the final h (then an LSTM's final c).
+  return op->getResult(spec.returnSequences ? 0 : 1);
 }
 
 /// The `#aenet.init` of a parameter, from its layer definition. The dialect

@@ -70,6 +70,8 @@ static void addLowerToLLVM(OpPassManager &pm,
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = bufferizeFunctionBoundaries;
+  // The recurrent cells' time loops yield each step's new state.
+  bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   addCleanup(pm);
   pm.addPass(mlir::aenet::createAenetVectorizeMatmuls());

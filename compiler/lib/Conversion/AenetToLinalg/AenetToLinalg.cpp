@@ -30,12 +30,14 @@ void mlir::aenet::populateAenetToLinalgConversionPatterns(
   populateLossPatterns(patterns);
   populateGradientPatterns(patterns);
   populateOptimizerPatterns(patterns);
+  populateRecurrentPatterns(patterns);
 }
 
 void mlir::aenet::configureAenetToLinalgTarget(ConversionTarget &target) {
   target.addIllegalDialect<AenetDialect>();
   target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                         math::MathDialect, tensor::TensorDialect>();
+                         math::MathDialect, scf::SCFDialect,
+                         tensor::TensorDialect>();
 }
 
 namespace {

@@ -37,10 +37,9 @@ static Value createScaledScalar(OpBuilder &b, Location loc, Value scalar,
   return s.mul(v, s.c(factor));
 }
 
-/// The derivative of activation |kind| (not softmax or linear) times |dy|,
-/// from the activation's output |y|.
-static Value createActivationGrad(OpBuilder &b, Location loc,
-                                  ActivationKind kind, Value y, Value dy) {
+Value mlir::aenet::createActivationGrad(OpBuilder &b, Location loc,
+                                       ActivationKind kind, Value y,
+                                       Value dy) {
   ScalarBuilder s{b, loc, y.getType()};
   auto positive = [&] { return s.cmp(arith::CmpFPredicate::OGT, y, s.c(0)); };
   auto between = [&](double lo, double hi) {
@@ -83,10 +82,11 @@ static Value createActivationGrad(OpBuilder &b, Location loc,
     return s.select(pass, dy, s.mul(dy, slope));
   }
   case ActivationKind::linear:
+    return dy;
   case ActivationKind::softmax:
     break;
   }
-  llvm_unreachable("linear and softmax have no scalar gradient");
+  llvm_unreachable("softmax has no scalar gradient");
 }
 
 /// Softmax's gradient over the last axis: y (dy - sum(dy y)).

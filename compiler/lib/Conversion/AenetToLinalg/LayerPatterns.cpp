@@ -63,8 +63,10 @@ struct DenseLowering : OpConversionPattern<DenseOp> {
   }
 };
 
-/// The activation |kind| (not softmax) of the scalar |x|.
-static Value createActivation(OpBuilder &b, Location loc, ActivationKind kind,
+} // namespace
+
+Value mlir::aenet::createActivation(OpBuilder &b, Location loc,
+                                   ActivationKind kind,
                               Value x) {
   ScalarBuilder s{b, loc, x.getType()};
   auto clamp = [&](Value v, double lo, double hi) {
@@ -98,11 +100,14 @@ static Value createActivation(OpBuilder &b, Location loc, ActivationKind kind,
     return s.select(positive, x, below);
   }
   case ActivationKind::linear:
+    return x;
   case ActivationKind::softmax:
     break;
   }
-  llvm_unreachable("linear and softmax are not scalar activations");
+  llvm_unreachable("softmax is not a scalar activation");
 }
+
+namespace {
 
 /// Softmax over the last axis, shifted by the row maximum so that exp never
 /// overflows: y = exp(x - max) / sum(exp(x - max)).

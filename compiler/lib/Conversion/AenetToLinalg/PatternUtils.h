@@ -36,6 +36,21 @@ void populateLossPatterns(RewritePatternSet &patterns);
 void populateGradientPatterns(RewritePatternSet &patterns);
 /// The *_update ops, clip_by_norm, clip_by_value.
 void populateOptimizerPatterns(RewritePatternSet &patterns);
+/// rnn, lstm, gru and their gradient ops.
+void populateRecurrentPatterns(RewritePatternSet &patterns);
+
+//===----------------------------------------------------------------------===//
+// Activations (defined in LayerPatterns.cpp and GradientPatterns.cpp, beside
+// the activation op's and activation_grad's lowerings)
+//===----------------------------------------------------------------------===//
+
+/// The activation |kind| (not softmax) of the scalar |x|; linear is |x|.
+Value createActivation(OpBuilder &b, Location loc, ActivationKind kind,
+                       Value x);
+/// The derivative of activation |kind| (not softmax) times |dy|, from the
+/// activation's output |y|; linear passes |dy|.
+Value createActivationGrad(OpBuilder &b, Location loc, ActivationKind kind,
+                           Value y, Value dy);
 
 //===----------------------------------------------------------------------===//
 // Losses (defined in LossPatterns.cpp, next to the loss lowering, so that the

@@ -2,7 +2,8 @@
 //
 // The op classes generated from AenetOps.td and the family files it
 // includes. Verifiers and gradient rules live by family: LayerOps.cpp,
-// ConvOps.cpp, LossOps.cpp, GradientOps.cpp, OptimizerOps.cpp.
+// ConvOps.cpp, RecurrentOps.cpp, LossOps.cpp, GradientOps.cpp,
+// OptimizerOps.cpp.
 //
 //===----------------------------------------------------------------------===//
 

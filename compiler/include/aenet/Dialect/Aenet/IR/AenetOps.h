@@ -26,6 +26,19 @@ namespace mlir::aenet {
 inline RankedTensorType scalarTypeOf(Type type) {
   return RankedTensorType::get({}, getElementTypeOrSelf(type));
 }
+
+/// The result types of a recurrent op reading |input| [N, T, C] with
+/// |recurrentKernel| [H, G*H]: the sequence [N, T, H] and a state [N, H],
+/// which the builders of the recurrent family derive.
+inline std::pair<RankedTensorType, RankedTensorType>
+recurrentResultTypes(Value input, Value recurrentKernel) {
+  auto in = cast<RankedTensorType>(input.getType());
+  int64_t units = cast<RankedTensorType>(recurrentKernel.getType()).getDimSize(0);
+  return {RankedTensorType::get({in.getDimSize(0), in.getDimSize(1), units},
+                                in.getElementType()),
+          RankedTensorType::get({in.getDimSize(0), units},
+                                in.getElementType())};
+}
 } // namespace mlir::aenet
 
 #define GET_OP_CLASSES

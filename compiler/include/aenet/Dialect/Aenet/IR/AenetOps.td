@@ -31,6 +31,7 @@ class Aenet_DiffOp<string mnemonic, list<Trait> traits = []>
 
 include "aenet/Dialect/Aenet/IR/AenetLayerOps.td"
 include "aenet/Dialect/Aenet/IR/AenetConvOps.td"
+include "aenet/Dialect/Aenet/IR/AenetRecurrentOps.td"
 include "aenet/Dialect/Aenet/IR/AenetArithOps.td"
 include "aenet/Dialect/Aenet/IR/AenetClipOps.td"
 include "aenet/Dialect/Aenet/IR/AenetLossOps.td"
