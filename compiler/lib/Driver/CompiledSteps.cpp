@@ -20,8 +20,9 @@ namespace aenet {
 using Kind = BufferSlot::Kind;
 
 BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
-                           rt::ParameterStore &store,
-                           const std::vector<std::string> &arrayNames) {
+                       rt::ParameterStore &store,
+                       const std::vector<std::string> &arrayNames,
+                       const std::vector<int64_t> &arraySizes) {
   const EntryPoint *e = model.entry(entry);
   if (!e)
     throw std::logic_error("no entry point " + entry);
@@ -76,6 +77,9 @@ BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
     }
   }
   call_ = model.bind(entry, pointers);
+  for (size_t i = 0; i < inputs_.size(); ++i)
+    if (inputs_[i].empty())
+      inputs_[i].assign(model.batch() * arraySizes[i], 0.0f);
 }
 
 float *BoundEntry::input(int index) { return inputs_[index].data(); }
@@ -98,9 +102,11 @@ CompiledSteps::CompiledSteps(const SourceFile &file,
                                    const CheckedProgram &program, int model,
                                    int64_t batch, Backend backend,
                                    rt::ParameterStore &store,
-                                   std::vector<std::string> arrayNames)
+                                   std::vector<std::string> arrayNames,
+                                   std::vector<int64_t> arraySizes)
     : file_(file), program_(program), model_(model), batch_(batch),
-      backend_(backend), store_(store), arrayNames_(std::move(arrayNames)) {}
+      backend_(backend), store_(store), arrayNames_(std::move(arrayNames)),
+      arraySizes_(std::move(arraySizes)) {}
 
 bool CompiledSteps::compile() {
   // Compiled steps allocate their temporaries (a batch of activations, up to
@@ -169,7 +175,7 @@ BoundEntry &CompiledSteps::bound(const std::string &entry,
   if (it != steps_.end())
     return *it->second;
   auto bound = std::make_unique<BoundEntry>(modelFor(rows), entry, store_,
-                                                arrayNames_);
+                                            arrayNames_, arraySizes_);
   return *(steps_[key] = std::move(bound));
 }
 

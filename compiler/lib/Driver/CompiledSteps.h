@@ -22,9 +22,14 @@ namespace aenet {
 /// One entry point bound to its buffers.
 class BoundEntry : public rt::BatchStep {
 public:
+  /// Binds |entry| of |model|; |arrayNames| and |arraySizes| (values per
+  /// sample) describe the data set's arrays. An array the entry does not
+  /// read (the lengths of padded sequences, before the compiled model masks
+  /// them) still gets a buffer, which batches are gathered into and ignored.
   BoundEntry(const CompiledModel &model, const std::string &entry,
-               rt::ParameterStore &store,
-               const std::vector<std::string> &arrayNames);
+             rt::ParameterStore &store,
+             const std::vector<std::string> &arrayNames,
+             const std::vector<int64_t> &arraySizes);
 
   float *input(int index) override;
   void run(int64_t step, uint64_t seed) override;
@@ -48,7 +53,8 @@ public:
   CompiledSteps(const SourceFile &file, const CheckedProgram &program,
                    int model, int64_t batch, Backend backend,
                    rt::ParameterStore &store,
-                   std::vector<std::string> arrayNames);
+                   std::vector<std::string> arrayNames,
+                   std::vector<int64_t> arraySizes);
 
   /// Compiles for the full batch; false after an error (already reported).
   bool compile();
@@ -77,6 +83,7 @@ private:
   Backend backend_;
   rt::ParameterStore &store_;
   std::vector<std::string> arrayNames_;
+  std::vector<int64_t> arraySizes_;
   std::vector<std::string> scalarNames_;
   std::map<int64_t, std::unique_ptr<CompiledModel>> models_;
   std::map<std::pair<std::string, int64_t>, std::unique_ptr<BoundEntry>>

@@ -1,13 +1,18 @@
 //===- DataLoading.cpp - Datasets from a train block ----------------------===//
 //
 // IDX files become images (scaled) or one-hot labels depending on the kind of
-// input they feed; the sample size must match the input's shape. Sources the
-// runtime cannot read yet are refused with the file named.
+// input they feed; the sample size must match the input's shape. CSV rows
+// become samples; CSV sequences are padded to one number of steps for every
+// set of the run, the longest sequence of training and validation data for a
+// `?` length, so that one compiled model takes both; their lengths go into
+// the set as one more array (`sequenceLengthsName`). Sources the runtime
+// cannot read yet are refused with the file named.
 //
 //===----------------------------------------------------------------------===//
 
 #include "DataLoading.h"
 
+#include "aenet/Runtime/Csv.h"
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/Idx.h"
 
@@ -31,14 +36,37 @@ const InputInfo &inputNamed(const ModelGraph &model, const std::string &name) {
   throw std::logic_error("Sema guarantees data feeds existing inputs");
 }
 
+rt::CsvData readCsvSource(const DataSource &source, const InputInfo &input,
+                          int64_t features) {
+  rt::CsvData data = rt::readCsv(
+      source.path, {source.columns, source.sequence, source.header});
+  if (data.features != features)
+    throw rt::DataError(source.path,
+                        "reads " + std::to_string(data.features) +
+                            " columns per row, but input '" + input.name +
+                            "' has " + std::to_string(features) +
+                            " values per " +
+                            (source.sequence >= 0 ? "step" : "sample") +
+                            "; list its columns with columns = [...]");
+  return data;
+}
+
 rt::Array loadSource(const ModelGraph &model, const DataSource &source,
                      const std::string &inputName) {
   const InputInfo &input = inputNamed(model, inputName);
+  if (source.kind == SourceKind::Csv) {
+    // Sema lets csv rows feed only f32 inputs of rank 1.
+    rt::CsvData data = readCsvSource(source, input, input.shape.dims[0]);
+    return rt::csvRows(data, source.scale, input.name, source.path);
+  }
   if (source.kind != SourceKind::Idx)
     throw rt::DataError(source.path,
-                        std::string(source.kind == SourceKind::Csv ? "csv"
-                                                                   : "text") +
-                            " sources are not supported by aec train yet");
+                        "text sources are not supported by aec train yet");
+  if (!input.shape.isStatic())
+    throw rt::DataError(source.path,
+                        "idx files hold samples of one size, but input '" +
+                            input.name + "' has a variable length; feed it "
+                            "with csv(\"...\", sequence = COLUMN)");
   rt::IdxArray idx = rt::readIdx(source.path);
   if (input.kind == InputKind::Class) {
     if (idx.dims.size() != 1)
@@ -72,18 +100,61 @@ rt::Array loadSource(const ModelGraph &model, const DataSource &source,
   return array;
 }
 
-/// One array per model input, in input order.
-rt::Dataset loadSet(const ModelGraph &model,
-                    const std::vector<DataSource> &sources) {
-  std::vector<std::optional<rt::Array>> arrays(model.inputs.size());
+/// What the sources of one set hold, per model input: an array, or the
+/// sequences of a csv source, which wait for the number of steps of the run.
+struct SetParts {
+  std::vector<std::optional<rt::Array>> arrays;
+  std::vector<std::optional<rt::CsvData>> sequences;
+  std::vector<const DataSource *> sequenceSources;
+};
+
+SetParts readSet(const ModelGraph &model,
+                 const std::vector<DataSource> &sources) {
+  SetParts parts;
+  parts.arrays.resize(model.inputs.size());
+  parts.sequences.resize(model.inputs.size());
+  parts.sequenceSources.resize(model.inputs.size());
   for (const DataSource &source : sources)
     for (const std::string &name : source.inputs)
-      for (size_t i = 0; i < model.inputs.size(); ++i)
-        if (model.inputs[i].name == name)
-          arrays[i] = loadSource(model, source, name);
+      for (size_t i = 0; i < model.inputs.size(); ++i) {
+        if (model.inputs[i].name != name)
+          continue;
+        if (source.kind == SourceKind::Csv && source.sequence >= 0) {
+          // Sema lets csv sequences feed only f32[T, F] inputs.
+          parts.sequences[i] = readCsvSource(source, model.inputs[i],
+                                             model.inputs[i].shape.dims[1]);
+          parts.sequenceSources[i] = &source;
+        } else {
+          parts.arrays[i] = loadSource(model, source, name);
+        }
+      }
+  return parts;
+}
+
+/// One array per model input, in input order, sequences padded to
+/// |steps|[input]; then the lengths of the variable-length ones.
+rt::Dataset finishSet(const ModelGraph &model, SetParts parts,
+                      const std::vector<int64_t> &steps) {
   rt::Dataset set;
-  for (std::optional<rt::Array> &array : arrays)
-    set.add(std::move(*array));
+  std::vector<rt::Array> lengths;
+  for (size_t i = 0; i < model.inputs.size(); ++i) {
+    if (!parts.sequences[i]) {
+      set.add(std::move(*parts.arrays[i]));
+      continue;
+    }
+    const InputInfo &input = model.inputs[i];
+    const DataSource &source = *parts.sequenceSources[i];
+    bool variable = input.shape.dims[0] < 0;
+    auto [values, length] = rt::csvSequences(
+        *parts.sequences[i], steps[i], /*exact=*/!variable, source.scale,
+        input.name, sequenceLengthsName(input.name), source.path);
+    parts.sequences[i].reset();
+    set.add(std::move(values));
+    if (variable)
+      lengths.push_back(std::move(length));
+  }
+  for (rt::Array &array : lengths)
+    set.add(std::move(array));
   return set;
 }
 
@@ -91,9 +162,27 @@ rt::Dataset loadSet(const ModelGraph &model,
 
 LoadedData loadData(const ModelGraph &model, const TrainPlan &plan) {
   LoadedData data;
-  data.train = loadSet(model, plan.data);
-  if (!plan.validation.empty()) {
-    data.validation = loadSet(model, plan.validation);
+  SetParts trainParts = readSet(model, plan.data);
+  std::optional<SetParts> validationParts;
+  if (!plan.validation.empty())
+    validationParts = readSet(model, plan.validation);
+  // A fixed length is the input's; a `?` one the longest sequence of all the
+  // data the run uses.
+  std::vector<int64_t> steps(model.inputs.size(), 0);
+  for (size_t i = 0; i < model.inputs.size(); ++i) {
+    const Shape &shape = model.inputs[i].shape;
+    if (shape.rank() != 2)
+      continue;
+    steps[i] = shape.dims[0];
+    if (steps[i] >= 0)
+      continue;
+    steps[i] = trainParts.sequences[i] ? trainParts.sequences[i]->longest() : 0;
+    if (validationParts && validationParts->sequences[i])
+      steps[i] = std::max(steps[i], validationParts->sequences[i]->longest());
+  }
+  data.train = finishSet(model, std::move(trainParts), steps);
+  if (validationParts) {
+    data.validation = finishSet(model, std::move(*validationParts), steps);
   } else if (plan.validationSplit > 0) {
     auto [train, validation] = data.train.split(plan.validationSplit);
     data.train = std::move(train);

@@ -60,7 +60,7 @@ int runEval(const SourceFile &file, const CheckedProgram &program,
     std::cerr << "aec: error: " << e.what() << '\n';
     return 1;
   }
-  std::cout << setup.graph(program).name << " on "
+  std::cout << setup.graph().name << " on "
             << thousands(data.size())
             << (setup.data.validation ? " validation" : " training")
             << " samples:\n";
@@ -77,7 +77,7 @@ int runPredict(const SourceFile &file, const CheckedProgram &program,
   if (!prepareRun(file, program, options, setup) ||
       !loadWeights(setup, options))
     return 1;
-  const ModelGraph &graph = setup.graph(program);
+  const ModelGraph &graph = setup.graph();
   const rt::Dataset &data = evaluationData(setup);
   std::error_code ec;
   std::filesystem::create_directories(setup.outDir, ec);

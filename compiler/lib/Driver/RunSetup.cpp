@@ -9,6 +9,7 @@
 
 #include "MemoryEstimate.h"
 
+#include "aenet/Lang/Parser.h"
 #include "aenet/Lang/Printers.h"
 #include "aenet/Runtime/AvailableMemory.h"
 #include "aenet/Runtime/Errors.h"
@@ -26,6 +27,32 @@ static rt::Dataset head(const rt::Dataset &data, int64_t n) {
   for (const rt::Array &array : data.arrays())
     out.add(array.slice(0, std::min<int64_t>(n, array.count())));
   return out;
+}
+
+/// Checks |file| again with the `?` extents of |graph|'s inputs fixed to the
+/// sample shapes of |data| into |resolved|; prints the diagnostics and
+/// returns false if the model's layers do not fit those shapes.
+static bool fixVariableInputs(const SourceFile &file, const ModelGraph &graph,
+                              const rt::Dataset &data,
+                              CheckedProgram &resolved) {
+  FixedInputs fixed{graph.name, {}};
+  for (const InputInfo &input : graph.inputs) {
+    int array = data.findArray(input.name);
+    if (!input.shape.isStatic() && array >= 0)
+      fixed.shapes[input.name] = Shape(data.arrays()[array].sampleShape);
+  }
+  if (fixed.shapes.empty())
+    return true;
+  DiagnosticEngine diags(file);
+  ast::Program ast = parseProgram(file, diags);
+  resolved = checkProgram(ast, file, diags, &fixed);
+  if (!diags.hasErrors())
+    return true;
+  diags.print(std::cerr);
+  for (const auto &[name, shape] : fixed.shapes)
+    std::cerr << "aec: note: the data gives input '" << name
+              << "' samples of " << shape.str() << '\n';
+  return false;
 }
 
 bool prepareRun(const SourceFile &file, const CheckedProgram &program,
@@ -82,6 +109,9 @@ bool prepareRun(const SourceFile &file, const CheckedProgram &program,
               << "' is empty\n";
     return false;
   }
+  setup.program = program;
+  if (!fixVariableInputs(file, graph, setup.data.train, setup.program))
+    return false;
   // Buffers are sized by the batch, so a batch larger than the data would
   // allocate rows that are never filled; Keras simply runs one smaller
   // batch, which is what the capped batch does.
@@ -94,7 +124,7 @@ bool prepareRun(const SourceFile &file, const CheckedProgram &program,
     setup.plan.batch = samples;
   }
   std::string memory = memoryProblem(
-      estimateMemory(graph, setup.plan.optimizer, setup.plan.batch),
+      estimateMemory(setup.graph(), setup.plan.optimizer, setup.plan.batch),
       static_cast<double>(rt::availableMemoryBytes()),
       "running '" + graph.name + "'", setup.plan.batch);
   if (!memory.empty()) {
@@ -103,11 +133,14 @@ bool prepareRun(const SourceFile &file, const CheckedProgram &program,
   }
 
   std::vector<std::string> arrayNames;
-  for (const rt::Array &array : setup.data.train.arrays())
+  std::vector<int64_t> arraySizes;
+  for (const rt::Array &array : setup.data.train.arrays()) {
     arrayNames.push_back(array.name);
+    arraySizes.push_back(array.sampleSize());
+  }
   setup.steps = std::make_unique<CompiledSteps>(
-      file, program, setup.model, setup.plan.batch, options.backend,
-      setup.store, arrayNames);
+      file, setup.program, setup.model, setup.plan.batch, options.backend,
+      setup.store, arrayNames, arraySizes);
   return setup.steps->compile();
 }
 

@@ -18,15 +18,16 @@ namespace aenet {
 
 struct RunSetup {
   int model = -1;
+  /// The checked program, with the `?` extents of the model's inputs fixed
+  /// by its data (sequences padded to their longest): what is compiled.
+  CheckedProgram program;
   TrainPlan plan;
   std::string outDir;
   LoadedData data;
   rt::ParameterStore store;
   std::unique_ptr<CompiledSteps> steps;
 
-  const ModelGraph &graph(const CheckedProgram &program) const {
-    return program.models[model];
-  }
+  const ModelGraph &graph() const { return program.models[model]; }
 };
 
 /// Fills |setup|; prints `aec: error: ...` and returns false on a problem.

@@ -106,7 +106,7 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
   RunSetup setup;
   if (!prepareRun(file, program, options, setup))
     return 1;
-  const ModelGraph &graph = setup.graph(program);
+  const ModelGraph &graph = setup.graph();
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!prepareOutputFolder(setup.outDir, options))
