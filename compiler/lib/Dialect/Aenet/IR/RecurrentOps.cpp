@@ -184,11 +184,12 @@ LogicalResult RnnGradOp::verify() { return verifyGrad(*this, valuesOf(*this)); }
 LogicalResult RnnOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
                                     SmallVectorImpl<Value> &grads) {
   Location loc = getLoc();
+  Value dSequence = orZeros(b, loc, dy[0], getSequence());
+  Value dFinalH = orZeros(b, loc, dy[1], getFinalH());
   auto grad = RnnGradOp::create(
       b, loc, gradResultTypes(valuesOf(*this)), getInput(), getInitialH(),
-      getKernel(), getRecurrentKernel(), getSequence(), getFinalH(),
-      orZeros(b, loc, dy[0], getSequence()), orZeros(b, loc, dy[1], getFinalH()),
-      getBias(), getActivation());
+      getKernel(), getRecurrentKernel(), getSequence(), getFinalH(), dSequence,
+      dFinalH, getBias(), getActivation());
   appendOperandGrads(grad, static_cast<bool>(getBias()), grads);
   return success();
 }
@@ -205,12 +206,14 @@ LogicalResult LstmGradOp::verify() {
 LogicalResult LstmOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
                                      SmallVectorImpl<Value> &grads) {
   Location loc = getLoc();
+  Value dSequence = orZeros(b, loc, dy[0], getSequence());
+  Value dFinalH = orZeros(b, loc, dy[1], getFinalH());
+  Value dFinalC = orZeros(b, loc, dy[2], getFinalC());
   auto grad = LstmGradOp::create(
       b, loc, gradResultTypes(valuesOf(*this)), getInput(), getInitialH(),
       getInitialC(), getKernel(), getRecurrentKernel(), getSequence(),
-      getFinalH(), getFinalC(), orZeros(b, loc, dy[0], getSequence()),
-      orZeros(b, loc, dy[1], getFinalH()), orZeros(b, loc, dy[2], getFinalC()),
-      getBias(), getActivation(), getRecurrentActivation());
+      getFinalH(), getFinalC(), dSequence, dFinalH, dFinalC, getBias(),
+      getActivation(), getRecurrentActivation());
   appendOperandGrads(grad, static_cast<bool>(getBias()), grads);
   return success();
 }
@@ -225,11 +228,13 @@ LogicalResult GruGradOp::verify() { return verifyGrad(*this, valuesOf(*this)); }
 LogicalResult GruOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
                                     SmallVectorImpl<Value> &grads) {
   Location loc = getLoc();
+  Value dSequence = orZeros(b, loc, dy[0], getSequence());
+  Value dFinalH = orZeros(b, loc, dy[1], getFinalH());
   auto grad = GruGradOp::create(
       b, loc, gradResultTypes(valuesOf(*this)), getInput(), getInitialH(),
-      getKernel(), getRecurrentKernel(), getSequence(), getFinalH(),
-      orZeros(b, loc, dy[0], getSequence()), orZeros(b, loc, dy[1], getFinalH()),
-      getBias(), getActivation(), getRecurrentActivation(), getResetAfter());
+      getKernel(), getRecurrentKernel(), getSequence(), getFinalH(), dSequence,
+      dFinalH, getBias(), getActivation(), getRecurrentActivation(),
+      getResetAfter());
   appendOperandGrads(grad, static_cast<bool>(getBias()), grads);
   return success();
 }
