@@ -26,7 +26,7 @@ namespace {
 class ModelChecker {
 public:
   ModelChecker(const ast::Model &model, DiagnosticEngine &diags,
-               const std::map<std::string, Shape> *fixed)
+               const FixedInputs *fixed)
       : model_(model), diags_(diags), fixed_(fixed) {
     graph_.name = model.name.name;
     graph_.offset = model.name.offset;
@@ -64,7 +64,7 @@ private:
 
   const ast::Model &model_;
   DiagnosticEngine &diags_;
-  const std::map<std::string, Shape> *fixed_;
+  const FixedInputs *fixed_;
   ModelGraph graph_;
   int current_ = -1;
   std::set<int> poisoned_;
@@ -187,8 +187,8 @@ std::string ModelChecker::autoName(LayerKind kind) {
 bool ModelChecker::fixExtents(InputInfo &input, uint32_t at) {
   if (!fixed_ || input.shape.isStatic())
     return true;
-  auto it = fixed_->find(input.name);
-  if (it == fixed_->end())
+  auto it = fixed_->shapes.find(input.name);
+  if (it == fixed_->shapes.end())
     return true;
   const Shape &data = it->second;
   bool fits = data.rank() == input.shape.rank() && data.isStatic();
@@ -201,6 +201,7 @@ bool ModelChecker::fixExtents(InputInfo &input, uint32_t at) {
     return false;
   }
   input.shape = data;
+  input.padded = fixed_->padded.count(input.name) > 0;
   return true;
 }
 
@@ -637,7 +638,7 @@ ModelGraph ModelChecker::run() {
 } // namespace
 
 ModelGraph checkModel(const ast::Model &model, DiagnosticEngine &diags,
-                      const std::map<std::string, Shape> *fixed) {
+                      const FixedInputs *fixed) {
   return ModelChecker(model, diags, fixed).run();
 }
 
@@ -662,7 +663,7 @@ CheckedProgram checkProgram(const ast::Program &program,
     modelIds[model.name.name] = static_cast<int>(checked.models.size());
     bool isFixed = fixed && fixed->model == model.name.name;
     checked.models.push_back(
-        sema::checkModel(model, diags, isFixed ? &fixed->shapes : nullptr));
+        sema::checkModel(model, diags, isFixed ? fixed : nullptr));
   }
   // A model trains by one block: a second one would be silently ignored
   // (`trainFor` finds the first).

@@ -14,9 +14,9 @@
 namespace aenet::sema {
 
 /// Checks |model|; |fixed| (may be null) gives the shapes of its
-/// variable-length inputs, by name.
+/// variable-length inputs.
 ModelGraph checkModel(const ast::Model &model, DiagnosticEngine &diags,
-                      const std::map<std::string, Shape> *fixed);
+                      const FixedInputs *fixed);
 
 /// Checks a train block against |model|, the checked model it names, whose
 /// index in the program is |modelIndex|.

@@ -35,11 +35,14 @@ static rt::Dataset head(const rt::Dataset &data, int64_t n) {
 static bool fixVariableInputs(const SourceFile &file, const ModelGraph &graph,
                               const rt::Dataset &data,
                               CheckedProgram &resolved) {
-  FixedInputs fixed{graph.name, {}};
+  FixedInputs fixed{graph.name, {}, {}};
   for (const InputInfo &input : graph.inputs) {
     int array = data.findArray(input.name);
-    if (!input.shape.isStatic() && array >= 0)
-      fixed.shapes[input.name] = Shape(data.arrays()[array].sampleShape);
+    if (input.shape.isStatic() || array < 0)
+      continue;
+    fixed.shapes[input.name] = Shape(data.arrays()[array].sampleShape);
+    if (data.findArray(sequenceLengthsName(input.name)) >= 0)
+      fixed.padded.insert(input.name);
   }
   if (fixed.shapes.empty())
     return true;

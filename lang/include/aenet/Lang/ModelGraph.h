@@ -31,6 +31,12 @@ struct InputInfo {
   Shape shape;
   int64_t classes = 0;
   int value = -1;
+  /// Declared with a `?` length that the run's data fixed to its longest
+  /// sequence: the samples are padded with zeros, and their real lengths
+  /// are the data-set array `sequenceLengthsName(name)` (one float per
+  /// sample), which a compiled model can take as one more input to mask the
+  /// padding.
+  bool padded = false;
   uint32_t offset = 0;
 };
 

@@ -15,6 +15,7 @@
 #include "aenet/Lang/TrainPlan.h"
 
 #include <map>
+#include <set>
 
 namespace aenet {
 
@@ -36,6 +37,9 @@ struct FixedInputs {
   std::string model;
   /// Input name to its shape; only the `?` extents are taken from it.
   std::map<std::string, Shape> shapes;
+  /// The inputs among them whose samples are padded sequences
+  /// (`InputInfo::padded`).
+  std::set<std::string> padded;
 };
 
 /// Checks |program|; models or train blocks with errors are still returned
