@@ -5,12 +5,14 @@
 // become samples; CSV sequences are padded to one number of steps for every
 // set of the run, the longest sequence of training and validation data for a
 // `?` length, so that one compiled model takes both; their lengths go into
-// the set as one more array (`sequenceLengthsName`). Sources the runtime
-// cannot read yet are refused with the file named.
+// the set as one more array (`sequenceLengthsName`). A text becomes the
+// windows and targets of the inputs it feeds (TextData.h), all indexed with
+// the run's one vocabulary.
 //
 //===----------------------------------------------------------------------===//
 
 #include "DataLoading.h"
+#include "TextData.h"
 
 #include "aenet/Runtime/Csv.h"
 #include "aenet/Runtime/Errors.h"
@@ -60,8 +62,7 @@ rt::Array loadSource(const ModelGraph &model, const DataSource &source,
     return rt::csvRows(data, source.scale, input.name, source.path);
   }
   if (source.kind != SourceKind::Idx)
-    throw rt::DataError(source.path,
-                        "text sources are not supported by aec train yet");
+    throw std::logic_error("text sources are read by loadTextSource");
   if (!input.shape.isStatic())
     throw rt::DataError(source.path,
                         "idx files hold samples of one size, but input '" +
@@ -109,12 +110,23 @@ struct SetParts {
 };
 
 SetParts readSet(const ModelGraph &model,
-                 const std::vector<DataSource> &sources) {
+                 const std::vector<DataSource> &sources,
+                 std::optional<rt::Vocabulary> &vocabulary) {
   SetParts parts;
   parts.arrays.resize(model.inputs.size());
   parts.sequences.resize(model.inputs.size());
   parts.sequenceSources.resize(model.inputs.size());
-  for (const DataSource &source : sources)
+  for (const DataSource &source : sources) {
+    // One text read gives the arrays of all the inputs it feeds.
+    if (source.kind == SourceKind::Text) {
+      std::vector<rt::Array> arrays =
+          loadTextSource(model, source, vocabulary);
+      for (size_t k = 0; k < arrays.size(); ++k)
+        for (size_t i = 0; i < model.inputs.size(); ++i)
+          if (model.inputs[i].name == source.inputs[k])
+            parts.arrays[i] = std::move(arrays[k]);
+      continue;
+    }
     for (const std::string &name : source.inputs)
       for (size_t i = 0; i < model.inputs.size(); ++i) {
         if (model.inputs[i].name != name)
@@ -128,6 +140,7 @@ SetParts readSet(const ModelGraph &model,
           parts.arrays[i] = loadSource(model, source, name);
         }
       }
+  }
   return parts;
 }
 
@@ -160,12 +173,14 @@ rt::Dataset finishSet(const ModelGraph &model, SetParts parts,
 
 } // namespace
 
-LoadedData loadData(const ModelGraph &model, const TrainPlan &plan) {
+LoadedData loadData(const ModelGraph &model, const TrainPlan &plan,
+                    const std::optional<rt::Vocabulary> &vocabulary) {
   LoadedData data;
-  SetParts trainParts = readSet(model, plan.data);
+  data.vocabulary = vocabulary;
+  SetParts trainParts = readSet(model, plan.data, data.vocabulary);
   std::optional<SetParts> validationParts;
   if (!plan.validation.empty())
-    validationParts = readSet(model, plan.validation);
+    validationParts = readSet(model, plan.validation, data.vocabulary);
   // A fixed length is the input's; a `?` one the longest sequence of all the
   // data the run uses.
   std::vector<int64_t> steps(model.inputs.size(), 0);

@@ -11,6 +11,7 @@
 #include "aenet/Lang/ModelGraph.h"
 #include "aenet/Lang/TrainPlan.h"
 #include "aenet/Runtime/Dataset.h"
+#include "aenet/Runtime/Text.h"
 
 #include <optional>
 
@@ -19,12 +20,17 @@ namespace aenet {
 struct LoadedData {
   rt::Dataset train;
   std::optional<rt::Dataset> validation;
+  /// The vocabulary of the text sources, if any (see TextData.h).
+  std::optional<rt::Vocabulary> vocabulary;
 };
 
 /// Loads the training and validation data of |plan| for |model|; a `split`
-/// takes the validation part off the end of the training data. Throws
-/// rt::DataError naming the file and what is wrong.
-LoadedData loadData(const ModelGraph &model, const TrainPlan &plan);
+/// takes the validation part off the end of the training data. Text sources
+/// are indexed with |vocabulary| when given (a trained model's), else with
+/// the first training text's. Throws rt::DataError naming the file and what
+/// is wrong.
+LoadedData loadData(const ModelGraph &model, const TrainPlan &plan,
+                    const std::optional<rt::Vocabulary> &vocabulary = {});
 
 } // namespace aenet
 

@@ -8,6 +8,7 @@
 #include "RunSetup.h"
 
 #include "MemoryEstimate.h"
+#include "TextData.h"
 
 #include "aenet/Lang/Parser.h"
 #include "aenet/Lang/Printers.h"
@@ -97,7 +98,13 @@ bool prepareRun(const SourceFile &file, const CheckedProgram &program,
   setup.outDir = options.outDir.empty() ? "out/" + graph.name : options.outDir;
 
   try {
-    setup.data = loadData(graph, setup.plan);
+    // eval and predict index texts with the vocabulary the model learned.
+    std::optional<rt::Vocabulary> vocabulary;
+    if (!options.weights.empty() && readsText(setup.plan))
+      vocabulary = requireVocabulary(rt::loadSafetensors(options.weights),
+                                     options.weights, "a model trained on "
+                                                      "text");
+    setup.data = loadData(graph, setup.plan, vocabulary);
   } catch (const rt::FileError &e) {
     std::cerr << "aec: error: " << e.what() << '\n';
     return false;

@@ -7,6 +7,7 @@
 
 #include "Pictures.h"
 #include "RunSetup.h"
+#include "TextData.h"
 
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/Plot.h"
@@ -147,6 +148,9 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
                             "; its state does not carry over to another "
                             "optimizer: resume with " + used->second +
                             ", or start again with --overwrite");
+      // One-hot positions mean the characters of the vocabulary trained on.
+      if (setup.data.vocabulary)
+        checkResumedVocabulary(saved, checkpoint, *setup.data.vocabulary);
       state.checkResumable(setup.data.train.size(), setup.plan.batch,
                            setup.steps->scalarNames().size(), checkpoint);
       auto it = saved.metadata.find("seed");
@@ -216,6 +220,8 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
       {"seed", std::to_string(seed)},
       {"source", file.path()},
       {"optimizer", optimizerKindName(setup.plan.optimizer.kind)}};
+  if (setup.data.vocabulary)
+    metadata[kVocabularyKey] = setup.data.vocabulary->utf8();
   rt::TrainLoop trainLoop(*setup.steps, setup.store, setup.data.train,
                           setup.data.validation ? &*setup.data.validation
                                                 : nullptr,

@@ -1,6 +1,7 @@
 //===- aec.cpp - The aec command-line driver ------------------------------===//
 //
-// `aec check | summary | compile | train | eval | predict` on a model file.
+// `aec check | summary | compile | train | eval | predict | generate` on a
+// model file.
 // Each command runs the front end, prints every diagnostic, and exits 1 on
 // any error, 0 otherwise. Command-line numbers are range-checked by CLI11,
 // so a message names the option.
@@ -16,6 +17,7 @@
 #include <CLI/CLI.hpp>
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <limits>
@@ -58,8 +60,8 @@ bool runFrontend(const std::string &path, Frontend &fe, bool check = true) {
 }
 
 /// The commands, in the order the help lists them.
-constexpr const char *kCommands[] = {"check", "summary", "compile",
-                                     "train", "eval",    "predict"};
+constexpr const char *kCommands[] = {"check", "summary", "compile", "train",
+                                     "eval",  "predict", "generate"};
 
 /// Says what the commands are when the first argument is none of them (the
 /// top level takes only --help and --help-all): CLI11 would only say that a
@@ -112,6 +114,22 @@ CLI::Validator wholeNumber(T low, T high = std::numeric_limits<T>::max()) {
                  std::to_string(high);
         if (ec != std::errc() || stop != end || value < low || value > high)
           return "'" + text + "' is not a whole number " + range;
+        return {};
+      },
+      "", "");
+}
+
+/// Accepts finite decimal numbers above 0 (a temperature): at 0 the
+/// log-probabilities would be divided by zero.
+CLI::Validator positiveReal() {
+  return CLI::Validator(
+      [](std::string &text) -> std::string {
+        double value = 0;
+        const char *end = text.data() + text.size();
+        auto [stop, ec] = std::from_chars(text.data(), end, value);
+        if (ec != std::errc() || stop != end || !(value > 0) ||
+            !std::isfinite(value))
+          return "'" + text + "' is not a number above 0";
         return {};
       },
       "", "");
@@ -254,6 +272,47 @@ int main(int argc, char **argv) {
   predict->add_option("--weights", run.weights, "The checkpoint to run")
       ->required();
 
+  CLI::App *generate = app.add_subcommand(
+      "generate", "Sample text or names from a trained character model");
+  addFile(generate);
+  GenerateOptions gen;
+  std::string generateBackend = "onednn";
+  generate
+      ->add_option("--weights", gen.weights,
+                   "The checkpoint, trained on text(...) data (it holds the "
+                   "vocabulary)")
+      ->required();
+  generate->add_option("--model", gen.model,
+                       "The model (default: the first with a chars input)");
+  generate->add_option("--prime", gen.prime,
+                       "Text the model continues (default: a window of "
+                       "newlines)");
+  generate
+      ->add_option("--length", gen.length,
+                   "Characters to generate (default 400); with --count, the "
+                   "most characters of one name (default 40)")
+      ->check(wholeNumber<int64_t>(1))
+      ->type_name("N");
+  generate
+      ->add_option("--temperature", gen.temperature,
+                   "Above 0: below 1 picks likelier characters, above 1 "
+                   "more surprising ones (default 1)")
+      ->check(positiveReal())
+      ->type_name("T");
+  generate
+      ->add_option("--seed", gen.seed,
+                   "Seed of the draws, from 0 to 2^64-1: the same seed "
+                   "repeats the text (default: random)")
+      ->check(wholeNumber<uint64_t>(0))
+      ->type_name("S");
+  generate
+      ->add_option("--count", gen.count,
+                   "Generate K names, one per line, each ending at a newline")
+      ->check(wholeNumber<int64_t>(1))
+      ->type_name("K");
+  addBackend(generate, generateBackend,
+             "Where heavy ops run: onednn (default) or loops");
+
   // aec's errors all read "aec: error: ..." and exit 1.
   app.failure_message([](const CLI::App *, const CLI::Error &e) {
     return "aec: error: " + std::string(e.what()) +
@@ -266,9 +325,21 @@ int main(int argc, char **argv) {
   }
   run.backend = backendNamed(runBackend);
 
+  gen.backend = backendNamed(generateBackend);
+
   Frontend fe;
   if (*check)
     return runFrontend(file, fe) ? 0 : 1;
+  if (*generate) {
+    if (!runFrontend(file, fe))
+      return 1;
+    try {
+      return runGenerate(*fe.file, fe.program, gen);
+    } catch (const std::bad_alloc &) {
+      std::cerr << "aec: error: out of memory: an allocation failed\n";
+      return 1;
+    }
+  }
   if (*train || *eval || *predict) {
     if (!runFrontend(file, fe))
       return 1;

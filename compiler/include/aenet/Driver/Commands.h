@@ -1,4 +1,4 @@
-//===- Commands.h - aec train, eval and predict -----------------*- C++ -*-===//
+//===- Commands.h - aec train, eval, predict and generate -------*- C++ -*-===//
 //
 // The commands that run compiled models on data. Each returns the process
 // exit status: 0 on success, 1 on an error (reported with the file and what
@@ -37,6 +37,21 @@ int runEval(const SourceFile &file, const CheckedProgram &program,
             const RunOptions &options);
 int runPredict(const SourceFile &file, const CheckedProgram &program,
                const RunOptions &options);
+
+/// What `aec generate` samples: how much, how hot, from which state.
+struct GenerateOptions {
+  std::string model;                ///< empty: the first with a chars input
+  std::string weights;              ///< the checkpoint, with its vocabulary
+  std::optional<std::string> prime; ///< UTF-8; none: a window of newlines
+  std::optional<int64_t> length;    ///< characters, or the most of a name
+  double temperature = 1;           ///< > 0
+  std::optional<uint64_t> seed;     ///< none: a random seed
+  std::optional<int64_t> count;     ///< names, one per line
+  Backend backend = Backend::OneDNN;
+};
+
+int runGenerate(const SourceFile &file, const CheckedProgram &program,
+                const GenerateOptions &options);
 
 } // namespace aenet
 
