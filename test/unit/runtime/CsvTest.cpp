@@ -203,6 +203,41 @@ TEST(CsvTest, EmptyFiles) {
             dir.file("data.csv") + ": has a header but no data rows");
 }
 
+TEST(CsvTest, GarbageIsADataErrorOrConsistentData) {
+  // Fixed-seed random files over the characters that matter to the reader:
+  // anything but a DataError escaping, or data whose sizes disagree, fails.
+  TempDir dir;
+  const std::string alphabet = "0123456789,,,\n\n\r\"\" .-+eE x";
+  uint64_t state = 12345;
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<size_t>(state >> 33);
+  };
+  for (int round = 0; round < 2000; ++round) {
+    std::string text(next() % 60, ' ');
+    for (char &c : text)
+      c = alphabet[next() % alphabet.size()];
+    CsvOptions options;
+    options.header = next() % 2;
+    options.sequence = static_cast<int64_t>(next() % 3) - 1;
+    if (next() % 2)
+      options.columns = {static_cast<int64_t>(next() % 3)};
+    try {
+      CsvData data = readText(dir, text, options);
+      int64_t rows = 0;
+      for (int64_t n : data.lengths) {
+        ASSERT_GT(n, 0) << text;
+        rows += n;
+      }
+      ASSERT_EQ(static_cast<int64_t>(data.values.size()),
+                rows * data.features)
+          << text;
+      ASSERT_EQ(data.firstLines.size(), data.lengths.size()) << text;
+    } catch (const DataError &) {
+    }
+  }
+}
+
 TEST(CsvTest, MissingFile) {
   TempDir dir;
   EXPECT_EQ(messageOf<DataError>(
