@@ -152,6 +152,7 @@ struct AenetLowerToOneDNNPass
                  DenseGradKernelToOneDNN, ActivationToOneDNN,
                  ActivationGradToOneDNN>(&getContext());
     populateConvToOneDNNPatterns(patterns);
+    populateRecurrentToOneDNNPatterns(patterns);
     // Only the matched ops are rewritten; nothing else is touched. Top-down:
     // producers before their consumers, which read their layout.
     GreedyRewriteConfig config;

@@ -127,13 +127,23 @@ Value CallBuilder::flag(int64_t v) {
 }
 
 void CallBuilder::call(DnnlKernel kernel, ValueRange args) {
+  callAt(kernel, std::nullopt, args);
+}
+
+void CallBuilder::callAtSite(DnnlKernel kernel, int64_t site,
+                             ValueRange args) {
+  callAt(kernel, site, args);
+}
+
+void CallBuilder::callAt(DnnlKernel kernel, std::optional<int64_t> existing,
+                         ValueRange args) {
   KernelSignature signature = signatureOf(kernel);
   declare(signature);
   SmallVector<Value> operands;
   size_t next = 0;
   for (const KernelArg &arg : signature.args) {
     if (arg.kind == KernelArg::Site) {
-      auto [table, index] = site();
+      auto [table, index] = site(existing);
       operands.append({table, index});
       continue;
     }
@@ -253,8 +263,9 @@ Value CallBuilder::castTo(Value operand, const KernelArg &arg,
 }
 
 /// The entry function's KernelSites argument (added on its first call
-/// site) and this call's site number, the next of the function's count.
-std::pair<Value, Value> CallBuilder::site() {
+/// site) and this call's site number: |existing|, or the next of the
+/// function's count.
+std::pair<Value, Value> CallBuilder::site(std::optional<int64_t> existing) {
   auto func = op_->getParentOfType<func::FuncOp>();
   if (!func)
     llvm::report_fatal_error("aenet-lower-to-onednn: a kernel call outside "
@@ -266,6 +277,12 @@ std::pair<Value, Value> CallBuilder::site() {
   int64_t index = 0;
   if (auto count = func->getAttrOfType<IntegerAttr>(kKernelSitesAttrName))
     index = count.getInt();
+  if (existing) {
+    if (!table || *existing >= index)
+      llvm::report_fatal_error("aenet-lower-to-onednn: a call at a site the "
+                               "function does not have");
+    return {table, flag(*existing)};
+  }
   r_.modifyOpInPlace(func, [&] {
     if (!table) {
       unsigned at = func.getNumArguments();

@@ -22,10 +22,14 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <optional>
+
 namespace mlir::aenet {
 
 /// conv2d, conv2d_transpose, maxpool2d, upsample2d and their gradient ops.
 void populateConvToOneDNNPatterns(RewritePatternSet &patterns);
+/// rnn, lstm, gru and their gradient ops.
+void populateRecurrentToOneDNNPatterns(RewritePatternSet &patterns);
 
 /// Whether |v| is an f32 tensor of rank |rank| and static shape, the only
 /// kind the kernels take.
@@ -71,8 +75,15 @@ public:
   /// which the builder adds; buffers are cast to the table's types. An
   /// operand that does not fit the table is a bug in the pattern: fatal.
   void call(DnnlKernel kernel, ValueRange args);
+  /// Calls |kernel| like `call`, but at the existing site |site| of the
+  /// function instead of a new one: for a kernel that continues the work
+  /// of an earlier call and uses its state (a recurrent layer's backward
+  /// pass reads its forward pass's workspace).
+  void callAtSite(DnnlKernel kernel, int64_t site, ValueRange args);
 
 private:
+  void callAt(DnnlKernel kernel, std::optional<int64_t> existing,
+              ValueRange args);
   Value toBuffer(Value tensor, MemRefLayoutAttrInterface layout = {});
   Value newBuffer(RankedTensorType type);
   Value newNhwcBuffer(RankedTensorType type);
@@ -80,7 +91,7 @@ private:
   Value asMatrix(Value buffer);
   Type typeOf(const KernelArg &arg);
   Value castTo(Value operand, const KernelArg &arg, StringRef symbol);
-  std::pair<Value, Value> site();
+  std::pair<Value, Value> site(std::optional<int64_t> existing);
   void declare(const KernelSignature &signature);
 
   PatternRewriter &r_;
