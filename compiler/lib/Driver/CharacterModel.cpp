@@ -22,10 +22,15 @@ CharacterModelShape findCharacterModel(const ModelGraph &model,
   CharacterModelShape shape;
   for (size_t i = 0; i < model.inputs.size(); ++i) {
     const InputInfo &input = model.inputs[i];
-    if (input.kind != InputKind::Chars)
+    // A chars input that no layer reads is a target (many-to-many).
+    bool read = false;
+    for (const LayerNode &layer : model.layers)
+      read |= std::find(layer.operands.begin(), layer.operands.end(),
+                        input.value) != layer.operands.end();
+    if (input.kind != InputKind::Chars || !read)
       continue;
     if (shape.input >= 0) {
-      problem = "model '" + model.name + "' has two chars inputs, '" +
+      problem = "model '" + model.name + "' reads two chars inputs, '" +
                 model.inputs[shape.input].name + "' and '" + input.name +
                 "'; aec generate feeds one";
       return shape;
@@ -33,8 +38,8 @@ CharacterModelShape findCharacterModel(const ModelGraph &model,
     shape.input = static_cast<int>(i);
   }
   if (shape.input < 0) {
-    problem = "model '" + model.name + "' has no chars input; aec generate "
-              "samples from character models (input w: chars[T, V])";
+    problem = "model '" + model.name + "' reads no chars input; aec "
+              "generate samples from character models (input w: chars[T, V])";
     return shape;
   }
   const InputInfo &input = model.inputs[shape.input];
