@@ -19,27 +19,12 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <string_view>
 #include <unordered_map>
 
 namespace aenet::rt {
 
 namespace {
-
-std::string readText(const std::string &path) {
-  if (std::string problem = regularFileProblem(path); !problem.empty())
-    throw DataError(path, problem);
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw DataError(path, "cannot open: " + errnoText(errno));
-  std::string text((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
-  if (in.bad())
-    throw DataError(path, "read error: " + errnoText(errno));
-  return text;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
@@ -192,7 +177,7 @@ void CsvReader::addRow(const std::vector<std::string> &cells, int64_t line) {
 }
 
 CsvData CsvReader::read() {
-  std::string text = readText(path_);
+  std::string text = readDataFile(path_);
   std::string_view rest = text;
   bool headerPending = options_.header;
   for (int64_t line = 1; !rest.empty(); ++line) {

@@ -10,6 +10,8 @@
 #include "aenet/Runtime/Errors.h"
 
 #include <cerrno>
+#include <fstream>
+#include <iterator>
 #include <sys/stat.h>
 
 namespace aenet::rt {
@@ -31,6 +33,19 @@ std::string regularFileProblem(const std::string &path) {
                                               : "a special file";
   return std::string("is ") + what + ", not a regular file; aec reads data " +
          "and checkpoints only from regular files";
+}
+
+std::string readDataFile(const std::string &path) {
+  if (std::string problem = regularFileProblem(path); !problem.empty())
+    throw DataError(path, problem);
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw DataError(path, "cannot open: " + errnoText(errno));
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+  if (in.bad())
+    throw DataError(path, "read error: " + errnoText(errno));
+  return bytes;
 }
 
 } // namespace aenet::rt

@@ -4,7 +4,7 @@
 // know before opening a path that it names a regular file: a directory makes
 // the standard streams throw an uncaught std::ios_base::failure on the first
 // read, and a device such as /dev/zero never ends. This check turns both into
-// an error naming the path.
+// an error naming the path; readDataFile reads a data file whole after it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +20,11 @@ namespace aenet::rt {
 /// (after following symbolic links). The caller throws its own error kind
 /// with the path and this text.
 std::string regularFileProblem(const std::string &path);
+
+/// The bytes of the data file |path|, read whole. Throws DataError naming
+/// |path| when it is not a regular file (regularFileProblem) or cannot be
+/// read.
+std::string readDataFile(const std::string &path);
 
 } // namespace aenet::rt
 
