@@ -38,6 +38,8 @@ const InputInfo &inputNamed(const ModelGraph &model, const std::string &name) {
   throw std::logic_error("Sema guarantees data feeds existing inputs");
 }
 
+/// Reads the csv |source| of |input|; throws DataError naming the file
+/// unless its rows give |features| numbers each.
 rt::CsvData readCsvSource(const DataSource &source, const InputInfo &input,
                           int64_t features) {
   rt::CsvData data = rt::readCsv(
@@ -109,6 +111,7 @@ struct SetParts {
   std::vector<const DataSource *> sequenceSources;
 };
 
+/// Reads every source of one set (training or validation).
 SetParts readSet(const ModelGraph &model,
                  const std::vector<DataSource> &sources,
                  std::optional<rt::Vocabulary> &vocabulary) {
