@@ -123,6 +123,33 @@ TEST(CsvTest, SequencesArePaddedWithZerosBesideTheirLengths) {
   EXPECT_EQ(lengths.count(), values.count());
 }
 
+TEST(CsvTest, LengthsStayWithTheirSequencesWhenShuffledAndSplit) {
+  // Sequence i has i + 1 rows of the value i + 1, so a gathered sample shows
+  // which sequence it is, and its length must be i + 1.
+  TempDir dir;
+  std::string text = "id,v\n";
+  for (int i = 0; i < 9; ++i)
+    for (int r = 0; r <= i; ++r)
+      text += std::to_string(i) + "," + std::to_string(i + 1) + "\n";
+  CsvData data = readText(dir, text, sequences({1}));
+  auto [values, lengths] =
+      csvSequences(data, 9, false, 1.0, "x", "x#length", "f.csv");
+  Dataset set;
+  set.add(std::move(values));
+  set.add(std::move(lengths));
+  Dataset part = set.split(0.3).first;
+  std::vector<int64_t> order = part.epochOrder(true, 5, 1);
+  std::vector<float> x(order.size() * 9), length(order.size());
+  part.gatherBatch(order, 0, order.size(), 0, x.data());
+  part.gatherBatch(order, 0, order.size(), 1, length.data());
+  for (size_t i = 0; i < order.size(); ++i) {
+    float id = x[i * 9];
+    EXPECT_EQ(length[i], id) << "sample " << i;
+    for (int t = 0; t < 9; ++t)
+      EXPECT_EQ(x[i * 9 + t], t < id ? id : 0.0f) << "sample " << i;
+  }
+}
+
 TEST(CsvTest, AFixedLengthNeedsEverySequenceToHaveIt) {
   TempDir dir;
   CsvData data = readText(dir, "id,a\n1,1\n1,2\n2,3\n2,4\n2,5\n",
