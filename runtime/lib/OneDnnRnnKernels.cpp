@@ -115,9 +115,10 @@ struct Operands {
 };
 
 /// The operands of one primitive in oneDNN's terms, kernels in layout
-/// |weights|; |c| is empty but for the LSTM.
+/// |weights|; |c| is empty but for the LSTM. |kerasBias| is the caller's
+/// bias: |bias| itself, or for LbrGru a vector of Keras's 6H floats.
 struct Descs {
-  memory::desc x, h, c, kernel, recurrent, bias, seq;
+  memory::desc x, h, c, kernel, recurrent, bias, kerasBias, seq;
 
   Descs(const Shape &s, tag weights) {
     auto f32 = memory::data_type::f32;
@@ -128,6 +129,8 @@ struct Descs {
     kernel = memory::desc({1, 1, s.c, s.gates(), s.h}, f32, weights);
     recurrent = memory::desc({1, 1, s.h, s.gates(), s.h}, f32, weights);
     bias = memory::desc({1, 1, s.lbr() ? 4 : s.gates(), s.h}, f32, tag::ldgo);
+    kerasBias =
+        s.lbr() ? memory::desc({s.kerasBias()}, f32, tag::a) : bias;
     seq = memory::desc({s.t, s.n, s.h}, f32, tag::ntc);
   }
 };
@@ -230,10 +233,17 @@ void lbrBiasGradToKeras(const float *grad, float *keras, int64_t h) {
   std::memcpy(recurrent + 2 * h, grad + 3 * h, h * sizeof(float));
 }
 
-/// A vector of |size| floats: the caller's LbrGru bias and its gradient.
-memory::desc flat(int64_t size) {
-  return memory::desc({size}, memory::data_type::f32, tag::a);
-}
+/// The forward's operands and results as a kernel declares its first
+/// buffers (in the ABI's order).
+struct LayerBuffers {
+  memory x, h0, c0, kernel, recurrent, bias, seq, hT, cT;
+
+  LayerBuffers(KernelBuilder &b, const Descs &d)
+      : x(b.buffer(d.x)), h0(b.buffer(d.h)), c0(b.buffer(d.h)),
+        kernel(b.buffer(d.kernel)), recurrent(b.buffer(d.recurrent)),
+        bias(b.buffer(d.kerasBias)), seq(b.buffer(d.seq)), hT(b.buffer(d.h)),
+        cT(b.buffer(d.h)) {}
+};
 
 /// A site's recurrent layer: what its forward built, and the backward's part
 /// once the backward has been called there.
@@ -254,10 +264,7 @@ struct RecurrentState : KernelState {
 Kernel buildForward(const Shape &s, bool training) {
   KernelBuilder b;
   Descs d(s, tag::ldigo), run(s, tag::any);
-  memory x = b.buffer(d.x), h0 = b.buffer(d.h), c0 = b.buffer(d.h);
-  memory kernel = b.buffer(d.kernel), recurrent = b.buffer(d.recurrent);
-  memory bias = b.buffer(s.lbr() ? flat(s.kerasBias()) : d.bias);
-  memory seq = b.buffer(d.seq), hT = b.buffer(d.h), cT = b.buffer(d.h);
+  LayerBuffers caller(b, d);
 
   auto state = std::make_unique<RecurrentState>();
   state->shape = s;
@@ -269,23 +276,23 @@ Kernel buildForward(const Shape &s, bool training) {
       primitive_desc(&op, nullptr, cpuEngine(), nullptr);
 
   std::unordered_map<int, memory> args = {
-      {DNNL_ARG_SRC_LAYER, x},
-      {DNNL_ARG_SRC_ITER, h0},
+      {DNNL_ARG_SRC_LAYER, caller.x},
+      {DNNL_ARG_SRC_ITER, caller.h0},
       {DNNL_ARG_WEIGHTS_LAYER,
-       b.input(kernel, argDesc(pd, DNNL_ARG_WEIGHTS_LAYER))},
+       b.input(caller.kernel, argDesc(pd, DNNL_ARG_WEIGHTS_LAYER))},
       {DNNL_ARG_WEIGHTS_ITER,
-       b.input(recurrent, argDesc(pd, DNNL_ARG_WEIGHTS_ITER))},
-      {DNNL_ARG_BIAS, bias},
-      {DNNL_ARG_DST_LAYER, seq},
-      {DNNL_ARG_DST_ITER, hT}};
+       b.input(caller.recurrent, argDesc(pd, DNNL_ARG_WEIGHTS_ITER))},
+      {DNNL_ARG_BIAS, caller.bias},
+      {DNNL_ARG_DST_LAYER, caller.seq},
+      {DNNL_ARG_DST_ITER, caller.hT}};
   if (s.lstm()) {
-    args[DNNL_ARG_SRC_ITER_C] = c0;
-    args[DNNL_ARG_DST_ITER_C] = cT;
+    args[DNNL_ARG_SRC_ITER_C] = caller.c0;
+    args[DNNL_ARG_DST_ITER_C] = caller.cT;
   }
   if (s.lbr()) {
     memory converted = state->bias = b.scratch(d.bias);
     args[DNNL_ARG_BIAS] = converted;
-    b.addHost([bias, converted, h = s.h] {
+    b.addHost([bias = caller.bias, converted, h = s.h] {
       lbrBiasFromKeras(dataOf(bias), dataOf(converted), h);
     });
   }
@@ -304,14 +311,11 @@ Kernel buildBackward(RecurrentState &state) {
   const Shape &s = state.shape;
   KernelBuilder b;
   Descs d(s, tag::ldigo), run(s, tag::any);
-  memory x = b.buffer(d.x), h0 = b.buffer(d.h), c0 = b.buffer(d.h);
-  memory kernel = b.buffer(d.kernel), recurrent = b.buffer(d.recurrent);
-  memory bias = b.buffer(s.lbr() ? flat(s.kerasBias()) : d.bias);
-  memory seq = b.buffer(d.seq), hT = b.buffer(d.h), cT = b.buffer(d.h);
+  LayerBuffers caller(b, d);
   memory dseq = b.buffer(d.seq), dhT = b.buffer(d.h), dcT = b.buffer(d.h);
   memory dx = b.buffer(d.x), dh0 = b.buffer(d.h), dc0 = b.buffer(d.h);
   memory dkernel = b.buffer(d.kernel), drecurrent = b.buffer(d.recurrent);
-  memory dbias = b.buffer(s.lbr() ? flat(s.kerasBias()) : d.bias);
+  memory dbias = b.buffer(d.kerasBias);
 
   // The forward's x and seq time-major: oneDNN 2.6's backward of the LSTM
   // above takes 35 ms instead of 43 on them, for ~1 ms of reorders. Both or
@@ -321,11 +325,11 @@ Kernel buildBackward(RecurrentState &state) {
   dnnl_rnn_desc_t op = backwardOp(s, run, xByTime, seqByTime);
   primitive_desc pd(&op, nullptr, cpuEngine(), state.forward.get());
 
-  memory biasIn = bias, biasGrad = dbias;
+  memory biasIn = caller.bias, biasGrad = dbias;
   if (s.lbr()) {
     biasIn = state.bias;
     biasGrad = b.scratch(d.bias);
-    b.addHost([bias, biasIn, h = s.h] {
+    b.addHost([bias = caller.bias, biasIn, h = s.h] {
       lbrBiasFromKeras(dataOf(bias), dataOf(biasIn), h);
     });
   }
@@ -339,15 +343,15 @@ Kernel buildBackward(RecurrentState &state) {
       std::memset(m.get_data_handle(), 0, m.get_desc().get_size());
   });
   std::unordered_map<int, memory> args = {
-      {DNNL_ARG_SRC_LAYER, b.input(x, xByTime)},
-      {DNNL_ARG_SRC_ITER, h0},
+      {DNNL_ARG_SRC_LAYER, b.input(caller.x, xByTime)},
+      {DNNL_ARG_SRC_ITER, caller.h0},
       {DNNL_ARG_WEIGHTS_LAYER,
-       b.input(kernel, argDesc(pd, DNNL_ARG_WEIGHTS_LAYER))},
+       b.input(caller.kernel, argDesc(pd, DNNL_ARG_WEIGHTS_LAYER))},
       {DNNL_ARG_WEIGHTS_ITER,
-       b.input(recurrent, argDesc(pd, DNNL_ARG_WEIGHTS_ITER))},
+       b.input(caller.recurrent, argDesc(pd, DNNL_ARG_WEIGHTS_ITER))},
       {DNNL_ARG_BIAS, biasIn},
-      {DNNL_ARG_DST_LAYER, b.input(seq, seqByTime)},
-      {DNNL_ARG_DST_ITER, hT},
+      {DNNL_ARG_DST_LAYER, b.input(caller.seq, seqByTime)},
+      {DNNL_ARG_DST_ITER, caller.hT},
       {DNNL_ARG_DIFF_DST_LAYER, dseq},
       {DNNL_ARG_DIFF_DST_ITER, dhT},
       {DNNL_ARG_DIFF_SRC_LAYER, dx},
@@ -357,8 +361,8 @@ Kernel buildBackward(RecurrentState &state) {
       {DNNL_ARG_DIFF_BIAS, biasGrad},
       {DNNL_ARG_WORKSPACE, state.workspace}};
   if (s.lstm()) {
-    args[DNNL_ARG_SRC_ITER_C] = c0;
-    args[DNNL_ARG_DST_ITER_C] = cT;
+    args[DNNL_ARG_SRC_ITER_C] = caller.c0;
+    args[DNNL_ARG_DST_ITER_C] = caller.cT;
     args[DNNL_ARG_DIFF_DST_ITER_C] = dcT;
     args[DNNL_ARG_DIFF_SRC_ITER_C] = dc0;
   }
