@@ -47,8 +47,8 @@ CharacterModelShape findCharacterModel(const ModelGraph &model,
   shape.slots = input.classes;
   if (shape.window < 0) {
     problem = "input '" + input.name + "' of model '" + model.name +
-              "' has no fixed length; aec generate needs chars[T, V] with a "
-              "number T";
+              "' has no fixed length, and no text source of its train block "
+              "gives a window; aec generate needs one";
     return shape;
   }
   for (const LayerNode &layer : model.layers) {

@@ -12,6 +12,7 @@
 #include "TextData.h"
 
 #include "aenet/Driver/Commands.h"
+#include "aenet/Lang/Parser.h"
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/Sampling.h"
 
@@ -50,6 +51,34 @@ int pickModel(const SourceFile &file, const CheckedProgram &program,
                           "character models"
                     : "no model named '" + name + "' in " + file.path());
   return -1;
+}
+
+/// |program| checked again with the `?` length of |model|'s chars inputs
+/// fixed to the window of the text source that trained them, as `aec train`
+/// fixes it from its data; |program| itself when no chars input has a `?`
+/// length or no text source gives one. Null after printing the errors.
+std::unique_ptr<CheckedProgram> fixWindow(const SourceFile &file,
+                                          const CheckedProgram &program,
+                                          const ModelGraph &model) {
+  FixedInputs fixed{model.name, {}, {}};
+  if (const TrainPlan *plan = program.trainFor(model.name))
+    for (const DataSource &source : plan->data)
+      if (source.kind == SourceKind::Text)
+        for (const std::string &name : source.inputs)
+          for (const InputInfo &input : model.inputs)
+            if (input.name == name && input.kind == InputKind::Chars &&
+                !input.shape.isStatic())
+              fixed.shapes[name] = Shape{source.window, input.classes};
+  auto resolved = std::make_unique<CheckedProgram>(program);
+  if (fixed.shapes.empty())
+    return resolved;
+  DiagnosticEngine diags(file);
+  ast::Program ast = parseProgram(file, diags);
+  *resolved = checkProgram(ast, file, diags, &fixed);
+  if (!diags.hasErrors())
+    return resolved;
+  diags.print(std::cerr);
+  return nullptr;
 }
 
 /// The first window: the last T characters of |prime|, left-padded with
@@ -164,7 +193,11 @@ int runGenerate(const SourceFile &file, const CheckedProgram &program,
   int modelIndex = pickModel(file, program, options.model);
   if (modelIndex < 0)
     return 1;
-  const ModelGraph &model = program.models[modelIndex];
+  std::unique_ptr<CheckedProgram> resolved =
+      fixWindow(file, program, program.models[modelIndex]);
+  if (!resolved)
+    return 1;
+  const ModelGraph &model = resolved->models[modelIndex];
   std::string problem;
   CharacterModelShape shape = findCharacterModel(model, problem);
   if (!problem.empty())
@@ -197,8 +230,8 @@ int runGenerate(const SourceFile &file, const CheckedProgram &program,
     names.push_back(input.name);
     sizes.push_back(std::max<int64_t>(0, input.shape.numElements()));
   }
-  CompiledSteps steps(file, program, modelIndex, /*batch=*/1, options.backend,
-                      store, names, sizes);
+  CompiledSteps steps(file, *resolved, modelIndex, /*batch=*/1,
+                      options.backend, store, names, sizes);
   if (!steps.compile())
     return 1;
   uint64_t seed = options.seed ? *options.seed
