@@ -13,10 +13,8 @@
 #include "aenet/Runtime/InputFile.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
+#include <functional>
 
 namespace aenet::rt {
 
@@ -28,24 +26,10 @@ std::string hexByte(unsigned char byte) {
   return text;
 }
 
-/// The bytes of |path|; throws DataError if it is not a readable file.
-std::string readBytes(const std::string &path) {
-  if (std::string problem = regularFileProblem(path); !problem.empty())
-    throw DataError(path, problem);
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw DataError(path, "cannot open: " + errnoText(errno));
-  std::string bytes((std::istreambuf_iterator<char>(in)),
-                    std::istreambuf_iterator<char>());
-  if (in.bad())
-    throw DataError(path, "read error: " + errnoText(errno));
-  return bytes;
-}
-
 /// The characters of the text file |path|, without a leading byte order
 /// mark; throws DataError if there are none.
 std::u32string readCharacters(const std::string &path) {
-  std::u32string text = decodeUtf8(readBytes(path), path);
+  std::u32string text = decodeUtf8(readDataFile(path), path);
   if (!text.empty() && text[0] == 0xFEFF)
     text.erase(0, 1);
   if (text.empty())
