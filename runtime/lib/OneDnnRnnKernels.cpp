@@ -16,9 +16,9 @@
 // the kernels and their gradients, in the layouts the primitives choose
 // (`any`: `ldigo` rows padded away from cache-set conflicts, 528 floats for
 // G*H = 512, and `ldgoi` for the backward, which takes nothing else); and x
-// and seq, which the backward reads time-major (`tnc`). Measured for the
-// LSTM of T = 40, N = 128, C = 70, H = 128 on one AVX2 core: forward 25 ->
-// 20 ms, backward 43 -> 37 ms, the reorders (~1.4 ms) included.
+// and seq, which the backward reads time-major (`tnc`). For the char
+// model's LSTM, the padded kernels make the forward and time-major x and seq
+// the backward ~20% faster; the reorders cost ~2% (bench/NOTES.md).
 //
 // State. The forward builds, on its site's first call, the primitive, the
 // workspace of forward_training (every step's gates, which the backward
@@ -317,9 +317,9 @@ Kernel buildBackward(RecurrentState &state) {
   memory dkernel = b.buffer(d.kernel), drecurrent = b.buffer(d.recurrent);
   memory dbias = b.buffer(d.kerasBias);
 
-  // The forward's x and seq time-major: oneDNN 2.6's backward of the LSTM
-  // above takes 35 ms instead of 43 on them, for ~1 ms of reorders. Both or
-  // neither: with seq alone time-major, its kernel gradient is wrong.
+  // The forward's x and seq time-major, which oneDNN 2.6's backward reads
+  // faster (see above). Both or neither: with seq alone time-major, its
+  // kernel gradient is wrong.
   memory::desc xByTime(d.x.dims(), memory::data_type::f32, tag::tnc);
   memory::desc seqByTime(d.seq.dims(), memory::data_type::f32, tag::tnc);
   dnnl_rnn_desc_t op = backwardOp(s, run, xByTime, seqByTime);
