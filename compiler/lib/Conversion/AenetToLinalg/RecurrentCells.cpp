@@ -9,9 +9,9 @@
 // matmul with the previous state (vectorized later like every matmul) and
 // elementwise generics of the gates.
 //
-// Sequences are time-major inside ([T, N, X]), so that a step is one
-// contiguous slice; the batch-first operands and results are transposed
-// once. Backward recomputes the forward pass and keeps, per step, what the
+// Sequences are time-major matrices inside ([T * N, X]), so that a step is
+// one contiguous block of rows and the matmuls over all steps need no
+// reshape; the batch-first operands and results are transposed once. Backward recomputes the forward pass and keeps, per step, what the
 // reverse step needs (the trace: gate activations and states) rather than
 // keeping it alive between the halves of train_step. Gate derivatives are
 // taken from the activations' outputs (createActivationGrad), as the
@@ -78,19 +78,40 @@ struct SequenceBuilder {
         ->getResult(0);
   }
 
-  /// [A, B, X] -> [B, A, X]: batch-first to time-major and back.
-  Value swapLeading(Value v) const {
+  /// [N, T, X] batch-first as the time-major matrix [T * N, X], whose rows
+  /// t * N .. t * N + N - 1 are step t. One generic over the matrix reads
+  /// the sequence through (i, x) -> (i mod N, i floordiv N, x): no reshape
+  /// next to the matmuls that read the matrix, which reshape propagation
+  /// would otherwise turn into unvectorized generics.
+  Value toTimeMajor(Value v) const {
     ArrayRef<int64_t> s = shapeOf(v);
-    Value init = createEmpty(b, loc, type({s[1], s[0], s[2]}));
-    return linalg::TransposeOp::create(b, loc, v, init,
-                                       ArrayRef<int64_t>{1, 0, 2})
-        ->getResult(0);
+    int64_t n = s[0];
+    AffineExpr i = b.getAffineDimExpr(0), x = b.getAffineDimExpr(1);
+    AffineMap read = AffineMap::get(2, 0, {i % n, i.floorDiv(n), x},
+                                    b.getContext());
+    return copyThrough(v, type({s[1] * n, s[2]}), read);
   }
-  /// [T, N, X] <-> [T * N, X].
-  Value flatten(Value v) const { return collapseToMatrix(b, loc, v); }
-  Value unflatten(Value m, int64_t steps) const {
+  /// The time-major matrix |m| [T * N, X] as [N, T, X] batch-first.
+  Value toBatchFirst(Value m, int64_t steps) const {
     ArrayRef<int64_t> s = shapeOf(m);
-    return createReshape(b, loc, m, type({steps, s[0] / steps, s[1]}));
+    int64_t n = s[0] / steps;
+    AffineExpr bn = b.getAffineDimExpr(0), t = b.getAffineDimExpr(1),
+               x = b.getAffineDimExpr(2);
+    AffineMap read = AffineMap::get(3, 0, {t * n + bn, x}, b.getContext());
+    return copyThrough(m, type({n, steps, s[1]}), read);
+  }
+  /// A tensor of |result| whose element at each index is |v|'s at |read|
+  /// of that index.
+  Value copyThrough(Value v, RankedTensorType result, AffineMap read) const {
+    SmallVector<utils::IteratorType> iterators(result.getRank(),
+                                               utils::IteratorType::parallel);
+    return createGeneric(b, loc, v, createEmpty(b, loc, result),
+                         {read, b.getMultiDimIdentityMap(result.getRank())},
+                         iterators,
+                         [](OpBuilder &, Location, ValueRange args) {
+                           return SmallVector<Value>{args[0]};
+                         })
+        .getResult(0);
   }
 
   /// The slice of |v| at |offsets| of |sizes|, of type |result| (rank
@@ -121,14 +142,16 @@ struct SequenceBuilder {
                                          strides);
   }
 
-  /// Step |t| of the time-major |seq| [T, N, X]: [N, X].
-  Value step(Value seq, Value t) const {
-    ArrayRef<int64_t> s = shapeOf(seq);
-    return slice(seq, {t, b.getIndexAttr(0), b.getIndexAttr(0)},
-                 {1, s[1], s[2]}, type({s[1], s[2]}));
+  /// Step |t| of the time-major matrix |seq| [T * N, X]: rows t * N ..
+  /// t * N + N - 1, as [N, X].
+  Value step(Value seq, Value t, int64_t n) const {
+    int64_t cols = shapeOf(seq)[1];
+    Value row = arith::MulIOp::create(b, loc, t, index(n));
+    return slice(seq, {row, b.getIndexAttr(0)}, {n, cols}, type({n, cols}));
   }
   Value setStep(Value seq, Value t, Value v) const {
-    return insert(v, seq, {t, b.getIndexAttr(0), b.getIndexAttr(0)});
+    Value row = arith::MulIOp::create(b, loc, t, index(shapeOf(v)[0]));
+    return insert(v, seq, {row, b.getIndexAttr(0)});
   }
   /// Columns [g * h, (g + 1) * h) of the matrix |m|.
   Value block(Value m, int64_t g, int64_t h) const {
@@ -218,11 +241,11 @@ int64_t traceBlocks(Cell cell) {
 
 /// The forward pass, time-major, and what backward needs from it.
 struct ForwardPass {
-  Value xT;     ///< x as [T, N, C]
-  Value seqT;   ///< every h_t, [T, N, H]
-  Value hPrevT; ///< every h_{t-1}, [T, N, H] (with trace only)
+  Value xT;     ///< x as the time-major matrix [T * N, C]
+  Value seqT;   ///< every h_t, [T * N, H]
+  Value hPrevT; ///< every h_{t-1}, [T * N, H] (with trace only)
   Value cPrevT; ///< every c_{t-1} of an LSTM (with trace only)
-  Value traceT; ///< [T, N, K*H], K = traceBlocks (with trace only)
+  Value traceT; ///< [T * N, K*H], K = traceBlocks (with trace only)
   Value finalH, finalC;
 };
 
@@ -352,11 +375,10 @@ ForwardPass CellLowering::forward(bool trace) {
   Location loc = s_.loc;
   int64_t gates = getTensorType(c_.recurrent).getDimSize(1);
   ForwardPass f;
-  f.xT = s_.swapLeading(c_.x);
-  Value xw = s_.matmul(s_.flatten(f.xT), c_.kernel);
+  f.xT = s_.toTimeMajor(c_.x);
+  Value xw = s_.matmul(f.xT, c_.kernel);
   if (Value bias = inputBias())
     xw = s_.addRows(xw, bias);
-  xw = s_.unflatten(xw, t_);
   if (cell_ == Cell::Gru && c_.resetAfter)
     recurrentBiasRows_ = c_.bias ? s_.broadcastRows(s_.row(c_.bias, 1), n_)
                                  : s_.zeros({n_, gates});
@@ -374,13 +396,13 @@ ForwardPass CellLowering::forward(bool trace) {
   SmallVector<Value> init = {c_.h0};
   if (hasC)
     init.push_back(c_.c0);
-  init.push_back(createEmpty(b, loc, s_.type({t_, n_, h_})));
+  init.push_back(createEmpty(b, loc, s_.type({t_ * n_, h_})));
   if (trace) {
-    init.push_back(createEmpty(b, loc, s_.type({t_, n_, h_})));
+    init.push_back(createEmpty(b, loc, s_.type({t_ * n_, h_})));
     if (hasC)
-      init.push_back(createEmpty(b, loc, s_.type({t_, n_, h_})));
+      init.push_back(createEmpty(b, loc, s_.type({t_ * n_, h_})));
     if (k)
-      init.push_back(createEmpty(b, loc, s_.type({t_, n_, k * h_})));
+      init.push_back(createEmpty(b, loc, s_.type({t_ * n_, k * h_})));
   }
   // scf.for hands its body builder the builder it was created with, so the
   // steps below are built by s_ inside the body.
@@ -391,7 +413,7 @@ ForwardPass CellLowering::forward(bool trace) {
         Value h = args[at++];
         Value c = hasC ? args[at++] : Value();
         Value seq = args[at++];
-        Step step = forwardStep(s_.step(xw, t), h, c);
+        Step step = forwardStep(s_.step(xw, t, n_), h, c);
         SmallVector<Value> next = {step.h};
         if (hasC)
           next.push_back(step.c);
@@ -427,16 +449,16 @@ SmallVector<Value> CellLowering::backward(const ForwardPass &f, Value seqGrad,
   int64_t gates = getTensorType(c_.recurrent).getDimSize(1);
   bool hasC = cell_ == Cell::Lstm;
   bool twoGradients = cell_ == Cell::Gru && c_.resetAfter;
-  Value dSeqT = s_.swapLeading(seqGrad);
+  Value dSeqT = s_.toTimeMajor(seqGrad);
   // Loop-carried: dh and (dc) flowing to the previous step, the stacked
   // gradients of the gate sums (a GRU with reset_after: of the input and of
   // the recurrent projections).
   SmallVector<Value> init = {finalHGrad};
   if (hasC)
     init.push_back(finalCGrad);
-  init.push_back(createEmpty(b, loc, s_.type({t_, n_, gates})));
+  init.push_back(createEmpty(b, loc, s_.type({t_ * n_, gates})));
   if (twoGradients)
-    init.push_back(createEmpty(b, loc, s_.type({t_, n_, gates})));
+    init.push_back(createEmpty(b, loc, s_.type({t_ * n_, gates})));
   auto loop = scf::ForOp::create(
       b, loc, s_.index(0), s_.index(t_), s_.index(1), init,
       [&](OpBuilder &nb, Location l, Value i, ValueRange args) {
@@ -448,18 +470,18 @@ SmallVector<Value> CellLowering::backward(const ForwardPass &f, Value seqGrad,
         Value dcNext = hasC ? args[at++] : Value();
         Value dZ = args[at++];
         Value dZh = twoGradients ? args[at++] : Value();
-        Value dh = s_.map({s_.step(dSeqT, step), dhNext}, 1,
+        Value dh = s_.map({s_.step(dSeqT, step, n_), dhNext}, 1,
                           [&](OpBuilder &bb, Location ll, ValueRange v) {
                             return SmallVector<Value>{
                                 arith::AddFOp::create(bb, ll, v[0], v[1])};
                           })[0];
-        Value hPrev = s_.step(f.hPrevT, step);
-        Value tr = f.traceT ? s_.step(f.traceT, step) : Value();
+        Value hPrev = s_.step(f.hPrevT, step, n_);
+        Value tr = f.traceT ? s_.step(f.traceT, step, n_) : Value();
         auto blk = [&](int64_t g) { return s_.block(tr, g, h_); };
         SmallVector<Value> next;
         switch (cell_) {
         case Cell::Rnn: {
-          Value ds = s_.map({s_.step(f.seqT, step), dh}, 1,
+          Value ds = s_.map({s_.step(f.seqT, step, n_), dh}, 1,
                             [&](OpBuilder &bb, Location ll, ValueRange v) {
                               return SmallVector<Value>{
                                   da(bb, ll, v[0], v[1])};
@@ -470,7 +492,7 @@ SmallVector<Value> CellLowering::backward(const ForwardPass &f, Value seqGrad,
         }
         case Cell::Lstm: {
           SmallVector<Value> in = {dh,     dcNext, blk(0), blk(1), blk(2),
-                                   blk(3), blk(4), s_.step(f.cPrevT, step)};
+                                   blk(3), blk(4), s_.step(f.cPrevT, step, n_)};
           auto g = s_.map(in, 5, [&](OpBuilder &bb, Location ll,
                                      ValueRange v) {
             ScalarBuilder sb{bb, ll, t};
@@ -543,17 +565,17 @@ SmallVector<Value> CellLowering::backward(const ForwardPass &f, Value seqGrad,
   unsigned at = 0;
   Value dh0 = r[at++];
   Value dc0 = hasC ? r[at++] : Value();
-  Value dZ = s_.flatten(r[at++]);
-  Value dZh = twoGradients ? s_.flatten(r[at++]) : dZ;
-  Value hPrev = s_.flatten(f.hPrevT);
-  Value x = s_.flatten(f.xT);
+  Value dZ = r[at++];
+  Value dZh = twoGradients ? r[at++] : dZ;
+  Value hPrev = f.hPrevT;
+  Value x = f.xT;
   Value dKernel = s_.matmulTransposeA(x, dZ);
   Value dRecurrent;
   if (cell_ == Cell::Gru && !c_.resetAfter) {
     // [dU_zr | dU_h]: the candidate's block multiplies r h, not h.
     Value dZr = s_.slice(dZ, {b.getIndexAttr(0), b.getIndexAttr(0)},
                          {t_ * n_, 2 * h_}, s_.type({t_ * n_, 2 * h_}));
-    Value rh = s_.block(s_.flatten(f.traceT), 3, h_);
+    Value rh = s_.block(f.traceT, 3, h_);
     dRecurrent = createEmpty(b, loc, s_.type({h_, gates}));
     dRecurrent = s_.insert(s_.matmulTransposeA(hPrev, dZr), dRecurrent,
                            {b.getIndexAttr(0), b.getIndexAttr(0)});
@@ -570,8 +592,7 @@ SmallVector<Value> CellLowering::backward(const ForwardPass &f, Value seqGrad,
     dBias = s_.insert(s_.columnSums(dZh), rows,
                       {b.getIndexAttr(1), b.getIndexAttr(0)});
   }
-  Value dx = s_.swapLeading(
-      s_.unflatten(s_.matmulTransposeB(dZ, c_.kernel), t_));
+  Value dx = s_.toBatchFirst(s_.matmulTransposeB(dZ, c_.kernel), t_);
   SmallVector<Value> results = {dx, dh0};
   if (hasC)
     results.push_back(dc0);
@@ -596,7 +617,7 @@ SmallVector<Value> mlir::aenet::lowerForward(OpBuilder &b, Location loc,
   CellLowering lowering(b, loc, cell, c);
   ForwardPass f = lowering.forward(/*trace=*/false);
   SequenceBuilder s{b, loc, getTensorType(c.x).getElementType()};
-  SmallVector<Value> results = {s.swapLeading(f.seqT), f.finalH};
+  SmallVector<Value> results = {s.toBatchFirst(f.seqT, c.steps), f.finalH};
   if (cell == Cell::Lstm)
     results.push_back(f.finalC);
   return results;
