@@ -32,9 +32,10 @@ struct CharacterModelShape {
 
 /// The shape of |model| as a character model: one `chars[T, V]` input of a
 /// fixed length (fixWindow in Generate.cpp gives a `?` one the text
-/// source's window) that its layers read (another may be a target), and a softmax layer whose output is `[V]` or `[T, V]` (the
-/// last one if several). Empty |problem| on success; otherwise it says what
-/// the model lacks.
+/// source's window) that its layers read (another may be a target), and a
+/// softmax layer whose output is `[V]` or `[T, V]` (the last one if
+/// several). Empty |problem| on success; otherwise it says what the model
+/// lacks.
 CharacterModelShape findCharacterModel(const ModelGraph &model,
                                        std::string &problem);
 

@@ -31,9 +31,9 @@ bool readsText(const TrainPlan &plan);
 /// that order. Indexes the text with |vocabulary| when set, else builds the
 /// vocabulary from the text (at most the window input's V characters) and
 /// sets it. Throws rt::DataError naming the file.
-std::vector<rt::Array> loadTextSource(const ModelGraph &model,
-                                      const DataSource &source,
-                                      std::optional<rt::Vocabulary> &vocabulary);
+std::vector<rt::Array>
+loadTextSource(const ModelGraph &model, const DataSource &source,
+               std::optional<rt::Vocabulary> &vocabulary);
 
 /// The vocabulary saved in |checkpoint| (read from |path|), or nullopt if
 /// it has none. Throws rt::CheckpointError if the saved one is malformed.

@@ -77,8 +77,9 @@ Array fromIdxLabelsOneHot(const IdxArray &idx, int64_t classes,
 /// |source| if a window reaches past the symbols or a symbol is not below
 /// |slots|.
 Array oneHotWindows(std::shared_ptr<const std::vector<int32_t>> symbols,
-                    std::vector<int64_t> starts, std::vector<int64_t> sampleShape,
-                    const std::string &name, const std::string &source);
+                    std::vector<int64_t> starts,
+                    std::vector<int64_t> sampleShape, const std::string &name,
+                    const std::string &source);
 
 /// Arrays of the same sample count, with epoch orders and batch gathering.
 class Dataset {
