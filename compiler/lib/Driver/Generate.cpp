@@ -55,8 +55,8 @@ int pickModel(const SourceFile &file, const CheckedProgram &program,
 
 /// |program| checked again with the `?` length of |model|'s chars inputs
 /// fixed to the window of the text source that trained them, as `aec train`
-/// fixes it from its data; |program| itself when no chars input has a `?`
-/// length or no text source gives one. Null after printing the errors.
+/// fixes it from its data; a copy of |program| when no chars input has a
+/// `?` length or no text source gives one. Null after printing the errors.
 std::unique_ptr<CheckedProgram> fixWindow(const SourceFile &file,
                                           const CheckedProgram &program,
                                           const ModelGraph &model) {
