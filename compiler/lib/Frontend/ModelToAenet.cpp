@@ -126,6 +126,9 @@ private:
   /// step's h.
   Value emitRecurrent(const LayerNode &layer, Value in,
                       ArrayRef<Value> params);
+  /// Whether |spec|'s output has the steps of its input, so that padded
+  /// steps stay padded.
+  static bool keepsSteps(const LayerSpec &spec);
   /// The train block's optimizer (Adam with Keras's defaults without one).
   ir::OptimizerAttr optimizerAttr();
 
@@ -137,14 +140,19 @@ private:
   OpBuilder b_;
   Type element_;
   bool failed_ = false;
+  /// Per value of the function being built: the lengths of its padded
+  /// sequences, or null.
+  std::vector<Value> lengths_;
 };
 
 LogicalResult ModuleBuilder::checkSupported() {
   for (const InputInfo &input : model_.inputs)
     if (!input.shape.isStatic())
-      error(input.offset, "input '" + input.name +
-                              "' has a variable length; the compiler needs "
-                              "fixed shapes for now");
+      error(input.offset,
+            "input '" + input.name +
+                "' has a variable length, which only its training data "
+                "fixes (aec train, eval and predict do); compiling it "
+                "without data needs a fixed length such as f32[50, 6]");
   for (const LayerNode &layer : model_.layers) {
     switch (layer.spec.kind) {
     case LayerKind::Dense:
@@ -244,6 +252,22 @@ Value ModuleBuilder::emitCorruption(const Corruption &c, int index, Value x,
     noisy = ir::ClipOp::create(b_, l, noisy, b_.getF64FloatAttr(c.clipLow),
                                b_.getF64FloatAttr(c.clipHigh));
   return noisy;
+}
+
+bool ModuleBuilder::keepsSteps(const LayerSpec &spec) {
+  switch (spec.kind) {
+  case LayerKind::RNN:
+  case LayerKind::LSTM:
+  case LayerKind::GRU:
+    return spec.returnSequences;
+  case LayerKind::Dense:
+  case LayerKind::Activation:
+  case LayerKind::Dropout:
+  case LayerKind::GaussianNoise:
+    return true;
+  default:
+    return false;
+  }
 }
 
 /// The dialect's spelling of activation |a|.
@@ -351,20 +375,22 @@ Value ModuleBuilder::emitRecurrent(const LayerNode &layer, Value in,
   Value zeros = arith::ConstantOp::create(
       b_, l, stateType, cast<TypedAttr>(b_.getZeroAttr(stateType)));
   Value bias = spec.useBias ? params[2] : Value();
+  Value lengths = lengths_[layer.operands[0]];
   ir::ActivationKind a = activationKind(spec.activation);
   ir::ActivationKind ra = activationKind(spec.recurrentActivation);
   Operation *op = nullptr;
   switch (spec.kind) {
   case LayerKind::RNN:
-    op = ir::RnnOp::create(b_, l, a, in, zeros, params[0], params[1], bias);
+    op = ir::RnnOp::create(b_, l, a, in, zeros, params[0], params[1], bias,
+                           lengths);
     break;
   case LayerKind::LSTM:
     op = ir::LstmOp::create(b_, l, a, ra, in, zeros, zeros, params[0],
-                            params[1], bias);
+                            params[1], bias, lengths);
     break;
   case LayerKind::GRU:
     op = ir::GruOp::create(b_, l, a, ra, spec.resetAfter, in, zeros,
-                           params[0], params[1], bias);
+                           params[0], params[1], bias, lengths);
     break;
   default:
     llvm_unreachable("not a recurrent layer");
@@ -400,6 +426,16 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
     argAttrs.push_back(
         attr(D::getInputAttrName(), b_.getStringAttr(input.name)));
   }
+  // The real lengths of each padded input's sequences, which the runtime
+  // binds by name like any input.
+  std::vector<unsigned> lengthArgs;
+  for (const InputInfo &input : model_.inputs)
+    if (input.padded) {
+      lengthArgs.push_back(argTypes.size());
+      argTypes.push_back(RankedTensorType::get({options_.batch}, element_));
+      argAttrs.push_back(attr(D::getInputAttrName(),
+                              b_.getStringAttr(sequenceLengthsName(input.name))));
+    }
   std::set<int> frozen = frozenLayers();
   std::vector<unsigned> firstParam;
   for (size_t i = 0; i < model_.layers.size(); ++i) {
@@ -440,6 +476,17 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   std::vector<Value> values(model_.values.size());
   for (size_t i = 0; i < model_.inputs.size(); ++i)
     values[model_.inputs[i].value] = body->getArgument(i);
+  // Which values are sequences with padded steps, and their lengths: a
+  // padded input's, passed on through the layers that keep the steps (the
+  // recurrent layers returning sequences, per-step layers); a layer that
+  // reduces the steps (return_sequences = false) or flattens them ends it.
+  lengths_.assign(model_.values.size(), Value());
+  {
+    size_t next = 0;
+    for (const InputInfo &input : model_.inputs)
+      if (input.padded)
+        lengths_[input.value] = body->getArgument(lengthArgs[next++]);
+  }
   std::vector<Value> clean = values;
   if (corrupts)
     for (size_t k = 0; k < plan_->corruptions.size(); ++k) {
@@ -459,6 +506,8 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
       params.push_back(body->getArgument(firstParam[i] + p));
     values[layer.result] = emitLayer(layer, static_cast<int>(i), operands,
                                      params, seed, mode, regularizers);
+    if (!layer.operands.empty() && keepsSteps(layer.spec))
+      lengths_[layer.result] = lengths_[layer.operands[0]];
   }
 
   SmallVector<Value> results;

@@ -21,7 +21,7 @@ func.func @train_loss(%x: tensor<2x4x3xf32> {aenet.input = "x"},
     -> (tensor<f32> {aenet.name = "loss"})
     attributes {aenet.differentiate, aenet.optimizer = #aenet.optimizer<sgd, lr = 0.1, momentum = 0.0, nesterov = false>} {
   %zeros = arith.constant dense<0.0> : tensor<2x5xf32>
-  %seq, %h, %c = aenet.lstm tanh, sigmoid %x, %zeros, %zeros, %k, %r, %b : (tensor<2x4x3xf32>, tensor<2x5xf32>, tensor<2x5xf32>, tensor<3x20xf32>, tensor<5x20xf32>, tensor<20xf32>) -> (tensor<2x4x5xf32>, tensor<2x5xf32>, tensor<2x5xf32>)
+  %seq, %h, %c = aenet.lstm tanh, sigmoid %x, %zeros, %zeros, %k, %r bias %b : (tensor<2x4x3xf32>, tensor<2x5xf32>, tensor<2x5xf32>, tensor<3x20xf32>, tensor<5x20xf32>, tensor<20xf32>) -> (tensor<2x4x5xf32>, tensor<2x5xf32>, tensor<2x5xf32>)
   %loss = aenet.loss mse mean %h, %t : tensor<2x5xf32>, tensor<2x5xf32> -> tensor<f32>
   return %loss : tensor<f32>
 }
@@ -39,7 +39,7 @@ func.func @train_loss(%x: tensor<2x4x3xf32> {aenet.input = "x"},
 // CHECK: aenet.lstm tanh, hard_sigmoid
 func.func @evaluate(%x: tensor<2x4x3xf32>, %k: tensor<3x15xf32>, %r: tensor<5x15xf32>, %b: tensor<2x15xf32>, %k4: tensor<5x20xf32>, %r4: tensor<5x20xf32>) -> tensor<2x5xf32> {
   %zeros = arith.constant dense<0.0> : tensor<2x5xf32>
-  %seq, %h = aenet.gru tanh, sigmoid reset_after %x, %zeros, %k, %r, %b : (tensor<2x4x3xf32>, tensor<2x5xf32>, tensor<3x15xf32>, tensor<5x15xf32>, tensor<2x15xf32>) -> (tensor<2x4x5xf32>, tensor<2x5xf32>)
+  %seq, %h = aenet.gru tanh, sigmoid reset_after %x, %zeros, %k, %r bias %b : (tensor<2x4x3xf32>, tensor<2x5xf32>, tensor<3x15xf32>, tensor<5x15xf32>, tensor<2x15xf32>) -> (tensor<2x4x5xf32>, tensor<2x5xf32>)
   %s2, %h2, %c2 = aenet.lstm tanh, hard_sigmoid %seq, %zeros, %zeros, %k4, %r4 : (tensor<2x4x5xf32>, tensor<2x5xf32>, tensor<2x5xf32>, tensor<5x20xf32>, tensor<5x20xf32>) -> (tensor<2x4x5xf32>, tensor<2x5xf32>, tensor<2x5xf32>)
   return %h2 : tensor<2x5xf32>
 }

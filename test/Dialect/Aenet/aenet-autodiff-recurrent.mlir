@@ -12,13 +12,13 @@
 // CHECK-SAME: %[[B:[^:]*]]: tensor<20xf32> {aenet.param = "lstm.bias"}
 // CHECK-SAME: %[[DK:[^:]*]]: tensor<5x1xf32> {aenet.param = "dense.kernel"}
 // CHECK: %[[Z:.*]] = arith.constant dense<0.000000e+00> : tensor<2x5xf32>
-// CHECK: %[[SEQ:.*]], %[[H:.*]], %[[C:.*]] = aenet.lstm tanh, sigmoid %[[X]], %[[Z]], %[[Z]], %[[K]], %[[R]], %[[B]]
+// CHECK: %[[SEQ:.*]], %[[H:.*]], %[[C:.*]] = aenet.lstm tanh, sigmoid %[[X]], %[[Z]], %[[Z]], %[[K]], %[[R]] bias %[[B]] :
 // CHECK: %[[DY:.*]] = aenet.loss_grad mse mean
 // CHECK: %[[DH:.*]] = aenet.dense_grad_input %[[DY]], %[[DK]]
 // CHECK: %[[DKD:.*]] = aenet.dense_grad_kernel %[[H]], %[[DY]]
 // CHECK: %[[DSEQ:.*]] = arith.constant dense<0.000000e+00> : tensor<2x4x5xf32>
 // CHECK: %[[DC:.*]] = arith.constant dense<0.000000e+00> : tensor<2x5xf32>
-// CHECK: %{{.*}}, %{{.*}}, %{{.*}}, %[[GK:.*]], %[[GR:.*]], %[[GB:.*]] = aenet.lstm_grad tanh, sigmoid %[[X]], %[[Z]], %[[Z]], %[[K]], %[[R]], %[[SEQ]], %[[H]], %[[C]], %[[DSEQ]], %[[DH]], %[[DC]], %[[B]]
+// CHECK: %{{.*}}, %{{.*}}, %{{.*}}, %[[GK:.*]], %[[GR:.*]], %[[GB:.*]] = aenet.lstm_grad tanh, sigmoid %[[X]], %[[Z]], %[[Z]], %[[K]], %[[R]], %[[SEQ]], %[[H]], %[[C]], %[[DSEQ]], %[[DH]], %[[DC]] bias %[[B]] :
 // CHECK: return %{{.*}}, %[[GK]], %[[GR]], %[[GB]], %[[DKD]] :
 func.func @train_loss(%x: tensor<2x4x3xf32> {aenet.input = "x"},
                       %k: tensor<3x20xf32> {aenet.param = "lstm.kernel"},
@@ -29,7 +29,7 @@ func.func @train_loss(%x: tensor<2x4x3xf32> {aenet.input = "x"},
     -> (tensor<f32> {aenet.name = "loss"})
     attributes {aenet.differentiate, aenet.optimizer = #aenet.optimizer<sgd, lr = 0.1, momentum = 0.0, nesterov = false>} {
   %zeros = arith.constant dense<0.0> : tensor<2x5xf32>
-  %seq, %h, %c = aenet.lstm tanh, sigmoid %x, %zeros, %zeros, %k, %r, %b : (tensor<2x4x3xf32>, tensor<2x5xf32>, tensor<2x5xf32>, tensor<3x20xf32>, tensor<5x20xf32>, tensor<20xf32>) -> (tensor<2x4x5xf32>, tensor<2x5xf32>, tensor<2x5xf32>)
+  %seq, %h, %c = aenet.lstm tanh, sigmoid %x, %zeros, %zeros, %k, %r bias %b : (tensor<2x4x3xf32>, tensor<2x5xf32>, tensor<2x5xf32>, tensor<3x20xf32>, tensor<5x20xf32>, tensor<20xf32>) -> (tensor<2x4x5xf32>, tensor<2x5xf32>, tensor<2x5xf32>)
   %y = aenet.dense %h, %dk : (tensor<2x5xf32>, tensor<5x1xf32>) -> tensor<2x1xf32>
   %loss = aenet.loss mse mean %y, %t : tensor<2x1xf32>, tensor<2x1xf32> -> tensor<f32>
   return %loss : tensor<f32>

@@ -30,7 +30,7 @@ func.func @input_rank(%x: tensor<2x3xf32>, %h0: tensor<2x5xf32>, %k: tensor<3x5x
 // Tests that a GRU with reset_after has two bias rows.
 func.func @gru_bias(%x: tensor<2x4x3xf32>, %h0: tensor<2x5xf32>, %k: tensor<3x15xf32>, %r: tensor<5x15xf32>, %b: tensor<15xf32>) {
   // expected-error @+1 {{expects a bias of shape [2, 15], got 'tensor<15xf32>'}}
-  %s, %h = aenet.gru tanh, sigmoid reset_after %x, %h0, %k, %r, %b : (tensor<2x4x3xf32>, tensor<2x5xf32>, tensor<3x15xf32>, tensor<5x15xf32>, tensor<15xf32>) -> (tensor<2x4x5xf32>, tensor<2x5xf32>)
+  %s, %h = aenet.gru tanh, sigmoid reset_after %x, %h0, %k, %r bias %b : (tensor<2x4x3xf32>, tensor<2x5xf32>, tensor<3x15xf32>, tensor<5x15xf32>, tensor<15xf32>) -> (tensor<2x4x5xf32>, tensor<2x5xf32>)
   return
 }
 

@@ -48,7 +48,7 @@ void checkCell(const std::string &cell, const std::string &attrs,
                       (hasC ? f32Type(state) + ", " : "") + f32Type(ks) +
                       ", " + f32Type(rs);
   if (bias) {
-    operands += ", %b";
+    operands += " bias %b";
     types += ", " + f32Type(biasShape);
   }
   std::string results = f32Type(seqs) + ", " + f32Type(state) +

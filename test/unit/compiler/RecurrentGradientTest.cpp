@@ -49,6 +49,8 @@ struct Layer {
   std::string recurrentActivation = "sigmoid";
   bool resetAfter = true;
   bool bias = true;
+  /// Per-sample lengths that mask padded steps (none: all kN steps).
+  std::vector<double> lengths;
 
   int64_t gates() const {
     return cell == "lstm" ? 4 : cell == "gru" ? 3 : 1;
@@ -100,9 +102,17 @@ Results reference(const Layer &layer, const Values &v) {
             hu[j] += v.bias[gh + j];
         }
       }
+      // A padded step (Keras's masking) keeps the states.
+      bool padded = !layer.lengths.empty() && t >= layer.lengths[n];
       for (int64_t u = 0; u < kH; ++u) {
         double hPrev = h[n * kH + u];
         double out = 0;
+        if (padded) {
+          hNew[n * kH + u] = hPrev;
+          cNew[n * kH + u] = c[n * kH + u];
+          r.sequence[(n * kT + t) * kH + u] = hPrev;
+          continue;
+        }
         if (layer.cell == "rnn") {
           out = a(xw[u] + hu[u]);
         } else if (layer.cell == "lstm") {
@@ -181,6 +191,8 @@ void checkLayer(const Layer &layer, uint64_t seed) {
   c.param("r", rs, v.recurrent);
   if (layer.bias)
     c.param("b", layer.biasShape(), v.bias);
+  if (!layer.lengths.empty())
+    c.input("len", {kN}, layer.lengths);
   c.input("ts", seqs, rng.uniform(kN * kT * kH, -1, 1));
   c.input("th", state, rng.uniform(kN * kH, -1, 1));
   if (layer.hasCell())
@@ -200,8 +212,12 @@ void checkLayer(const Layer &layer, uint64_t seed) {
   operands += ", %k, %r";
   types += ", " + f64Type(ks) + ", " + f64Type(rs);
   if (layer.bias) {
-    operands += ", %b";
+    operands += " bias %b";
     types += ", " + f64Type(layer.biasShape());
+  }
+  if (!layer.lengths.empty()) {
+    operands += " lengths %len";
+    types += ", " + f64Type({kN});
   }
   std::string results = f64Type(seqs) + ", " + f64Type(state);
   std::string names = "%seq, %h";
@@ -275,4 +291,34 @@ TEST(Gru, ResetAfterHardSigmoidWithoutBias) {
   layer.recurrentActivation = "hard_sigmoid";
   layer.bias = false;
   checkLayer(layer, 8);
+}
+
+// Tests masking (a batch of sequences padded to T = 4 whose real lengths are
+// 4 and 2): the second sample's padded steps keep its states and repeat its
+// last h, as Keras's masking does, so the loss and every gradient are those
+// of the sequences run one by one at their own lengths (the reference runs
+// each sample to its own length).
+TEST(Rnn, MaskedPaddedSteps) {
+  Layer layer{"rnn"};
+  layer.lengths = {4, 2};
+  checkLayer(layer, 9);
+}
+
+TEST(Lstm, MaskedPaddedSteps) {
+  Layer layer{"lstm"};
+  layer.lengths = {1, 3};
+  checkLayer(layer, 10);
+}
+
+TEST(Gru, MaskedPaddedSteps) {
+  Layer layer{"gru"};
+  layer.lengths = {2, 4};
+  checkLayer(layer, 11);
+}
+
+TEST(Gru, ResetBeforeMaskedPaddedSteps) {
+  Layer layer{"gru"};
+  layer.resetAfter = false;
+  layer.lengths = {3, 1};
+  checkLayer(layer, 12);
 }

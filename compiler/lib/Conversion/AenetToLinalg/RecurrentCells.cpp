@@ -290,14 +290,40 @@ private:
   };
   Step forwardStep(Value xw, Value h, Value c) const;
 
+  /// With lengths: |live| where step |t| is one of a sample's real steps
+  /// (t < its length), |padded| elsewhere, per element of [N, H] tensors.
+  SmallVector<Value> byMask(Value t, ValueRange live, ValueRange padded) const;
+
   SequenceBuilder s_;
   Cell cell_;
   CellOperands c_;
   int64_t h_, n_, t_;
   /// Per-run values the steps read: a GRU's recurrent bias rows (reset_after)
-  /// and the column blocks of its recurrent kernel (not reset_after).
-  Value recurrentBiasRows_, recurrentZr_, recurrentH_;
+  /// and the column blocks of its recurrent kernel (not reset_after); the
+  /// lengths repeated along each row, [N, H].
+  Value recurrentBiasRows_, recurrentZr_, recurrentH_, lengthRows_;
 };
+
+SmallVector<Value> CellLowering::byMask(Value t, ValueRange live,
+                                        ValueRange padded) const {
+  OpBuilder &b = s_.b;
+  Location loc = s_.loc;
+  Value step = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), t);
+  Value at = arith::UIToFPOp::create(b, loc, s_.element, step);
+  SmallVector<Value> in = {lengthRows_};
+  in.append(live.begin(), live.end());
+  in.append(padded.begin(), padded.end());
+  unsigned n = live.size();
+  return s_.map(in, n, [&](OpBuilder &nb, Location l, ValueRange v) {
+    Value real = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, v[0],
+                                       at);
+    SmallVector<Value> out;
+    for (unsigned i = 0; i < n; ++i)
+      out.push_back(arith::SelectOp::create(nb, l, real, v[1 + i],
+                                            v[1 + n + i]));
+    return out;
+  });
+}
 
 CellLowering::Step CellLowering::forwardStep(Value xw, Value h,
                                              Value c) const {
@@ -391,6 +417,18 @@ ForwardPass CellLowering::forward(bool trace) {
   }
   bool hasC = cell_ == Cell::Lstm;
   int64_t k = traceBlocks(cell_);
+  if (c_.lengths) {
+    AffineMap row = AffineMap::get(2, 0, b.getAffineDimExpr(0));
+    lengthRows_ = createGeneric(b, loc, c_.lengths,
+                                createEmpty(b, loc, s_.type({n_, h_})),
+                                {row, b.getMultiDimIdentityMap(2)},
+                                {utils::IteratorType::parallel,
+                                 utils::IteratorType::parallel},
+                                [](OpBuilder &, Location, ValueRange args) {
+                                  return SmallVector<Value>{args[0]};
+                                })
+                      .getResult(0);
+  }
   // Loop-carried: h, (c), the sequence, then with trace the previous h's,
   // (previous c's) and the trace.
   SmallVector<Value> init = {c_.h0};
@@ -414,6 +452,18 @@ ForwardPass CellLowering::forward(bool trace) {
         Value c = hasC ? args[at++] : Value();
         Value seq = args[at++];
         Step step = forwardStep(s_.step(xw, t, n_), h, c);
+        if (lengthRows_) {
+          // A padded step keeps the states; the sequence repeats h there.
+          SmallVector<Value> fresh = {step.h}, old = {h};
+          if (hasC) {
+            fresh.push_back(step.c);
+            old.push_back(c);
+          }
+          SmallVector<Value> kept = byMask(t, fresh, old);
+          step.h = kept[0];
+          if (hasC)
+            step.c = kept[1];
+        }
         SmallVector<Value> next = {step.h};
         if (hasC)
           next.push_back(step.c);
@@ -470,11 +520,27 @@ SmallVector<Value> CellLowering::backward(const ForwardPass &f, Value seqGrad,
         Value dcNext = hasC ? args[at++] : Value();
         Value dZ = args[at++];
         Value dZh = twoGradients ? args[at++] : Value();
-        Value dh = s_.map({s_.step(dSeqT, step, n_), dhNext}, 1,
-                          [&](OpBuilder &bb, Location ll, ValueRange v) {
-                            return SmallVector<Value>{
-                                arith::AddFOp::create(bb, ll, v[0], v[1])};
-                          })[0];
+        Value dhAll = s_.map({s_.step(dSeqT, step, n_), dhNext}, 1,
+                             [&](OpBuilder &bb, Location ll, ValueRange v) {
+                               return SmallVector<Value>{
+                                   arith::AddFOp::create(bb, ll, v[0], v[1])};
+                             })[0];
+        // A padded step passes dh (and dc) to the previous step unchanged:
+        // its cell sees zeros, so its gate gradients are zero, and the
+        // incoming gradients are added back below.
+        Value dh = dhAll, dcAll = dcNext;
+        if (lengthRows_) {
+          Value zeros = s_.zeros({n_, h_});
+          SmallVector<Value> live = {dhAll}, none = {zeros};
+          if (hasC) {
+            live.push_back(dcNext);
+            none.push_back(zeros);
+          }
+          SmallVector<Value> in = byMask(step, live, none);
+          dh = in[0];
+          if (hasC)
+            dcNext = in[1];
+        }
         Value hPrev = s_.step(f.hPrevT, step, n_);
         Value tr = f.traceT ? s_.step(f.traceT, step, n_) : Value();
         auto blk = [&](int64_t g) { return s_.block(tr, g, h_); };
@@ -559,6 +625,19 @@ SmallVector<Value> CellLowering::backward(const ForwardPass &f, Value seqGrad,
           }
           break;
         }
+        if (lengthRows_) {
+          // Real steps keep what the cell computed; padded ones pass the
+          // incoming gradients on.
+          SmallVector<Value> computed = {next[0]}, incoming = {dhAll};
+          if (hasC) {
+            computed.push_back(next[1]);
+            incoming.push_back(dcAll);
+          }
+          SmallVector<Value> prev = byMask(step, computed, incoming);
+          next[0] = prev[0];
+          if (hasC)
+            next[1] = prev[1];
+        }
         scf::YieldOp::create(nb, l, next);
       });
   ValueRange r = loop.getResults();
@@ -604,10 +683,12 @@ SmallVector<Value> CellLowering::backward(const ForwardPass &f, Value seqGrad,
 
 CellOperands mlir::aenet::cellOperands(Value x, Value h0, Value c0,
                                        Value kernel, Value recurrent,
-                                       Value bias, ActivationKind a,
-                                       ActivationKind ra, bool resetAfter) {
+                                       Value bias, Value lengths,
+                                       ActivationKind a, ActivationKind ra,
+                                       bool resetAfter) {
   ArrayRef<int64_t> s = getTensorType(x).getShape();
-  return {x, h0, c0, kernel, recurrent, bias, a, ra, resetAfter, s[0], s[1],
+  return {x,  h0, c0,         kernel, recurrent, bias,
+          lengths, a, ra, resetAfter, s[0], s[1],
           getTensorType(recurrent).getDimSize(0)};
 }
 

@@ -19,6 +19,8 @@ enum class Cell { Rnn, Lstm, Gru };
 /// shape; |c0| is null but for an LSTM, |bias| when the layer has none.
 struct CellOperands {
   Value x, h0, c0, kernel, recurrent, bias;
+  /// The per-sample lengths [N] that mask padded steps, or null.
+  Value lengths;
   ActivationKind activation = ActivationKind::tanh;
   ActivationKind recurrentActivation = ActivationKind::sigmoid;
   bool resetAfter = false;
@@ -28,8 +30,9 @@ struct CellOperands {
 /// The CellOperands of a recurrent op's operands (shapes from |x| and
 /// |recurrent|).
 CellOperands cellOperands(Value x, Value h0, Value c0, Value kernel,
-                          Value recurrent, Value bias, ActivationKind a,
-                          ActivationKind ra, bool resetAfter);
+                          Value recurrent, Value bias, Value lengths,
+                          ActivationKind a, ActivationKind ra,
+                          bool resetAfter);
 
 /// The forward op's results: the sequence [N, T, H], the final h, then (for
 /// an LSTM) the final c.

@@ -27,7 +27,8 @@ struct RnnLowering : OpConversionPattern<RnnOp> {
       return failure();
     CellOperands c = cellOperands(
         adaptor.getInput(), adaptor.getInitialH(), {}, adaptor.getKernel(),
-        adaptor.getRecurrentKernel(), adaptor.getBias(), op.getActivation(),
+        adaptor.getRecurrentKernel(), adaptor.getBias(), adaptor.getLengths(),
+        op.getActivation(),
         ActivationKind::sigmoid, false);
     rewriter.replaceOp(op, lowerForward(rewriter, op.getLoc(), Cell::Rnn, c));
     return success();
@@ -44,7 +45,8 @@ struct LstmLowering : OpConversionPattern<LstmOp> {
     CellOperands c = cellOperands(
         adaptor.getInput(), adaptor.getInitialH(), adaptor.getInitialC(),
         adaptor.getKernel(), adaptor.getRecurrentKernel(), adaptor.getBias(),
-        op.getActivation(), op.getRecurrentActivation(), false);
+        adaptor.getLengths(), op.getActivation(), op.getRecurrentActivation(),
+        false);
     rewriter.replaceOp(op, lowerForward(rewriter, op.getLoc(), Cell::Lstm, c));
     return success();
   }
@@ -59,7 +61,8 @@ struct GruLowering : OpConversionPattern<GruOp> {
       return failure();
     CellOperands c = cellOperands(
         adaptor.getInput(), adaptor.getInitialH(), {}, adaptor.getKernel(),
-        adaptor.getRecurrentKernel(), adaptor.getBias(), op.getActivation(),
+        adaptor.getRecurrentKernel(), adaptor.getBias(), adaptor.getLengths(),
+        op.getActivation(),
         op.getRecurrentActivation(), op.getResetAfter());
     rewriter.replaceOp(op, lowerForward(rewriter, op.getLoc(), Cell::Gru, c));
     return success();
@@ -75,7 +78,8 @@ struct RnnGradLowering : OpConversionPattern<RnnGradOp> {
       return failure();
     CellOperands c = cellOperands(
         adaptor.getInput(), adaptor.getInitialH(), {}, adaptor.getKernel(),
-        adaptor.getRecurrentKernel(), adaptor.getBias(), op.getActivation(),
+        adaptor.getRecurrentKernel(), adaptor.getBias(), adaptor.getLengths(),
+        op.getActivation(),
         ActivationKind::sigmoid, false);
     rewriter.replaceOp(op, lowerBackward(rewriter, op.getLoc(), Cell::Rnn, c,
                                          adaptor.getSequenceGrad(),
@@ -95,7 +99,8 @@ struct LstmGradLowering : OpConversionPattern<LstmGradOp> {
     CellOperands c = cellOperands(
         adaptor.getInput(), adaptor.getInitialH(), adaptor.getInitialC(),
         adaptor.getKernel(), adaptor.getRecurrentKernel(), adaptor.getBias(),
-        op.getActivation(), op.getRecurrentActivation(), false);
+        adaptor.getLengths(), op.getActivation(), op.getRecurrentActivation(),
+        false);
     rewriter.replaceOp(op, lowerBackward(rewriter, op.getLoc(), Cell::Lstm, c,
                                          adaptor.getSequenceGrad(),
                                          adaptor.getFinalHGrad(),
@@ -114,7 +119,8 @@ struct GruGradLowering : OpConversionPattern<GruGradOp> {
       return failure();
     CellOperands c = cellOperands(
         adaptor.getInput(), adaptor.getInitialH(), {}, adaptor.getKernel(),
-        adaptor.getRecurrentKernel(), adaptor.getBias(), op.getActivation(),
+        adaptor.getRecurrentKernel(), adaptor.getBias(), adaptor.getLengths(),
+        op.getActivation(),
         op.getRecurrentActivation(), op.getResetAfter());
     rewriter.replaceOp(op, lowerBackward(rewriter, op.getLoc(), Cell::Gru, c,
                                          adaptor.getSequenceGrad(),

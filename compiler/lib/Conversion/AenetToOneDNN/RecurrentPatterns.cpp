@@ -5,8 +5,9 @@
 // cells oneDNN's primitives run: vanilla RNN with tanh, relu or sigmoid;
 // LSTM and GRU only with Keras's default activations (tanh, sigmoid gates),
 // which oneDNN hard-codes. A GRU with reset_after is oneDNN's LBR-GRU. Other
-// layers (hard_sigmoid gates, say) fail to match and stay for the loops
-// lowering, visibly in `aec compile --emit=onednn`.
+// layers (hard_sigmoid gates, or masked padded steps, which oneDNN's
+// primitives cannot skip) fail to match and stay for the loops lowering,
+// visibly in `aec compile --emit=onednn`.
 //
 // The backward kernel needs its forward call's workspace, which lives in
 // that call site's state: a forward op whose results a gradient op of the
@@ -200,6 +201,8 @@ struct RnnToOneDNN : OpRewritePattern<RnnOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(RnnOp op,
                                 PatternRewriter &r) const override {
+    if (op.getLengths())
+      return r.notifyMatchFailure(op, "oneDNN's cells do not mask steps");
     std::optional<RecurrentCell> cell = cellOf(op);
     if (!cell || !allStaticF32(op))
       return r.notifyMatchFailure(op, "oneDNN has no such f32 cell");
@@ -215,6 +218,8 @@ struct LstmToOneDNN : OpRewritePattern<LstmOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(LstmOp op,
                                 PatternRewriter &r) const override {
+    if (op.getLengths())
+      return r.notifyMatchFailure(op, "oneDNN's cells do not mask steps");
     std::optional<RecurrentCell> cell = cellOf(op);
     if (!cell || !allStaticF32(op))
       return r.notifyMatchFailure(op, "oneDNN has no such f32 cell");
@@ -230,6 +235,8 @@ struct GruToOneDNN : OpRewritePattern<GruOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(GruOp op,
                                 PatternRewriter &r) const override {
+    if (op.getLengths())
+      return r.notifyMatchFailure(op, "oneDNN's cells do not mask steps");
     std::optional<RecurrentCell> cell = cellOf(op);
     if (!cell || !allStaticF32(op))
       return r.notifyMatchFailure(op, "oneDNN has no such f32 cell");

@@ -27,44 +27,81 @@ struct RecurrentValues {
   Value sequence, finalH, finalC;
   /// A gradient op's gradients of the forward results.
   Value sequenceGrad, finalHGrad, finalCGrad;
+  /// The optional per-sample lengths [N] that mask padded steps.
+  Value lengths;
   int64_t gates = 1;
   bool resetAfter = false;
 };
 
 RecurrentValues valuesOf(RnnOp op) {
-  return {op.getInput(),    op.getInitialH(), {}, op.getKernel(),
-          op.getRecurrentKernel(), op.getBias(), op.getSequence(),
-          op.getFinalH(),   {}, {}, {}, {}, 1, false};
+  RecurrentValues v;
+  v.input = op.getInput();
+  v.initialH = op.getInitialH();
+  v.kernel = op.getKernel();
+  v.recurrentKernel = op.getRecurrentKernel();
+  v.bias = op.getBias();
+  v.lengths = op.getLengths();
+  v.sequence = op.getSequence();
+  v.finalH = op.getFinalH();
+  return v;
 }
 RecurrentValues valuesOf(LstmOp op) {
-  return {op.getInput(),  op.getInitialH(),        op.getInitialC(),
-          op.getKernel(), op.getRecurrentKernel(), op.getBias(),
-          op.getSequence(), op.getFinalH(), op.getFinalC(), {}, {}, {}, 4,
-          false};
+  RecurrentValues v;
+  v.input = op.getInput();
+  v.initialH = op.getInitialH();
+  v.initialC = op.getInitialC();
+  v.kernel = op.getKernel();
+  v.recurrentKernel = op.getRecurrentKernel();
+  v.bias = op.getBias();
+  v.lengths = op.getLengths();
+  v.sequence = op.getSequence();
+  v.finalH = op.getFinalH();
+  v.finalC = op.getFinalC();
+  v.gates = 4;
+  return v;
 }
 RecurrentValues valuesOf(GruOp op) {
-  return {op.getInput(),    op.getInitialH(), {}, op.getKernel(),
-          op.getRecurrentKernel(), op.getBias(), op.getSequence(),
-          op.getFinalH(),   {}, {}, {}, {}, 3, op.getResetAfter()};
+  RecurrentValues v;
+  v.input = op.getInput();
+  v.initialH = op.getInitialH();
+  v.kernel = op.getKernel();
+  v.recurrentKernel = op.getRecurrentKernel();
+  v.bias = op.getBias();
+  v.lengths = op.getLengths();
+  v.sequence = op.getSequence();
+  v.finalH = op.getFinalH();
+  v.gates = 3;
+  v.resetAfter = op.getResetAfter();
+  return v;
 }
-RecurrentValues valuesOf(RnnGradOp op) {
-  return {op.getInput(),      op.getInitialH(), {}, op.getKernel(),
-          op.getRecurrentKernel(), op.getBias(), op.getSequence(),
-          op.getFinalH(),     {}, op.getSequenceGrad(), op.getFinalHGrad(),
-          {},                 1, false};
+/// A gradient op's values: its forward op's, and the result gradients.
+template <typename GradOp>
+RecurrentValues gradValues(GradOp op, int64_t gates, bool resetAfter) {
+  RecurrentValues v;
+  v.input = op.getInput();
+  v.initialH = op.getInitialH();
+  v.kernel = op.getKernel();
+  v.recurrentKernel = op.getRecurrentKernel();
+  v.bias = op.getBias();
+  v.lengths = op.getLengths();
+  v.sequence = op.getSequence();
+  v.finalH = op.getFinalH();
+  v.sequenceGrad = op.getSequenceGrad();
+  v.finalHGrad = op.getFinalHGrad();
+  v.gates = gates;
+  v.resetAfter = resetAfter;
+  return v;
 }
+RecurrentValues valuesOf(RnnGradOp op) { return gradValues(op, 1, false); }
 RecurrentValues valuesOf(LstmGradOp op) {
-  return {op.getInput(),        op.getInitialH(),        op.getInitialC(),
-          op.getKernel(),       op.getRecurrentKernel(), op.getBias(),
-          op.getSequence(),     op.getFinalH(),          op.getFinalC(),
-          op.getSequenceGrad(), op.getFinalHGrad(),      op.getFinalCGrad(),
-          4,                    false};
+  RecurrentValues v = gradValues(op, 4, false);
+  v.initialC = op.getInitialC();
+  v.finalC = op.getFinalC();
+  v.finalCGrad = op.getFinalCGrad();
+  return v;
 }
 RecurrentValues valuesOf(GruGradOp op) {
-  return {op.getInput(),      op.getInitialH(), {}, op.getKernel(),
-          op.getRecurrentKernel(), op.getBias(), op.getSequence(),
-          op.getFinalH(),     {}, op.getSequenceGrad(), op.getFinalHGrad(),
-          {},                 3, op.getResetAfter()};
+  return gradValues(op, 3, op.getResetAfter());
 }
 
 /// The shape the bias of |v| has (or would have): [G*H], or [2, 3H] for a
@@ -105,7 +142,8 @@ LogicalResult verifyRecurrent(Operation *op, const RecurrentValues &v,
       (v.bias && failed(expectShape(op, v.bias, "a bias", biasShape(v, units)))) ||
       failed(expectShape(op, v.sequence, "a sequence", {n, t, units})) ||
       failed(expectShape(op, v.finalH, "a final h", state)) ||
-      (v.finalC && failed(expectShape(op, v.finalC, "a final c", state))))
+      (v.finalC && failed(expectShape(op, v.finalC, "a final c", state))) ||
+      (v.lengths && failed(expectShape(op, v.lengths, "lengths", {n}))))
     return failure();
   for (Value operand : op->getOperands())
     if (!isa<FloatType>(getElementTypeOrSelf(operand.getType())))
@@ -138,14 +176,16 @@ SmallVector<Type> gradResultTypes(const RecurrentValues &v) {
 
 /// Appends the gradients of the forward op's operands (in its operand order)
 /// from the results of its gradient op |grad|: the bias gradient only if the
-/// forward op has a bias.
-void appendOperandGrads(Operation *grad, bool hasBias,
+/// forward op has a bias; none for lengths, which are data.
+void appendOperandGrads(Operation *grad, bool hasBias, bool hasLengths,
                         SmallVectorImpl<Value> &grads) {
   ValueRange results = grad->getResults();
   for (Value r : results.drop_back())
     grads.push_back(r);
   if (hasBias)
     grads.push_back(results.back());
+  if (hasLengths)
+    grads.push_back(Value());
 }
 
 
@@ -189,8 +229,9 @@ LogicalResult RnnOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
   auto grad = RnnGradOp::create(
       b, loc, gradResultTypes(valuesOf(*this)), getInput(), getInitialH(),
       getKernel(), getRecurrentKernel(), getSequence(), getFinalH(), dSequence,
-      dFinalH, getBias(), getActivation());
-  appendOperandGrads(grad, static_cast<bool>(getBias()), grads);
+      dFinalH, getBias(), getLengths(), getActivation());
+  appendOperandGrads(grad, static_cast<bool>(getBias()),
+                     static_cast<bool>(getLengths()), grads);
   return success();
 }
 
@@ -213,8 +254,9 @@ LogicalResult LstmOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
       b, loc, gradResultTypes(valuesOf(*this)), getInput(), getInitialH(),
       getInitialC(), getKernel(), getRecurrentKernel(), getSequence(),
       getFinalH(), getFinalC(), dSequence, dFinalH, dFinalC, getBias(),
-      getActivation(), getRecurrentActivation());
-  appendOperandGrads(grad, static_cast<bool>(getBias()), grads);
+      getLengths(), getActivation(), getRecurrentActivation());
+  appendOperandGrads(grad, static_cast<bool>(getBias()),
+                     static_cast<bool>(getLengths()), grads);
   return success();
 }
 
@@ -233,8 +275,9 @@ LogicalResult GruOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
   auto grad = GruGradOp::create(
       b, loc, gradResultTypes(valuesOf(*this)), getInput(), getInitialH(),
       getKernel(), getRecurrentKernel(), getSequence(), getFinalH(), dSequence,
-      dFinalH, getBias(), getActivation(), getRecurrentActivation(),
-      getResetAfter());
-  appendOperandGrads(grad, static_cast<bool>(getBias()), grads);
+      dFinalH, getBias(), getLengths(), getActivation(),
+      getRecurrentActivation(), getResetAfter());
+  appendOperandGrads(grad, static_cast<bool>(getBias()),
+                     static_cast<bool>(getLengths()), grads);
   return success();
 }

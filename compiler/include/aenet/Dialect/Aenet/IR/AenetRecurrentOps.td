@@ -30,21 +30,28 @@
 //         reset_after: hh = a(x W_h + b_in_h + r (h U_h + b_rec_h)),
 //         otherwise:   hh = a(x W_h + (r h) U_h + b_h);
 //         h_t = z h_{t-1} + (1 - z) hh
+// The optional `lengths` [N] masks padded steps as Keras's masking does:
+// sample n's steps t >= lengths[n] leave its states unchanged, and the
+// sequence repeats its last real h there; the final states are those of
+// its last real step. Gradients pass such steps through unchanged.
 
 class Aenet_RecurrentOp<string mnemonic, bit hasCell, dag attributes,
                         string attributeFormat>
-    : Aenet_DiffOp<mnemonic> {
+    : Aenet_DiffOp<mnemonic, [AttrSizedOperandSegments]> {
   let arguments = !con(
       (ins Aenet_FloatTensor:$input, Aenet_FloatTensor:$initial_h),
       !if(hasCell, (ins Aenet_FloatTensor:$initial_c), (ins)),
       (ins Aenet_FloatTensor:$kernel, Aenet_FloatTensor:$recurrent_kernel,
-           Optional<Aenet_FloatTensor>:$bias),
+           Optional<Aenet_FloatTensor>:$bias,
+           Optional<Aenet_FloatTensor>:$lengths),
       attributes);
   let results = !con(
       (outs Aenet_FloatTensor:$sequence, Aenet_FloatTensor:$final_h),
       !if(hasCell, (outs Aenet_FloatTensor:$final_c), (outs)));
-  let assemblyFormat = attributeFormat # [{
-    operands attr-dict `:` functional-type(operands, results)
+  let assemblyFormat = attributeFormat # " $input `,` $initial_h " #
+      !if(hasCell, "`,` $initial_c ", "") # [{
+    `,` $kernel `,` $recurrent_kernel (`bias` $bias^)?
+    (`lengths` $lengths^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }
@@ -57,7 +64,7 @@ def Aenet_RnnOp : Aenet_RecurrentOp<"rnn", 0,
     sum; Keras's default is tanh.
 
     ```mlir
-    %seq, %h = aenet.rnn tanh %x, %h0, %k, %r, %b
+    %seq, %h = aenet.rnn tanh %x, %h0, %k, %r bias %b
         : (tensor<128x10x70xf32>, tensor<128x64xf32>, tensor<70x64xf32>,
            tensor<64x64xf32>, tensor<64xf32>)
         -> (tensor<128x10x64xf32>, tensor<128x64xf32>)
@@ -67,10 +74,10 @@ def Aenet_RnnOp : Aenet_RecurrentOp<"rnn", 0,
     OpBuilder<(ins "::mlir::aenet::ActivationKind":$activation,
                    "::mlir::Value":$input, "::mlir::Value":$initial_h,
                    "::mlir::Value":$kernel, "::mlir::Value":$recurrent_kernel,
-                   "::mlir::Value":$bias), [{
+                   "::mlir::Value":$bias, "::mlir::Value":$lengths), [{
       auto [sequence, state] = recurrentResultTypes(input, recurrent_kernel);
       build($_builder, $_state, sequence, state, input, initial_h, kernel,
-            recurrent_kernel, bias, activation);
+            recurrent_kernel, bias, lengths, activation);
     }]>];
 }
 
@@ -86,7 +93,7 @@ def Aenet_LstmOp : Aenet_RecurrentOp<"lstm", 1,
     on c_t.
 
     ```mlir
-    %seq, %h, %c = aenet.lstm tanh, sigmoid %x, %h0, %c0, %k, %r, %b
+    %seq, %h, %c = aenet.lstm tanh, sigmoid %x, %h0, %c0, %k, %r bias %b
         : (tensor<32x600x6xf32>, tensor<32x64xf32>, tensor<32x64xf32>,
            tensor<6x256xf32>, tensor<64x256xf32>, tensor<256xf32>)
         -> (tensor<32x600x64xf32>, tensor<32x64xf32>, tensor<32x64xf32>)
@@ -97,10 +104,11 @@ def Aenet_LstmOp : Aenet_RecurrentOp<"lstm", 1,
                    "::mlir::aenet::ActivationKind":$recurrent_activation,
                    "::mlir::Value":$input, "::mlir::Value":$initial_h,
                    "::mlir::Value":$initial_c, "::mlir::Value":$kernel,
-                   "::mlir::Value":$recurrent_kernel, "::mlir::Value":$bias), [{
+                   "::mlir::Value":$recurrent_kernel, "::mlir::Value":$bias,
+                   "::mlir::Value":$lengths), [{
       auto [sequence, state] = recurrentResultTypes(input, recurrent_kernel);
       build($_builder, $_state, sequence, state, state, input, initial_h,
-            initial_c, kernel, recurrent_kernel, bias, activation,
+            initial_c, kernel, recurrent_kernel, bias, lengths, activation,
             recurrent_activation);
     }]>];
 }
@@ -119,7 +127,7 @@ def Aenet_GruOp : Aenet_RecurrentOp<"gru", 0,
     and `bias` is [3H].
 
     ```mlir
-    %seq, %h = aenet.gru tanh, sigmoid reset_after %x, %h0, %k, %r, %b
+    %seq, %h = aenet.gru tanh, sigmoid reset_after %x, %h0, %k, %r bias %b
         : (tensor<128x40x70xf32>, tensor<128x128xf32>, tensor<70x384xf32>,
            tensor<128x384xf32>, tensor<2x384xf32>)
         -> (tensor<128x40x128xf32>, tensor<128x128xf32>)
@@ -130,10 +138,11 @@ def Aenet_GruOp : Aenet_RecurrentOp<"gru", 0,
                    "::mlir::aenet::ActivationKind":$recurrent_activation,
                    "bool":$reset_after, "::mlir::Value":$input,
                    "::mlir::Value":$initial_h, "::mlir::Value":$kernel,
-                   "::mlir::Value":$recurrent_kernel, "::mlir::Value":$bias), [{
+                   "::mlir::Value":$recurrent_kernel, "::mlir::Value":$bias,
+                   "::mlir::Value":$lengths), [{
       auto [sequence, state] = recurrentResultTypes(input, recurrent_kernel);
       build($_builder, $_state, sequence, state, input, initial_h, kernel,
-            recurrent_kernel, bias, activation, recurrent_activation,
+            recurrent_kernel, bias, lengths, activation, recurrent_activation,
             reset_after);
     }]>];
 }
@@ -153,7 +162,7 @@ def Aenet_GruOp : Aenet_RecurrentOp<"gru", 0,
 
 class Aenet_RecurrentGradOp<string mnemonic, bit hasCell, dag attributes,
                             string attributeFormat>
-    : Aenet_Op<mnemonic, [Pure]> {
+    : Aenet_Op<mnemonic, [Pure, AttrSizedOperandSegments]> {
   let arguments = !con(
       (ins Aenet_FloatTensor:$input, Aenet_FloatTensor:$initial_h),
       !if(hasCell, (ins Aenet_FloatTensor:$initial_c), (ins)),
@@ -162,7 +171,8 @@ class Aenet_RecurrentGradOp<string mnemonic, bit hasCell, dag attributes,
       !if(hasCell, (ins Aenet_FloatTensor:$final_c), (ins)),
       (ins Aenet_FloatTensor:$sequence_grad, Aenet_FloatTensor:$final_h_grad),
       !if(hasCell, (ins Aenet_FloatTensor:$final_c_grad), (ins)),
-      (ins Optional<Aenet_FloatTensor>:$bias),
+      (ins Optional<Aenet_FloatTensor>:$bias,
+           Optional<Aenet_FloatTensor>:$lengths),
       attributes);
   let results = !con(
       (outs Aenet_FloatTensor:$input_grad, Aenet_FloatTensor:$initial_h_grad),
@@ -170,8 +180,14 @@ class Aenet_RecurrentGradOp<string mnemonic, bit hasCell, dag attributes,
       (outs Aenet_FloatTensor:$kernel_grad,
             Aenet_FloatTensor:$recurrent_kernel_grad,
             Aenet_FloatTensor:$bias_grad));
-  let assemblyFormat = attributeFormat # [{
-    operands attr-dict `:` functional-type(operands, results)
+  let assemblyFormat = attributeFormat # " $input `,` $initial_h " #
+      !if(hasCell, "`,` $initial_c ", "") #
+      " `,` $kernel `,` $recurrent_kernel `,` $sequence `,` $final_h " #
+      !if(hasCell, "`,` $final_c ", "") #
+      " `,` $sequence_grad `,` $final_h_grad " #
+      !if(hasCell, "`,` $final_c_grad ", "") # [{
+    (`bias` $bias^)? (`lengths` $lengths^)? attr-dict `:`
+    functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }
@@ -181,11 +197,12 @@ def Aenet_RnnGradOp : Aenet_RecurrentGradOp<"rnn_grad", 0,
   let summary = "Backpropagation through time of aenet.rnn.";
   let description = [{
     Operands: the rnn's input, initial_h, kernel, recurrent_kernel, its
-    sequence and final_h, their gradients, then its bias if it has one.
+    sequence and final_h, their gradients, then its bias and lengths if it
+    has them.
 
     ```mlir
     %dx, %dh0, %dk, %dr, %db = aenet.rnn_grad tanh %x, %h0, %k, %r, %seq, %h,
-        %dseq, %dh, %b : (...) -> (...)
+        %dseq, %dh bias %b : (...) -> (...)
     ```
   }];
 }
@@ -198,11 +215,12 @@ def Aenet_LstmGradOp : Aenet_RecurrentGradOp<"lstm_grad", 1,
   let description = [{
     Operands: the lstm's input, initial_h, initial_c, kernel,
     recurrent_kernel, its sequence, final_h and final_c, their gradients,
-    then its bias if it has one.
+    then its bias and lengths if it has them.
 
     ```mlir
     %dx, %dh0, %dc0, %dk, %dr, %db = aenet.lstm_grad tanh, sigmoid %x, %h0,
-        %c0, %k, %r, %seq, %h, %c, %dseq, %dh, %dc, %b : (...) -> (...)
+        %c0, %k, %r, %seq, %h, %c, %dseq, %dh, %dc bias %b lengths %len
+        : (...) -> (...)
     ```
   }];
 }
@@ -215,11 +233,12 @@ def Aenet_GruGradOp : Aenet_RecurrentGradOp<"gru_grad", 0,
   let summary = "Backpropagation through time of aenet.gru.";
   let description = [{
     Operands: the gru's input, initial_h, kernel, recurrent_kernel, its
-    sequence and final_h, their gradients, then its bias if it has one.
+    sequence and final_h, their gradients, then its bias and lengths if it
+    has them.
 
     ```mlir
     %dx, %dh0, %dk, %dr, %db = aenet.gru_grad tanh, sigmoid reset_after %x,
-        %h0, %k, %r, %seq, %h, %dseq, %dh, %b : (...) -> (...)
+        %h0, %k, %r, %seq, %h, %dseq, %dh bias %b : (...) -> (...)
     ```
   }];
 }
