@@ -20,10 +20,16 @@ accelerations): a many-to-one regressor has to integrate ax over the sequence
 (the other channels carry weaker hints: ay / gz ~ v, and the vibration on az).
 
 Files (written next to this script, CSV with a header row):
-  speed_train.csv, speed_val.csv                  seq_id,t,ax,ay,az,gx,gy,gz
-  speed_train_targets.csv, speed_val_targets.csv  seq_id,kmh
+  speed_{train,val,test}.csv           seq_id,t,ax,ay,az,gx,gy,gz
+  speed_{train,val,test}_targets.csv   seq_id,kmh
+  speed_trainval.csv, speed_trainval_targets.csv   train and val together
 Readings of one sequence are consecutive rows with the same seq_id, t is the
 time in seconds; the targets hold one row per sequence, in the same order.
+The three splits are drawn one after the other from one stream (ids 0-159
+train, 160-199 val, 200-239 test), so adding the test split left the train
+and val files as they were. As in the course work, the model is chosen on
+train / val (model lstm_speed), then trained again on train + val and
+measured once on test (model lstm_speed_final, which reads speed_trainval).
 
 Deterministic: everything is drawn from random.Random(SEED).random(), whose
 sequence Python guarantees across versions (Gaussians via Box-Muller here, not
@@ -41,6 +47,7 @@ DT = 0.5            # seconds between readings
 MIN_LEN, MAX_LEN = 20, 50
 TRAIN_SEQUENCES = 160
 VAL_SEQUENCES = 40
+TEST_SEQUENCES = 40
 MAX_SPEED = 130 / 3.6  # m/s
 G = 9.81
 
@@ -107,20 +114,25 @@ def sequence(noise):
     return readings, v * 3.6
 
 
-def write(out_dir, name, count, noise, first_id):
-    rows = ["seq_id,t,ax,ay,az,gx,gy,gz"]
-    targets = ["seq_id,kmh"]
+def draw(count, noise, first_id):
+    """(reading rows, target rows) of |count| sequences, without headers."""
+    rows, targets = [], []
     for seq_id in range(first_id, first_id + count):
         readings, kmh = sequence(noise)
         for step, r in enumerate(readings):
             rows.append("%d,%.1f,%s" % (seq_id, step * DT,
                                         ",".join("%.3f" % x for x in r)))
         targets.append("%d,%.2f" % (seq_id, kmh))
-    for suffix, lines in (("", rows), ("_targets", targets)):
+    return rows, targets
+
+
+def write(out_dir, name, rows, targets):
+    for suffix, header, lines in (("", "seq_id,t,ax,ay,az,gx,gy,gz", rows),
+                                  ("_targets", "seq_id,kmh", targets)):
         path = os.path.join(out_dir, "speed_%s%s.csv" % (name, suffix))
         with open(path, "w", encoding="ascii", newline="\n") as f:
-            f.write("\n".join(lines) + "\n")
-        print("make_speed_csv: wrote %s (%d rows)" % (path, len(lines) - 1))
+            f.write("\n".join([header] + lines) + "\n")
+        print("make_speed_csv: wrote %s (%d rows)" % (path, len(lines)))
 
 
 def main():
@@ -131,8 +143,13 @@ def main():
     try:
         os.makedirs(args.out, exist_ok=True)
         noise = Noise(SEED)
-        write(args.out, "train", TRAIN_SEQUENCES, noise, 0)
-        write(args.out, "val", VAL_SEQUENCES, noise, TRAIN_SEQUENCES)
+        train = draw(TRAIN_SEQUENCES, noise, 0)
+        val = draw(VAL_SEQUENCES, noise, TRAIN_SEQUENCES)
+        test = draw(TEST_SEQUENCES, noise, TRAIN_SEQUENCES + VAL_SEQUENCES)
+        write(args.out, "train", *train)
+        write(args.out, "val", *val)
+        write(args.out, "test", *test)
+        write(args.out, "trainval", train[0] + val[0], train[1] + val[1])
     except OSError as e:
         print("make_speed_csv: error: %s" % e, file=sys.stderr)
         return 1
