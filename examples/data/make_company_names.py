@@ -41,6 +41,10 @@ import os
 import sys
 import unicodedata
 
+# The seeded Fisher-Yates shuffle that splits the MNIST digits, so that the
+# order is the same on every Python version.
+from fetch_mnist import shuffled
+
 SOURCES = ("oui.csv", "mam.csv", "oui36.csv", "iab.csv")
 COLUMN = "Organization Name"
 SEED = 0x1EEEDA7A
@@ -48,26 +52,6 @@ SEED = 0x1EEEDA7A
 
 class ExtractError(Exception):
     pass
-
-
-def xorshift64star(seed):
-    """An endless stream of 64-bit pseudo-random integers (xorshift64*)."""
-    state = seed & 0xFFFFFFFFFFFFFFFF or 1
-    while True:
-        state ^= state >> 12
-        state ^= (state << 25) & 0xFFFFFFFFFFFFFFFF
-        state ^= state >> 27
-        yield (state * 0x2545F4914F6CDD1D) & 0xFFFFFFFFFFFFFFFF
-
-
-def shuffled(items, seed):
-    """A Fisher-Yates shuffle of |items| driven by xorshift64*(seed)."""
-    items = list(items)
-    rng = xorshift64star(seed)
-    for i in range(len(items) - 1, 0, -1):
-        j = next(rng) % (i + 1)  # modulo bias is irrelevant here
-        items[i], items[j] = items[j], items[i]
-    return items
 
 
 def clean(name):
