@@ -377,7 +377,11 @@ const auto dataStmt_def =
     dataKind > sourceCall > kwAs > identList > -(kwScale > number);
 const auto corruptStmt_def = kwCorrupt > ident > kwWith > transforms;
 const auto initStmt_def = kwInit > ident > kwFrom > stringLit;
-const auto setting_def = ident > valueList;
+// `reset_state every 40`: the word and the count, as two values.
+const auto everyClause =
+    x3::rule<struct every_clause_id, std::vector<ast::Value>>{"'every N'"} =
+        &keyword("every") >> ident >> number;
+const auto setting_def = ident > (everyClause | valueList);
 const auto train_def = kwTrain > ident > '{' >
                        *(dataStmt | corruptStmt | initStmt | setting) >
                        trainClose;

@@ -483,7 +483,7 @@ void TrainChecker::readOptimizer(const ast::Value &value) {
 void TrainChecker::addSetting(const ast::Setting &setting) {
   static const std::vector<std::string> keys = {
       "optimizer", "epochs",     "batch",      "shuffle", "split",
-      "seed",      "clip_norm",  "clip_value", "freeze"};
+      "seed",      "clip_norm",  "clip_value", "freeze",  "reset_state"};
   const std::string &key = setting.key.name;
   if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
     diags_.error(setting.key.offset, "unknown train setting '" + key + "'" +
@@ -505,6 +505,22 @@ void TrainChecker::addSetting(const ast::Setting &setting) {
       else if (isBlockOrLayer(*id))
         plan_.frozen.push_back(id->name);
     }
+    return;
+  }
+  if (key == "reset_state") {
+    // `reset_state every N`, as Keras's callbacks call reset_states().
+    const ast::Ident *every =
+        setting.values.size() == 2 ? ast::asIdent(setting.values[0]) : nullptr;
+    if (!every || every->name != "every") {
+      diags_.error(setting.values.empty() ? setting.key.offset
+                                          : ast::offsetOf(setting.values[0]),
+                   "expected 'reset_state every N' (N batches)");
+      return;
+    }
+    if (std::optional<int64_t> n =
+            readInteger(setting.values[1], "reset_state every", 1, INT64_MAX,
+                        diags_))
+      plan_.resetStateEvery = *n;
     return;
   }
   if (setting.values.size() != 1) {
@@ -582,6 +598,23 @@ TrainPlan TrainChecker::run() {
   }
   if (!plan_.validation.empty() && plan_.validationSplit > 0)
     diags_.error(splitAt_, "use either 'validate' or 'split', not both");
+  // A stateful layer carries sample i's state of one batch to sample i of
+  // the next, which is meaningful only in the data's order (Keras asks for
+  // shuffle=False).
+  for (const LayerNode &layer : model_.layers)
+    if (layer.spec.stateful && plan_.shuffle) {
+      auto it = settingAt_.find("shuffle");
+      diags_.error(it != settingAt_.end() ? it->second : train_.model.offset,
+                   "layer '" + layer.name +
+                       "' is stateful: its state passes from batch to batch "
+                       "in the data's order; write 'shuffle false'");
+      break;
+    }
+  if (plan_.resetStateEvery > 0 &&
+      std::none_of(model_.layers.begin(), model_.layers.end(),
+                   [](const LayerNode &l) { return l.spec.stateful; }))
+    diags_.error(settingAt_.at("reset_state"),
+                 "reset_state needs a stateful layer (stateful = true)");
   return std::move(plan_);
 }
 

@@ -210,6 +210,8 @@ void TrainLoop::saveCheckpoint(
   saveSafetensors(options_.checkpointPath, store_.snapshot(), metadata);
 }
 
+void BatchStep::resetStates() {}
+
 std::vector<double> TrainLoop::evaluate(const Dataset &data) {
   const size_t k = steps_.scalarNames().size();
   std::vector<double> sums(k, 0);
@@ -218,6 +220,9 @@ std::vector<double> TrainLoop::evaluate(const Dataset &data) {
   for (int64_t begin = 0; begin < n; begin += options_.batch) {
     int64_t end = std::min(n, begin + options_.batch);
     BatchStep &program = steps_.evalStep(end - begin);
+    // Every pass starts from zero states, as Keras's after reset_states().
+    if (begin == 0)
+      program.resetStates();
     for (size_t a = 0; a < data.arrays().size(); ++a)
       data.gatherBatch(order, begin, end, static_cast<int>(a),
                        program.input(static_cast<int>(a)));
@@ -276,6 +281,11 @@ LoopOutcome TrainLoop::run(LoopState &state,
       int64_t end = std::min(n, begin + options_.batch);
       int64_t rows = end - begin;
       BatchStep &program = steps_.trainStep(rows);
+      // Stateful layers carry their states from batch to batch within an
+      // epoch (a resumed epoch restarts them at its first batch run).
+      if (b == state.batchInEpoch ||
+          (options_.resetStatesEvery > 0 && b % options_.resetStatesEvery == 0))
+        program.resetStates();
       for (size_t a = 0; a < train_.arrays().size(); ++a)
         train_.gatherBatch(order, begin, end, static_cast<int>(a),
                            program.input(static_cast<int>(a)));

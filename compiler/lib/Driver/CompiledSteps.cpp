@@ -33,11 +33,14 @@ BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
                                   : static_cast<int>(it - arrayNames.begin());
   };
   // Size every buffer first: bound addresses must not move afterwards.
-  size_t extra = 0;
-  for (const BufferSlot &slot : e->slots)
+  size_t extra = 0, states = 0;
+  for (const BufferSlot &slot : e->slots) {
     if (slot.kind == Kind::Scalars || slot.kind == Kind::Output)
       ++extra;
+    states += slot.kind == Kind::LayerState;
+  }
   buffers_.reserve(extra);
+  layerStates_.reserve(states);
   std::vector<void *> pointers;
   for (const BufferSlot &slot : e->slots) {
     switch (slot.kind) {
@@ -57,6 +60,10 @@ BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
       pointers.push_back(t->data.data());
       break;
     }
+    case Kind::LayerState:
+      layerStates_.emplace_back(slot.numElements(), 0.0f);
+      pointers.push_back(layerStates_.back().data());
+      break;
     case Kind::Seed:
       pointers.push_back(&seed_);
       break;
@@ -83,6 +90,11 @@ BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
 }
 
 float *BoundEntry::input(int index) { return inputs_[index].data(); }
+
+void BoundEntry::resetStates() {
+  for (std::vector<float> &state : layerStates_)
+    std::fill(state.begin(), state.end(), 0.0f);
+}
 
 void BoundEntry::run(int64_t step, uint64_t seed) {
   step_ = static_cast<float>(step);

@@ -34,12 +34,15 @@ public:
   float *input(int index) override;
   void run(int64_t step, uint64_t seed) override;
   const std::vector<double> &scalars() const override { return scalars_; }
+  void resetStates() override;
   /// The output named |name| (predict), or null.
   const std::vector<float> *output(const std::string &name) const;
 
 private:
   std::vector<std::vector<float>> inputs_;   ///< per dataset array
   std::vector<std::vector<float>> buffers_;  ///< scalars and outputs
+  /// Stateful layers' states, carried from run to run.
+  std::vector<std::vector<float>> layerStates_;
   std::map<std::string, int> outputIndex_;
   int scalarBuffer_ = -1;
   std::vector<double> scalars_;

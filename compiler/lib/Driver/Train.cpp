@@ -102,12 +102,38 @@ uint64_t savedSeed(const std::string &text, const std::string &path) {
 
 } // namespace
 
+/// A stateful layer carries sample i's state to sample i of the next batch,
+/// so every batch must be full: false (after saying so) when the batch does
+/// not divide the training or validation samples.
+bool checkStatefulBatches(const ModelGraph &graph, const RunSetup &setup) {
+  const LayerNode *stateful = nullptr;
+  for (const LayerNode &layer : graph.layers)
+    if (layer.spec.stateful)
+      stateful = &layer;
+  if (!stateful)
+    return true;
+  int64_t batch = setup.plan.batch;
+  auto check = [&](const rt::Dataset &data, const char *what) {
+    if (data.size() % batch == 0)
+      return true;
+    std::cerr << "aec: error: layer '" << stateful->name
+              << "' is stateful, so every batch must be full, but the batch of "
+              << batch << " does not divide the " << data.size() << " "
+              << what << " samples; choose a batch that divides them\n";
+    return false;
+  };
+  return check(setup.data.train, "training") &&
+         (!setup.data.validation || check(*setup.data.validation, "validation"));
+}
+
 int runTrain(const SourceFile &file, const CheckedProgram &program,
              const RunOptions &options) {
   RunSetup setup;
   if (!prepareRun(file, program, options, setup))
     return 1;
   const ModelGraph &graph = setup.graph();
+  if (!checkStatefulBatches(graph, setup))
+    return 1;
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!prepareOutputFolder(setup.outDir, options))
@@ -210,6 +236,7 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
   loop.epochs = setup.plan.epochs;
   loop.batch = setup.plan.batch;
   loop.shuffle = setup.plan.shuffle;
+  loop.resetStatesEvery = setup.plan.resetStateEvery;
   loop.seed = seed;
   loop.checkpointPath = checkpoint;
   loop.metricsPath = metrics;

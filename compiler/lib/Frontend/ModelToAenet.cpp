@@ -143,6 +143,11 @@ private:
   /// Per value of the function being built: the lengths of its padded
   /// sequences, or null.
   std::vector<Value> lengths_;
+  /// Per layer of the function being built: a stateful layer's state
+  /// arguments (h, then an LSTM's c); and the final states to write back,
+  /// by state name.
+  std::vector<SmallVector<Value, 2>> layerStates_;
+  SmallVector<std::pair<std::string, Value>> finalStates_;
 };
 
 LogicalResult ModuleBuilder::checkSupported() {
@@ -252,6 +257,12 @@ Value ModuleBuilder::emitCorruption(const Corruption &c, int index, Value x,
     noisy = ir::ClipOp::create(b_, l, noisy, b_.getF64FloatAttr(c.clipLow),
                                b_.getF64FloatAttr(c.clipHigh));
   return noisy;
+}
+
+/// Whether |kind| is one of the recurrent layers.
+static bool isRecurrent(LayerKind kind) {
+  return kind == LayerKind::RNN || kind == LayerKind::LSTM ||
+         kind == LayerKind::GRU;
 }
 
 bool ModuleBuilder::keepsSteps(const LayerSpec &spec) {
@@ -372,8 +383,17 @@ Value ModuleBuilder::emitRecurrent(const LayerNode &layer, Value in,
   const LayerSpec &spec = layer.spec;
   auto stateType = RankedTensorType::get({options_.batch, spec.units},
                                          element_);
-  Value zeros = arith::ConstantOp::create(
-      b_, l, stateType, cast<TypedAttr>(b_.getZeroAttr(stateType)));
+  // A stateful layer starts from its carried states, the others from zeros.
+  const SmallVector<Value, 2> &carried =
+      layerStates_[&layer - model_.layers.data()];
+  Value h0, c0;
+  if (carried.empty()) {
+    h0 = c0 = arith::ConstantOp::create(
+        b_, l, stateType, cast<TypedAttr>(b_.getZeroAttr(stateType)));
+  } else {
+    h0 = carried[0];
+    c0 = carried.size() > 1 ? carried[1] : Value();
+  }
   Value bias = spec.useBias ? params[2] : Value();
   Value lengths = lengths_[layer.operands[0]];
   ir::ActivationKind a = activationKind(spec.activation);
@@ -381,21 +401,26 @@ Value ModuleBuilder::emitRecurrent(const LayerNode &layer, Value in,
   Operation *op = nullptr;
   switch (spec.kind) {
   case LayerKind::RNN:
-    op = ir::RnnOp::create(b_, l, a, in, zeros, params[0], params[1], bias,
+    op = ir::RnnOp::create(b_, l, a, in, h0, params[0], params[1], bias,
                            lengths);
     break;
   case LayerKind::LSTM:
-    op = ir::LstmOp::create(b_, l, a, ra, in, zeros, zeros, params[0],
-                            params[1], bias, lengths);
+    op = ir::LstmOp::create(b_, l, a, ra, in, h0, c0, params[0], params[1],
+                            bias, lengths);
     break;
   case LayerKind::GRU:
-    op = ir::GruOp::create(b_, l, a, ra, spec.resetAfter, in, zeros,
-                           params[0], params[1], bias, lengths);
+    op = ir::GruOp::create(b_, l, a, ra, spec.resetAfter, in, h0, params[0],
+                           params[1], bias, lengths);
     break;
   default:
     llvm_unreachable("not a recurrent layer");
   }
   // Results: the sequence, then the final h (then an LSTM's final c).
+  if (!carried.empty()) {
+    finalStates_.push_back({layer.name + ".h", op->getResult(1)});
+    if (carried.size() > 1)
+      finalStates_.push_back({layer.name + ".c", op->getResult(2)});
+  }
   return op->getResult(spec.returnSequences ? 0 : 1);
 }
 
@@ -455,6 +480,25 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
       argAttrs.push_back(b_.getDictionaryAttr(entries));
     }
   }
+  // A stateful layer's initial states are buffers the runtime keeps between
+  // batches; each entry point writes the final states back into them.
+  layerStates_.assign(model_.layers.size(), {});
+  finalStates_.clear();
+  std::vector<std::pair<int, unsigned>> stateArgs;
+  for (size_t i = 0; i < model_.layers.size(); ++i) {
+    const LayerNode &layer = model_.layers[i];
+    if (!isRecurrent(layer.spec.kind) || !layer.spec.stateful)
+      continue;
+    for (const char *which : {".h", ".c"}) {
+      if (which[1] == 'c' && layer.spec.kind != LayerKind::LSTM)
+        break;
+      stateArgs.push_back({static_cast<int>(i), argTypes.size()});
+      argTypes.push_back(
+          RankedTensorType::get({options_.batch, layer.spec.units}, element_));
+      argAttrs.push_back(attr(D::getLayerStateAttrName(),
+                              b_.getStringAttr(layer.name + which)));
+    }
+  }
   // Every entry point of a model with corrupted inputs draws their noise,
   // so each needs a seed; otherwise only training does (dropout, noise).
   bool corrupts = plan_ && !plan_->corruptions.empty();
@@ -471,6 +515,8 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   Block *body = func.addEntryBlock();
   b_.setInsertionPointToStart(body);
   Value seed = seeded ? body->getArguments().back() : Value();
+  for (auto [layer, arg] : stateArgs)
+    layerStates_[layer].push_back(body->getArgument(arg));
 
   // |values| are what layers read; |clean| what losses and metrics read.
   std::vector<Value> values(model_.values.size());
@@ -568,6 +614,9 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
     std::vector<std::string> reported = reportedNames(model_);
     names.assign(reported.begin(), reported.end());
   }
+  size_t named = results.size();
+  for (const auto &[name, state] : finalStates_)
+    results.push_back(state);
   func::ReturnOp::create(b_, func.getLoc(), results);
   SmallVector<Type> resultTypes;
   for (Value r : results)
@@ -575,6 +624,9 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   func.setFunctionType(b_.getFunctionType(argTypes, resultTypes));
   for (size_t i = 0; i < names.size(); ++i)
     func.setResultAttr(i, D::getNameAttrName(), b_.getStringAttr(names[i]));
+  for (size_t i = 0; i < finalStates_.size(); ++i)
+    func.setResultAttr(named + i, D::getLayerStateAttrName(),
+                       b_.getStringAttr(finalStates_[i].first));
   if (mode == Mode::Train) {
     func->setAttr(D::getDifferentiateAttrName(), b_.getUnitAttr());
     func->setAttr(D::getOptimizerAttrName(), optimizerAttr());

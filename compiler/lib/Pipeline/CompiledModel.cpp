@@ -120,6 +120,9 @@ static EntryPoint readEntry(func::FuncOp func) {
       if (auto init = func.getArgAttrOfType<FloatAttr>(
               i, D::getStateInitAttrName()))
         slot.init = init.getValueAsDouble();
+    } else if (func.getArgAttr(i, D::getLayerStateAttrName())) {
+      slot.kind = BufferSlot::Kind::LayerState;
+      slot.name = str(D::getLayerStateAttrName());
     } else if (func.getArgAttr(i, D::getSeedAttrName())) {
       slot.kind = BufferSlot::Kind::Seed;
       slot.name = "seed";

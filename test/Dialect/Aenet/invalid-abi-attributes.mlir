@@ -122,6 +122,14 @@ func.func @state_type(%m: tensor<3xf32> {aenet.state}) {
 
 // -----
 
+// Tests that a stateful layer's carried state is named by a string.
+// expected-error @+1 {{'aenet.layer_state' (argument #0) must be a string}}
+func.func @layer_state_type(%h: tensor<1x4xf32> {aenet.layer_state = 1 : i64}) {
+  return
+}
+
+// -----
+
 // Tests that a state's initial value must be a float on a state.
 // expected-error @+1 {{'aenet.state_init' (argument #0) must be a float}}
 func.func @state_init_type(%m: tensor<3xf32> {aenet.state = "k/m", aenet.state_init = 1 : i64}) {

@@ -28,7 +28,18 @@ namespace aenet {
 
 /// One argument of a compiled entry point.
 struct BufferSlot {
-  enum class Kind { Input, Param, State, Seed, Step, Scalars, Output };
+  /// LayerState: a stateful recurrent layer's state (`lstm.h`, `lstm.c`),
+  /// [batch, units], carried from one call to the next.
+  enum class Kind {
+    Input,
+    Param,
+    State,
+    LayerState,
+    Seed,
+    Step,
+    Scalars,
+    Output
+  };
   Kind kind;
   std::string name;           ///< input, parameter, state or output name
   std::vector<int64_t> shape; ///< static, batch first for per-sample data

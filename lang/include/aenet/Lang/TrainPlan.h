@@ -89,6 +89,9 @@ struct TrainPlan {
   bool seedGiven = false;
   double clipNorm = 0;
   double clipValue = 0;
+  /// `reset_state every N`: stateful layers' states are zeroed every N
+  /// training batches besides every epoch (0: only every epoch).
+  int64_t resetStateEvery = 0;
   std::vector<std::string> frozen; ///< block or layer names
   std::vector<InitFrom> inits;
   uint32_t offset = 0;

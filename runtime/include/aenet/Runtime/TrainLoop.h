@@ -33,6 +33,9 @@ public:
   virtual void run(int64_t step, uint64_t seed) = 0;
   /// The scalars of the last run, in `BatchStepSource::scalarNames()` order.
   virtual const std::vector<double> &scalars() const = 0;
+  /// Zeroes the states that stateful layers carry from one run to the next
+  /// (none by default).
+  virtual void resetStates();
 };
 
 /// Hands out batch steps per batch size (a smaller last batch gets its own).
@@ -55,6 +58,9 @@ struct LoopOptions {
   int64_t epochs = 1;
   int64_t batch = 32;
   bool shuffle = true;
+  /// Stateful layers' states are reset at every epoch, before every
+  /// evaluation pass, and every this many training batches (0: never).
+  int64_t resetStatesEvery = 0;
   uint64_t seed = 0;
   std::string checkpointPath;
   std::string metricsPath;

@@ -60,6 +60,7 @@ StringRef expectedValue(StringRef name, AbiPlace place, Attribute value) {
   if (name == Dialect::getParamAttrName() ||
       name == Dialect::getInputAttrName() ||
       name == Dialect::getStateAttrName() ||
+      name == Dialect::getLayerStateAttrName() ||
       name == Dialect::getOutputAttrName() ||
       name == Dialect::getGradientAttrName() ||
       name == Dialect::getNameAttrName())

@@ -2,8 +2,8 @@
 //
 // Implements aenet-bind-buffers: the calling convention between compiled code
 // and the runtime. Arguments become memrefs the runtime allocates once;
-// updated parameters and optimizer states are written back into their own
-// buffers (one-shot bufferization then updates them in place), scalars are
+// updated parameters, optimizer states and the carried states of stateful
+// layers are written back into their own buffers (one-shot bufferization then updates them in place), scalars are
 // packed into one buffer, other results get output buffers.
 //
 //===----------------------------------------------------------------------===//
@@ -28,9 +28,10 @@ MemRefType bufferType(Type tensor) {
 }
 
 /// The argument a result writes back to: the one with the same
-/// `aenet.param` or `aenet.state` name, or -1.
+/// `aenet.param`, `aenet.state` or `aenet.layer_state` name, or -1.
 int tiedArgument(func::FuncOp func, unsigned result) {
-  for (StringRef key : {D::getParamAttrName(), D::getStateAttrName()}) {
+  for (StringRef key : {D::getParamAttrName(), D::getStateAttrName(),
+                        D::getLayerStateAttrName()}) {
     Attribute name = func.getResultAttr(result, key);
     if (!name)
       continue;
