@@ -368,6 +368,16 @@ BoundLayer bindLayer(LayerKind kind, const ast::Call &call,
       bound.ok = false;
       return;
     }
+    // A recurrent cell applies its activations elementwise to each unit.
+    bool recurrent = kind == LayerKind::RNN || kind == LayerKind::LSTM ||
+                     kind == LayerKind::GRU;
+    if (recurrent && signature[index].kind == OptionKind::Activation &&
+        converted.activation == Activation::Softmax) {
+      fail(ast::offsetOf(value),
+           std::string(signature[index].name) + " of " + layer +
+               " applies to each unit; softmax is not such an activation");
+      return;
+    }
     signature[index].apply(bound.spec, converted);
   };
 
