@@ -582,8 +582,11 @@ void ModelChecker::addMetric(const ast::MetricDecl &decl) {
   if (metric.value < 0 || metric.target < 0)
     return;
   const ValueInfo &t = graph_.values[metric.target];
+  // A chars target is one one-hot class per step: accuracy is then the
+  // share of steps whose character is predicted.
   if (metric.kind == MetricKind::Accuracy &&
-      (t.input < 0 || graph_.inputs[t.input].kind != InputKind::Class)) {
+      (t.input < 0 || (graph_.inputs[t.input].kind != InputKind::Class &&
+                       graph_.inputs[t.input].kind != InputKind::Chars))) {
     diags_.error(target->offset,
                  "accuracy counts correct class predictions and needs a "
                  "class target such as 'digit: class[10]'; '" +
