@@ -52,12 +52,7 @@ CharacterModelShape findCharacterModel(const ModelGraph &model,
     return shape;
   }
   for (const LayerNode &layer : model.layers) {
-    if (layer.spec.stateful) {
-      problem = "layer '" + layer.name + "' of model '" + model.name +
-                "' is stateful; aec generate runs sliding windows, and "
-                "one-step generation of stateful models is not implemented";
-      return shape;
-    }
+    shape.stateful |= layer.spec.stateful;
     bool softmax = layer.spec.activation == Activation::Softmax &&
                    (layer.spec.kind == LayerKind::Dense ||
                     layer.spec.kind == LayerKind::Activation);
@@ -77,6 +72,80 @@ CharacterModelShape findCharacterModel(const ModelGraph &model,
               "] or [" + std::to_string(shape.window) + ", " +
               std::to_string(shape.slots) + "]) to sample from";
   return shape;
+}
+
+/// Whether a layer of |spec| maps each step of its input to one step of
+/// its output.
+static bool keepsSteps(const LayerSpec &spec) {
+  switch (spec.kind) {
+  case LayerKind::RNN:
+  case LayerKind::LSTM:
+  case LayerKind::GRU:
+    return spec.returnSequences;
+  case LayerKind::Dense:
+  case LayerKind::Activation:
+  case LayerKind::Dropout:
+  case LayerKind::GaussianNoise:
+    return true;
+  default:
+    return false;
+  }
+}
+
+CheckedProgram oneStepProgram(const CheckedProgram &program, int model,
+                              CharacterModelShape &shape,
+                              std::string &problem) {
+  CheckedProgram oneStep = program;
+  ModelGraph &graph = oneStep.models[model];
+  std::vector<bool> steps(graph.values.size(), false);
+  // Every chars input of the window's length (the read one and a
+  // many-to-many target) becomes one step long.
+  for (InputInfo &input : graph.inputs)
+    if (input.kind == InputKind::Chars && input.shape.dims[0] == shape.window) {
+      input.shape.dims[0] = 1;
+      graph.values[input.value].shape.dims[0] = 1;
+      steps[input.value] = true;
+    }
+  for (const LayerNode &layer : graph.layers) {
+    bool reads = std::any_of(layer.operands.begin(), layer.operands.end(),
+                             [&](int v) { return steps[v]; });
+    if (!reads)
+      continue;
+    if (!keepsSteps(layer.spec)) {
+      problem = "layer '" + layer.name + "' of model '" + graph.name +
+                "' does not keep the steps (it needs the whole window), so "
+                "its stateful model cannot run one character at a time; "
+                "aec generate samples stateful models whose layers all "
+                "return sequences (many-to-many)";
+      return program;
+    }
+    graph.values[layer.result].shape.dims[0] = 1;
+    steps[layer.result] = true;
+  }
+  shape.window = 1;
+  shape.outputRows = 1;
+  return oneStep;
+}
+
+StatefulStepModel::StatefulStepModel(BoundEntry &predict,
+                                     const CharacterModelShape &shape)
+    : predict_(predict), shape_(shape) {}
+
+void StatefulStepModel::push(int32_t symbol) {
+  float *row = predict_.input(shape_.input);
+  std::fill(row, row + shape_.slots, 0.0f);
+  row[symbol] = 1.0f;
+  predict_.run(0, rt::evaluationSeed(0));
+  const std::vector<float> *out = predict_.output(shape_.output);
+  if (!out)
+    throw std::logic_error("predict has no output " + shape_.output);
+  last_ = out->data();
+}
+
+const float *StatefulStepModel::next() {
+  if (!last_)
+    throw std::logic_error("a stateful model predicts after a character");
+  return last_;
 }
 
 CharacterModel::~CharacterModel() = default;

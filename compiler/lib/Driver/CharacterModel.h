@@ -28,6 +28,8 @@ struct CharacterModelShape {
   int64_t slots = 0;      ///< V
   std::string output;     ///< the softmax layer's name
   int64_t outputRows = 1; ///< 1 for `[V]`, T for `[T, V]` (many-to-many)
+  /// A layer carries its state: generation runs one step per character.
+  bool stateful = false;
 };
 
 /// The shape of |model| as a character model: one `chars[T, V]` input of a
@@ -48,6 +50,31 @@ public:
   virtual void push(int32_t symbol) = 0;
   /// The probabilities of the next character over the model's V slots.
   virtual const float *next() = 0;
+};
+
+/// |program| with model |model|'s chars inputs one step long, so that its
+/// `predict` reads one character per call and its stateful layers carry
+/// the rest: every layer between the input and |shape|'s output must keep
+/// the steps (recurrent layers returning sequences, per-step dense and
+/// activations). Sets |problem| (and returns |program| unchanged) when one
+/// does not. |shape| is updated to one step.
+CheckedProgram oneStepProgram(const CheckedProgram &program, int model,
+                              CharacterModelShape &shape,
+                              std::string &problem);
+
+/// Runs the compiled `predict` of batch 1 and one step on each character
+/// pushed, its stateful layers carrying the state: O(1) work a character.
+class StatefulStepModel : public CharacterModel {
+public:
+  StatefulStepModel(BoundEntry &predict, const CharacterModelShape &shape);
+
+  void push(int32_t symbol) override;
+  const float *next() override;
+
+private:
+  BoundEntry &predict_;
+  CharacterModelShape shape_;
+  const float *last_ = nullptr;
 };
 
 /// Runs the compiled `predict` of batch 1 on the last T characters.

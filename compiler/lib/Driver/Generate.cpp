@@ -197,11 +197,19 @@ int runGenerate(const SourceFile &file, const CheckedProgram &program,
       fixWindow(file, program, program.models[modelIndex]);
   if (!resolved)
     return 1;
-  const ModelGraph &model = resolved->models[modelIndex];
   std::string problem;
-  CharacterModelShape shape = findCharacterModel(model, problem);
+  CharacterModelShape shape =
+      findCharacterModel(resolved->models[modelIndex], problem);
   if (!problem.empty())
     return fail(problem);
+  // A stateful model runs one step per character, carrying its state.
+  int64_t window = shape.window;
+  if (shape.stateful) {
+    *resolved = oneStepProgram(*resolved, modelIndex, shape, problem);
+    if (!problem.empty())
+      return fail(problem);
+  }
+  const ModelGraph &model = resolved->models[modelIndex];
 
   rt::Checkpoint checkpoint;
   rt::Vocabulary vocabulary;
@@ -218,7 +226,13 @@ int runGenerate(const SourceFile &file, const CheckedProgram &program,
               " symbols of input '" + model.inputs[shape.input].name + "'");
     std::u32string prime =
         rt::decodeUtf8(options.prime.value_or(""), "--prime");
-    context = firstWindow(prime, vocabulary, shape.window, options.weights);
+    // A stateful model reads the prime (at least one character) from its
+    // zero state; a windowed one the last T characters.
+    context = firstWindow(prime, vocabulary,
+                          shape.stateful
+                              ? std::max<int64_t>(1, prime.size())
+                              : window,
+                          options.weights);
   } catch (const rt::FileError &e) {
     return fail(e.what());
   }
@@ -240,13 +254,23 @@ int runGenerate(const SourceFile &file, const CheckedProgram &program,
   try {
     steps.initializeStore(0);
     store.loadParameters(checkpoint, options.weights);
-    SlidingWindowModel chars(steps.predictStep(1), shape, std::move(context));
+    std::unique_ptr<CharacterModel> chars;
+    if (shape.stateful) {
+      auto step = std::make_unique<StatefulStepModel>(steps.predictStep(1),
+                                                      shape);
+      for (int32_t symbol : context)
+        step->push(symbol);
+      chars = std::move(step);
+    } else {
+      chars = std::make_unique<SlidingWindowModel>(steps.predictStep(1), shape,
+                                                   std::move(context));
+    }
     rt::Rng rng(rt::mixSeed(seed, 0x67656e));  // "gen"
     if (options.count)
-      std::cout << generateNames(chars, vocabulary, options, rng);
+      std::cout << generateNames(*chars, vocabulary, options, rng);
     else
       std::cout << options.prime.value_or("")
-                << generateText(chars, vocabulary, options, rng) << '\n';
+                << generateText(*chars, vocabulary, options, rng) << '\n';
   } catch (const std::exception &e) {
     return fail(e.what());
   }
