@@ -8,6 +8,7 @@
 #include "Pictures.h"
 #include "RunSetup.h"
 
+#include "aenet/Runtime/Checkpoint.h"
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/Progress.h"
 
@@ -38,6 +39,78 @@ bool loadWeights(RunSetup &setup, const RunOptions &options) {
 /// The validation data, else the training data.
 const rt::Dataset &evaluationData(const RunSetup &setup) {
   return setup.data.validation ? *setup.data.validation : setup.data.train;
+}
+
+/// Whether a layer of |graph| reads input |input| (a target only a loss or
+/// a metric reads is not needed to predict).
+bool layersRead(const ModelGraph &graph, const InputInfo &input) {
+  for (const LayerNode &layer : graph.layers)
+    for (int operand : layer.operands)
+      if (operand == input.value)
+        return true;
+  return false;
+}
+
+/// The samples of `predict --inputs`: one array per array of |like| (the
+/// model's data set), from the tensor of |path| with its name and the
+/// shape [N, sample shape]. Inputs no layer reads may be left out (zeros);
+/// a padded input's lengths too (its full length). Throws rt::DataError.
+rt::Dataset readInputs(const std::string &path, const rt::Dataset &like,
+                       const ModelGraph &graph) {
+  rt::Checkpoint file = rt::loadSafetensors(path);
+  auto list = [](std::string text, const std::vector<int64_t> &dims) {
+    for (int64_t d : dims)
+      text += (text.size() > 1 ? ", " : "") + std::to_string(d);
+    return text + "]";
+  };
+  int64_t samples = -1;
+  std::string first;
+  for (const rt::Array &array : like.arrays()) {
+    const rt::NamedTensor *t = file.find(array.name);
+    if (!t)
+      continue;
+    std::vector<int64_t> want = array.sampleShape;
+    if (t->shape.size() != want.size() + 1 ||
+        !std::equal(want.begin(), want.end(), t->shape.begin() + 1))
+      throw rt::DataError(path, "tensor '" + array.name + "' has shape " +
+                                    list("[", t->shape) + "; input '" +
+                                    array.name + "' takes " +
+                                    list("[N", want));
+    if (samples >= 0 && t->shape[0] != samples)
+      throw rt::DataError(path, "tensor '" + array.name + "' holds " +
+                                    std::to_string(t->shape[0]) +
+                                    " samples, tensor '" + first + "' " +
+                                    std::to_string(samples));
+    if (samples < 0) {
+      samples = t->shape[0];
+      first = array.name;
+    }
+  }
+  for (const InputInfo &input : graph.inputs)
+    if (layersRead(graph, input) && !file.find(input.name))
+      throw rt::DataError(path, "has no tensor '" + input.name +
+                                    "' for input '" + input.name +
+                                    "', which the layers read");
+  if (samples <= 0)
+    throw rt::DataError(path, "holds no samples");
+  rt::Dataset data;
+  for (const rt::Array &array : like.arrays()) {
+    rt::Array a(array.name, array.sampleShape, {}, path);
+    if (const rt::NamedTensor *t = file.find(array.name)) {
+      a.data = t->data;
+    } else if (array.name.find('#') != std::string::npos) {
+      // The lengths of a padded input given without them: all its steps.
+      int64_t steps = 0;
+      for (const InputInfo &input : graph.inputs)
+        if (sequenceLengthsName(input.name) == array.name)
+          steps = input.shape.dims[0];
+      a.data.assign(samples, static_cast<float>(steps));
+    } else {
+      a.data.assign(samples * a.sampleSize(), 0.0f);
+    }
+    data.add(std::move(a));
+  }
+  return data;
 }
 
 } // namespace
@@ -78,7 +151,17 @@ int runPredict(const SourceFile &file, const CheckedProgram &program,
       !loadWeights(setup, options))
     return 1;
   const ModelGraph &graph = setup.graph();
-  const rt::Dataset &data = evaluationData(setup);
+  rt::Dataset given;
+  if (!options.inputs.empty()) {
+    try {
+      given = readInputs(options.inputs, setup.data.train, graph);
+    } catch (const rt::FileError &e) {
+      std::cerr << "aec: error: " << e.what() << '\n';
+      return 1;
+    }
+  }
+  const rt::Dataset &data =
+      options.inputs.empty() ? evaluationData(setup) : given;
   std::error_code ec;
   std::filesystem::create_directories(setup.outDir, ec);
   try {

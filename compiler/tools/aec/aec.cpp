@@ -271,6 +271,12 @@ int main(int argc, char **argv) {
   addRunOptions(predict);
   predict->add_option("--weights", run.weights, "The checkpoint to run")
       ->required();
+  predict
+      ->add_option("--inputs", run.inputs,
+                   "A safetensors file holding the samples to predict, one "
+                   "tensor [N, ...] per input the layers read (named as the "
+                   "input), instead of the validation data")
+      ->check(CLI::ExistingFile);
 
   CLI::App *generate = app.add_subcommand(
       "generate", "Sample text or names from a trained character model");

@@ -25,6 +25,8 @@ struct RunOptions {
   std::optional<uint64_t> seed;     ///< overrides the train block
   std::string outDir;               ///< empty: out/<model>
   std::string weights;              ///< eval/predict: the checkpoint
+  /// predict: a safetensors file of inputs by name, instead of the data.
+  std::string inputs;
   bool resume = false;
   bool overwrite = false;           ///< train: replace an existing checkpoint
   Backend backend = Backend::OneDNN;
