@@ -63,6 +63,8 @@ const Option kPool{"pool", OptionKind::Size, false, SETTER(s.pool = v.size)};
 const Option kSize{"size", OptionKind::Size, false, SETTER(s.size = v.size)};
 const Option kUseBias{"use_bias", OptionKind::Bool, false,
                       SETTER(s.useBias = v.boolean)};
+const Option kUnitForgetBias{"unit_forget_bias", OptionKind::Bool, false,
+                             SETTER(s.unitForgetBias = v.boolean)};
 const Option kKernelReg{"kernel_regularizer", OptionKind::Regularizer, false,
                         SETTER(s.kernelRegularizer = v.regularizer)};
 const Option kActivityReg{"activity_regularizer", OptionKind::Regularizer,
@@ -111,7 +113,8 @@ std::vector<Option> signatureOf(LayerKind kind) {
     return {kUnits, kActivation, kReturnSequences, kStateful, kUseBias};
   case LayerKind::LSTM:
     return {kUnits,           kActivation, kRecurrentActivation,
-            kReturnSequences, kStateful,   kUseBias};
+            kReturnSequences, kStateful,   kUseBias,
+            kUnitForgetBias};
   case LayerKind::GRU:
     return {kUnits,     kActivation, kRecurrentActivation, kReturnSequences,
             kStateful,  kUseBias,    kResetAfter};

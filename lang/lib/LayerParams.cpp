@@ -95,10 +95,9 @@ std::vector<ParamInfo> layerParams(const LayerSpec &spec,
                       initializer(InitializerKind::Orthogonal)});
     if (spec.kind == LayerKind::GRU && spec.resetAfter)
       bias({2, gates * u});
-    else if (spec.kind == LayerKind::LSTM)
-      // Keras's LSTM defaults to unit_forget_bias=True, which the language
-      // keeps (it has no option to turn it off): a forget gate starting
-      // open lets gradients through early in training.
+    else if (spec.kind == LayerKind::LSTM && spec.unitForgetBias)
+      // Keras's LSTM defaults to unit_forget_bias=True: a forget gate
+      // starting open lets gradients through early in training.
       bias({gates * u}, forgetGateOnes());
     else
       bias({gates * u});

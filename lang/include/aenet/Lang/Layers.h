@@ -94,6 +94,8 @@ struct LayerSpec {
   bool returnSequences = false;
   bool stateful = false;
   bool resetAfter = true;
+  /// LSTM: the forget gate's bias starts at one (Keras's default).
+  bool unitForgetBias = true;
   double rate = 0;   ///< dropout
   double stddev = 0; ///< gaussian_noise
   int64_t axis = -1; ///< concat
