@@ -85,6 +85,10 @@ BackendCheck::Compiled<T>::bind(const std::vector<Arg> &args,
                                                 : values[i].data());
       break;
     }
+    case BufferSlot::Kind::LayerState:
+      // The harnesses test ops, not stateful layers (test/e2e/stateful.test).
+      return ::testing::AssertionFailure()
+             << name << ": a stateful layer's state slot " << slot.name;
     case BufferSlot::Kind::Seed:
       buffers.push_back(&seed);
       break;

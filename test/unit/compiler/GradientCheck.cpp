@@ -168,6 +168,10 @@ std::string GradientCheck::moduleText() const {
       buffers.push_back(states_.back()->values.data());
       break;
     }
+    case BufferSlot::Kind::LayerState:
+      // The harnesses test ops, not stateful layers (test/e2e/stateful.test).
+      return ::testing::AssertionFailure()
+             << name << ": a stateful layer's state slot " << slot.name;
     case BufferSlot::Kind::Seed:
       buffers.push_back(&seed_);
       break;

@@ -19,6 +19,8 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <string>
+#include <utility>
 
 using namespace aenet::test;
 
@@ -44,6 +46,8 @@ std::function<double(double)> activation(const std::string &name) {
 
 /// The layer under test: cell kind, activations and options.
 struct Layer {
+  explicit Layer(std::string cell) : cell(std::move(cell)) {}
+
   std::string cell; ///< rnn, lstm or gru
   std::string activation = "tanh";
   std::string recurrentActivation = "sigmoid";
@@ -253,41 +257,41 @@ void checkLayer(const Layer &layer, uint64_t seed) {
 
 } // namespace
 
-TEST(Rnn, Tanh) { checkLayer({"rnn"}, 1); }
+TEST(Rnn, Tanh) { checkLayer(Layer("rnn"), 1); }
 
 TEST(Rnn, ReluWithoutBias) {
-  Layer layer{"rnn"};
+  Layer layer("rnn");
   layer.activation = "relu";
   layer.bias = false;
   checkLayer(layer, 2);
 }
 
-TEST(Lstm, Keras) { checkLayer({"lstm"}, 3); }
+TEST(Lstm, Keras) { checkLayer(Layer("lstm"), 3); }
 
 // Keras 2's hard_sigmoid gates (clip(0.2 x + 0.5, 0, 1)), which the oneDNN
 // primitives cannot run.
 TEST(Lstm, HardSigmoidGates) {
-  Layer layer{"lstm"};
+  Layer layer("lstm");
   layer.recurrentActivation = "hard_sigmoid";
   checkLayer(layer, 4);
 }
 
 TEST(Lstm, WithoutBias) {
-  Layer layer{"lstm"};
+  Layer layer("lstm");
   layer.bias = false;
   checkLayer(layer, 5);
 }
 
-TEST(Gru, ResetAfter) { checkLayer({"gru"}, 6); }
+TEST(Gru, ResetAfter) { checkLayer(Layer("gru"), 6); }
 
 TEST(Gru, ResetBefore) {
-  Layer layer{"gru"};
+  Layer layer("gru");
   layer.resetAfter = false;
   checkLayer(layer, 7);
 }
 
 TEST(Gru, ResetAfterHardSigmoidWithoutBias) {
-  Layer layer{"gru"};
+  Layer layer("gru");
   layer.recurrentActivation = "hard_sigmoid";
   layer.bias = false;
   checkLayer(layer, 8);
@@ -299,25 +303,25 @@ TEST(Gru, ResetAfterHardSigmoidWithoutBias) {
 // of the sequences run one by one at their own lengths (the reference runs
 // each sample to its own length).
 TEST(Rnn, MaskedPaddedSteps) {
-  Layer layer{"rnn"};
+  Layer layer("rnn");
   layer.lengths = {4, 2};
   checkLayer(layer, 9);
 }
 
 TEST(Lstm, MaskedPaddedSteps) {
-  Layer layer{"lstm"};
+  Layer layer("lstm");
   layer.lengths = {1, 3};
   checkLayer(layer, 10);
 }
 
 TEST(Gru, MaskedPaddedSteps) {
-  Layer layer{"gru"};
+  Layer layer("gru");
   layer.lengths = {2, 4};
   checkLayer(layer, 11);
 }
 
 TEST(Gru, ResetBeforeMaskedPaddedSteps) {
-  Layer layer{"gru"};
+  Layer layer("gru");
   layer.resetAfter = false;
   layer.lengths = {3, 1};
   checkLayer(layer, 12);
