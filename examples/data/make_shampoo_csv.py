@@ -24,12 +24,18 @@ Files written next to this script (CSV with a header row; one row per sample,
 in time order; the stateful model reads them without shuffling):
   shampoo_train.csv   month,x,y for months 1-02 .. 2-12   (23 samples)
   shampoo_test.csv    month,x,y for months 3-01 .. 3-12   (12 samples)
+  shampoo_series.csv  both, months 1-02 .. 3-12           (35 samples)
 The first month has no difference and so no sample; the first test sample's
-input is the last training month's difference.
+input is the last training month's difference. aec resets a stateful layer's
+state at the start of every prediction pass, so the walk-forward forecast
+predicts the whole series (shampoo_series.csv) in one pass: the state at each
+test month has then seen every month before it, and the last 12 outputs are
+the test forecasts.
 
 `make_shampoo_csv.py rmse PREDICTIONS.safetensors` reads the 12 scaled
-forecasts of the test months (the F32 tensor `pred`, [12, 1], as aec predict
-writes it), turns them into sales and prints the test RMSE; `--persistence`
+forecasts of the test months (the F32 tensor `pred`, [12, 1] or the whole
+series' [35, 1] of which it takes the last 12, as aec predict writes it),
+turns them into sales and prints the test RMSE; `--persistence`
 prints the RMSE of the forecast "same as last month" to compare with (136.8).
 Standard library only. Exits 1 with a message on a bad file.
 """
@@ -114,10 +120,12 @@ def read_predictions(path):
         raise ShampooError("%s: 'pred' is %s, not F32" % (path, info.get("dtype")))
     raw = data[8 + size + begin:8 + size + end]
     values = list(struct.unpack("<%df" % (len(raw) // 4), raw))
-    if len(values) != TEST_MONTHS:
-        raise ShampooError("%s: 'pred' holds %d values, not the %d test months"
-                           % (path, len(values), TEST_MONTHS))
-    return values
+    if len(values) not in (TEST_MONTHS, TRAIN_MONTHS + TEST_MONTHS - 1):
+        raise ShampooError("%s: 'pred' holds %d values, neither the %d test "
+                           "months nor the %d of the series"
+                           % (path, len(values), TEST_MONTHS,
+                              TRAIN_MONTHS + TEST_MONTHS - 1))
+    return values[-TEST_MONTHS:]
 
 
 def rmse(series, scaled_forecasts):
@@ -146,6 +154,7 @@ def main():
         rows = samples(series)
         write(os.path.join(HERE, "shampoo_train.csv"), rows[:-TEST_MONTHS])
         write(os.path.join(HERE, "shampoo_test.csv"), rows[-TEST_MONTHS:])
+        write(os.path.join(HERE, "shampoo_series.csv"), rows)
         lo, hi = scale_of([s for _, s in series])
         print("make_shampoo_csv: differences scaled from [%.1f, %.1f]" % (lo, hi))
         return 0
