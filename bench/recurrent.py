@@ -50,14 +50,14 @@ WORDS = "/usr/share/dict/american-english"
 MODELS = {
     "speed": dict(label="LSTM(64) regressor, T=600, F=6, batch 32",
                   file=os.path.join(HERE, "lstm_speed600.aenet"),
-                  data=SPEED_DATA, limit=1024,
+                  data=SPEED_DATA, limit=1024, batch=32,
                   expect=[r"input imu: f32\[600, 6\]", r"\blstm\(64\)",
                           r"\bdense\(1\)", r"mse\(kmh\)",
                           r"as kmh scale 1/100", r"adam\(lr = 1e-3\)",
                           r"batch\s+32\b", r"shuffle\s+true"]),
     "char": dict(label="char LSTM(128), T=40, V=70, batch 128",
                  file=os.path.join(ROOT, "examples", "char_lstm.aenet"),
-                 data=WORDS, limit=8192,
+                 data=WORDS, limit=8192, batch=128,
                  expect=[r"input window: chars\[40, 70\]", r"\blstm\(128\)",
                          r"dense\(70, softmax\)", r"cce\(next\)",
                          re.escape('text("%s", window = 40)' % WORDS),
@@ -213,6 +213,11 @@ def parse_limits(text):
                              "with N >= 1" % part)
         for m in [model] if model else MODELS:
             limits[m] = int(value)
+    for m, n in limits.items():
+        if n % MODELS[m]["batch"]:
+            raise SystemExit("recurrent.py: --limit: %s=%d is not a whole "
+                             "number of batches of %d" % (
+                                 m, n, MODELS[m]["batch"]))
     return limits
 
 
