@@ -35,6 +35,8 @@
 
 #include "OneDnnSupport.h"
 
+#include <omp.h>
+
 #include <array>
 #include <cstdio>
 #include <cstring>
@@ -399,6 +401,37 @@ RecurrentState &trainingSite(KernelSites *sites, int64_t site,
   return *state;
 }
 
+/// The multiply-adds of one step's recurrent matrix product below which a
+/// layer runs on one thread. oneDNN's RNN driver opens a parallel region
+/// for every step, and with passive waiting (what aec chooses, see
+/// compiler/tools/aec/aec.cpp) each wakes the sleeping threads: for an
+/// LSTM(64) on a batch of 32 (0.5 M per step) over 600 steps that costs more
+/// than the second thread gains (bench/NOTES.md: an epoch of 512 drives
+/// takes 1.92 s on two threads, 1.16 s on one), while a char LSTM(128) on a
+/// batch of 128 (8.4 M per step) gains from it.
+constexpr int64_t kParallelStepMacs = 2'000'000;
+
+/// Runs the recurrent primitives of |s| on one thread while in scope when
+/// its steps are too small to share; restores the thread count after.
+class StepThreads {
+public:
+  explicit StepThreads(const Shape &s) {
+    if (s.n * s.h * s.gates() * s.h >= kParallelStepMacs)
+      return;
+    saved_ = omp_get_max_threads();
+    omp_set_num_threads(1);
+  }
+  ~StepThreads() {
+    if (saved_ > 0)
+      omp_set_num_threads(saved_);
+  }
+  StepThreads(const StepThreads &) = delete;
+  StepThreads &operator=(const StepThreads &) = delete;
+
+private:
+  int saved_ = 0;
+};
+
 } // namespace
 
 extern "C" {
@@ -416,6 +449,7 @@ void _mlir_ciface_aenet_dnnl_recurrent_forward(
   if (!state || !(state->shape == s) || state->training != (training != 0))
     contractBroken("recurrent_forward",
                    "a site built for another kernel, cell, shape or mode");
+  StepThreads threads(s);
   k.run({x->data(), h0->data(), c0->data(), kernel->data(), recurrent->data(),
          bias->data(), seq->data(), hT->data(), cT->data()});
 }
@@ -435,6 +469,7 @@ void _mlir_ciface_aenet_dnnl_recurrent_backward(
             .shape(cell, name) == s))
     contractBroken(name, "gradients of other shapes than the forward's");
   RecurrentState &state = trainingSite(sites, site, s);
+  StepThreads threads(s);
   state.backward->run({x->data(), h0->data(), c0->data(), kernel->data(),
                        recurrent->data(), bias->data(), seq->data(),
                        hT->data(), cT->data(), dseq->data(), dhT->data(),
