@@ -155,4 +155,20 @@ bool takesCurrentValue(LayerKind kind) {
   return kind != LayerKind::SampleNormal && kind != LayerKind::Concat;
 }
 
+bool keepsSteps(const LayerSpec &spec) {
+  switch (spec.kind) {
+  case LayerKind::RNN:
+  case LayerKind::LSTM:
+  case LayerKind::GRU:
+    return spec.returnSequences;
+  case LayerKind::Dense:
+  case LayerKind::Activation:
+  case LayerKind::Dropout:
+  case LayerKind::GaussianNoise:
+    return true;
+  default:
+    return false;
+  }
+}
+
 } // namespace aenet

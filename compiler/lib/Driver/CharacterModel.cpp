@@ -74,24 +74,6 @@ CharacterModelShape findCharacterModel(const ModelGraph &model,
   return shape;
 }
 
-/// Whether a layer of |spec| maps each step of its input to one step of
-/// its output.
-static bool keepsSteps(const LayerSpec &spec) {
-  switch (spec.kind) {
-  case LayerKind::RNN:
-  case LayerKind::LSTM:
-  case LayerKind::GRU:
-    return spec.returnSequences;
-  case LayerKind::Dense:
-  case LayerKind::Activation:
-  case LayerKind::Dropout:
-  case LayerKind::GaussianNoise:
-    return true;
-  default:
-    return false;
-  }
-}
-
 CheckedProgram oneStepProgram(const CheckedProgram &program, int model,
                               CharacterModelShape &shape,
                               std::string &problem) {

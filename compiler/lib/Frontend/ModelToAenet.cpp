@@ -126,9 +126,6 @@ private:
   /// step's h.
   Value emitRecurrent(const LayerNode &layer, Value in,
                       ArrayRef<Value> params);
-  /// Whether |spec|'s output has the steps of its input, so that padded
-  /// steps stay padded.
-  static bool keepsSteps(const LayerSpec &spec);
   /// The train block's optimizer (Adam with Keras's defaults without one).
   ir::OptimizerAttr optimizerAttr();
 
@@ -263,22 +260,6 @@ Value ModuleBuilder::emitCorruption(const Corruption &c, int index, Value x,
 static bool isRecurrent(LayerKind kind) {
   return kind == LayerKind::RNN || kind == LayerKind::LSTM ||
          kind == LayerKind::GRU;
-}
-
-bool ModuleBuilder::keepsSteps(const LayerSpec &spec) {
-  switch (spec.kind) {
-  case LayerKind::RNN:
-  case LayerKind::LSTM:
-  case LayerKind::GRU:
-    return spec.returnSequences;
-  case LayerKind::Dense:
-  case LayerKind::Activation:
-  case LayerKind::Dropout:
-  case LayerKind::GaussianNoise:
-    return true;
-  default:
-    return false;
-  }
 }
 
 /// The dialect's spelling of activation |a|.

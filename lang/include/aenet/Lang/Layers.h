@@ -143,6 +143,12 @@ std::vector<std::string> activationNames();
 /// `sample_normal` and `concat`, which name their operands).
 bool takesCurrentValue(LayerKind kind);
 
+/// Whether a layer of |spec| maps each step of a `[T, F]` input to one step
+/// of its output (recurrent layers returning sequences, per-step dense,
+/// activations, dropout, noise): padded steps stay padded through it, and a
+/// stateful model of such layers can run one step at a time.
+bool keepsSteps(const LayerSpec &spec);
+
 /// The output shape of |spec| applied to |operands|, or a message saying why
 /// the shapes do not fit (naming the offending shapes).
 struct ShapeResult {
