@@ -13,6 +13,7 @@
 #include "aenet/Lang/Printers.h"
 #include "aenet/Lang/Sema.h"
 #include "aenet/Pipeline/Stages.h"
+#include "aenet/Runtime/Interrupt.h"
 
 #include <CLI/CLI.hpp>
 
@@ -153,6 +154,8 @@ static void preferPassiveOpenMP(char **argv) {
 
 int main(int argc, char **argv) {
   preferPassiveOpenMP(argv);
+  // Before any thread exists, so that all of them inherit the blocked mask.
+  aenet::rt::watchInterrupts();
   if (!checkCommand(argc, argv))
     return 1;
   CLI::App app{"aec: compile, train and run neural networks written in .aenet",

@@ -2,11 +2,16 @@
 //
 // Ctrl-C during training should stop after the current batch, save a
 // checkpoint and the pictures, and exit, instead of killing the process with
-// its work unsaved. An InterruptGuard catches SIGINT and SIGTERM for its
-// lifetime and only sets a flag that the host loop polls. The handler is
-// one-shot (SA_RESETHAND): a second Ctrl-C gets the default action, so a
-// user can always force-quit. The previous handlers come back when the guard
-// is destroyed.
+// its work unsaved. An InterruptGuard marks the span in which the first
+// SIGINT or SIGTERM only sets a flag that the host loop polls; a second one,
+// or one outside any guard, gets the default action, so a user can always
+// force-quit.
+//
+// No thread ever runs a signal handler: watchInterrupts() blocks both signals
+// in every thread and one watcher thread takes them with sigwait(). A handler
+// would be unsafe here: oneDNN 2.6's generated GEMM kernels point rsp into a
+// heap buffer while they run (oneDNN issue #4845, fixed in 3.x), and the
+// kernel writes a handler's signal frame below rsp, corrupting the heap.
 //
 // There is one flag per process, so only one guard may be alive at a time.
 //
@@ -15,16 +20,20 @@
 #ifndef AENET_RUNTIME_INTERRUPT_H
 #define AENET_RUNTIME_INTERRUPT_H
 
-#include <csignal>
-
 namespace aenet::rt {
 
-/// Catches SIGINT and SIGTERM while alive.
+/// Blocks SIGINT and SIGTERM in the calling thread, and so in every thread it
+/// creates from now on, and starts the thread that waits for them. Call it
+/// first in main, before any other thread exists: a thread started earlier
+/// (say, an OpenMP worker) keeps the signals unblocked and may be picked to
+/// receive one, which then gets the default action. Later calls do nothing.
+void watchInterrupts();
+
+/// Catches the first SIGINT or SIGTERM while alive.
 class InterruptGuard {
 public:
-  /// Installs the handlers and clears the flag.
+  /// Clears the flag; starts the watcher if watchInterrupts() was not called.
   InterruptGuard();
-  /// Restores the handlers that were installed before.
   ~InterruptGuard();
   InterruptGuard(const InterruptGuard &) = delete;
   InterruptGuard &operator=(const InterruptGuard &) = delete;
@@ -33,10 +42,6 @@ public:
   bool interrupted() const;
   /// The signal that arrived first, or 0.
   int signalNumber() const;
-
-private:
-  struct sigaction oldInterrupt;
-  struct sigaction oldTerminate;
 };
 
 } // namespace aenet::rt
