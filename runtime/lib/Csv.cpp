@@ -5,7 +5,9 @@
 // must have as many. Only the columns read and the sequence column are
 // looked at, so a file may carry text columns (names, dates) it does not
 // feed. Sequence ids are compared as text, so "7" and "07" are two ids, and
-// ids need not be numbers.
+// ids need not be numbers. A file of one row per sequence (the targets) may
+// carry the ids too, so that a run checks they are the sequences' own
+// instead of trusting that two files agree on their order.
 //
 //===----------------------------------------------------------------------===//
 
@@ -97,13 +99,17 @@ private:
   /// Fixes the row width and the columns to read from the first row.
   void setWidth(const std::vector<std::string> &cells, int64_t line);
   void addRow(const std::vector<std::string> &cells, int64_t line);
+  /// Whether the row of |id| on |line| starts a new sample; throws when the
+  /// id cannot come back there.
+  bool startsSample(const std::string &id, int64_t line);
 
   const std::string &path_;
   const CsvOptions &options_;
   std::vector<std::string> names_;
   std::vector<int64_t> columns_;
   int64_t width_ = -1, widthLine_ = 0;
-  /// The line each finished sequence id was last seen on.
+  /// The line each finished sequence id was last seen on (with
+  /// `oneRowPerId`, the line of every id seen).
   std::unordered_map<std::string, int64_t> finished_;
   int64_t lastLine_ = 0;
   CsvData data_;
@@ -151,22 +157,8 @@ void CsvReader::addRow(const std::vector<std::string> &cells, int64_t line) {
       fail(line, columnName(column) + ": " + problem);
     data_.values.push_back(value);
   }
-  bool starts = true;
-  if (options_.sequence >= 0) {
-    const std::string &id = cells[options_.sequence];
-    starts = data_.ids.empty() || data_.ids.back() != id;
-    if (starts) {
-      if (!data_.ids.empty())
-        finished_[data_.ids.back()] = lastLine_;
-      auto seen = finished_.find(id);
-      if (seen != finished_.end())
-        fail(line, "sequence id '" + id + "' appears again after other "
-                   "ids (it was last on line " +
-                       std::to_string(seen->second) +
-                       "); the rows of a sequence must be consecutive");
-      data_.ids.push_back(id);
-    }
-  }
+  bool starts = options_.sequence < 0 ||
+                startsSample(cells[options_.sequence], line);
   if (starts) {
     data_.lengths.push_back(1);
     data_.firstLines.push_back(line);
@@ -174,6 +166,30 @@ void CsvReader::addRow(const std::vector<std::string> &cells, int64_t line) {
     ++data_.lengths.back();
   }
   lastLine_ = line;
+}
+
+bool CsvReader::startsSample(const std::string &id, int64_t line) {
+  if (options_.oneRowPerId) {
+    auto [seen, added] = finished_.emplace(id, line);
+    if (!added)
+      fail(line, "sequence id '" + id + "' has a second row (its first is "
+                 "line " + std::to_string(seen->second) +
+                     "); a sample that is not a sequence has one row per id");
+    data_.ids.push_back(id);
+    return true;
+  }
+  if (!data_.ids.empty() && data_.ids.back() == id)
+    return false;
+  if (!data_.ids.empty())
+    finished_[data_.ids.back()] = lastLine_;
+  auto seen = finished_.find(id);
+  if (seen != finished_.end())
+    fail(line, "sequence id '" + id + "' appears again after other "
+               "ids (it was last on line " +
+                   std::to_string(seen->second) +
+                   "); the rows of a sequence must be consecutive");
+  data_.ids.push_back(id);
+  return true;
 }
 
 CsvData CsvReader::read() {
@@ -216,6 +232,21 @@ int64_t CsvData::longest() const {
 
 CsvData readCsv(const std::string &path, const CsvOptions &options) {
   return CsvReader(path, options).read();
+}
+
+void checkSameIds(const CsvData &reference, const std::string &referencePath,
+                  const CsvData &other, const std::string &otherPath) {
+  size_t common = std::min(reference.ids.size(), other.ids.size());
+  for (size_t s = 0; s < common; ++s)
+    if (other.ids[s] != reference.ids[s])
+      throw DataError(otherPath,
+                      "line " + std::to_string(other.firstLines[s]) +
+                          ": sequence id '" + other.ids[s] + "' where " +
+                          referencePath + " has '" + reference.ids[s] +
+                          "' (its line " +
+                          std::to_string(reference.firstLines[s]) +
+                          "); the two files must list the same sequences "
+                          "in the same order");
 }
 
 Array csvRows(const CsvData &data, double scale, const std::string &name,

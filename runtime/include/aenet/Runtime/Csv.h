@@ -36,6 +36,9 @@ struct CsvOptions {
   int64_t sequence = -1;
   /// Whether the first row names the columns instead of holding data.
   bool header = false;
+  /// With a sequence column: each row is a sample of its own (the target of
+  /// one sequence), so an id may have one row only.
+  bool oneRowPerId = false;
 };
 
 /// The samples of a CSV file before any padding.
@@ -59,9 +62,19 @@ struct CsvData {
 /// Reads |path|. Throws DataError naming the file and the line of the
 /// problem: an empty file, a row with another number of cells than the
 /// first, a column out of range, a cell that is not a finite number in
-/// float's range (naming its column), or a sequence id that comes back
-/// after other ids.
+/// float's range (naming its column), a sequence id that comes back after
+/// other ids, or, with `oneRowPerId`, an id's second row (naming both
+/// lines).
 CsvData readCsv(const std::string &path, const CsvOptions &options);
+
+/// Throws DataError naming |otherPath| and the line of the first sample of
+/// |other| whose sequence id is not the id of |reference|'s sample at the
+/// same position (and that id and its line in |referencePath|): two files
+/// of one data set, such as sequences and their targets, must list the same
+/// sequences in the same order. Only the samples both have are compared;
+/// different counts are the caller's to report.
+void checkSameIds(const CsvData &reference, const std::string &referencePath,
+                  const CsvData &other, const std::string &otherPath);
 
 /// One sample of shape {features} per row of |data|, times |scale|.
 Array csvRows(const CsvData &data, double scale, const std::string &name,
