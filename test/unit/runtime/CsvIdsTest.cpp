@@ -40,6 +40,26 @@ CsvOptions withIds(std::vector<int64_t> columns, bool oneRowPerId) {
   return options;
 }
 
+/// The message of checking the ids of |targets| (one row per id) against
+/// those of |sequences|, written as t.csv and s.csv in |dir|; "" when they
+/// agree.
+std::string idsError(const TempDir &dir, const std::string &sequences,
+                     const std::string &targets) {
+  CsvData reference =
+      readFileText(dir, "s.csv", sequences, withIds({1}, false));
+  CsvData other = readFileText(dir, "t.csv", targets, withIds({1}, true));
+  try {
+    checkSameIds(reference, dir.file("s.csv"), other, dir.file("t.csv"));
+  } catch (const DataError &error) {
+    return error.what();
+  }
+  return "";
+}
+
+/// The end of every message about ids that differ.
+const std::string kSameOrder =
+    "; the two files must list the same sequences in the same order";
+
 TEST(CsvIdsTest, EachRowOfATargetsFileIsOneSampleWithItsId) {
   TempDir dir;
   CsvData data = readFileText(dir, "t.csv", "id,kmh\nd7,5.5\ncar,6\n9,7\n",
@@ -55,82 +75,49 @@ TEST(CsvIdsTest, AnIdsSecondRowNamesBothLines) {
   // Consecutive rows of one id would form one sequence in a sequence file;
   // in a targets file they are a duplicate, as are rows far apart.
   TempDir dir;
-  std::string path = dir.file("t.csv");
-  EXPECT_EQ(messageOf<DataError>([&] {
-              readFileText(dir, "t.csv", "id,kmh\n1,5\n2,6\n2,7\n",
-                           withIds({1}, true));
-            }),
-            path + ": line 4: sequence id '2' has a second row (its first is "
-                   "line 3); a sample that is not a sequence has one row per "
-                   "id");
-  EXPECT_EQ(messageOf<DataError>([&] {
-              readFileText(dir, "t.csv", "id,kmh\n1,5\n\n2,6\n3,7\n1,8\n",
-                           withIds({1}, true));
-            }),
-            path + ": line 6: sequence id '1' has a second row (its first is "
-                   "line 2); a sample that is not a sequence has one row per "
-                   "id");
+  auto errorOf = [&](const std::string &text) {
+    return messageOf<DataError>(
+        [&] { readFileText(dir, "t.csv", text, withIds({1}, true)); });
+  };
+  const std::string oneRow =
+      "; a sample that is not a sequence has one row per id";
+  EXPECT_EQ(errorOf("id,kmh\n1,5\n2,6\n2,7\n"),
+            dir.file("t.csv") + ": line 4: sequence id '2' has a second row "
+                                "(its first is line 3)" +
+                oneRow);
+  EXPECT_EQ(errorOf("id,kmh\n1,5\n\n2,6\n3,7\n1,8\n"),
+            dir.file("t.csv") + ": line 6: sequence id '1' has a second row "
+                                "(its first is line 2)" +
+                oneRow);
 }
 
 TEST(CsvIdsTest, SameIdsInTheSameOrderPass) {
   TempDir dir;
-  CsvData sequences = readFileText(dir, "s.csv", "id,v\na,1\na,2\nb,3\n",
-                                   withIds({1}, false));
-  CsvData targets =
-      readFileText(dir, "t.csv", "id,y\na,0\nb,1\n", withIds({1}, true));
-  EXPECT_NO_THROW(checkSameIds(sequences, dir.file("s.csv"), targets,
-                               dir.file("t.csv")));
+  EXPECT_EQ(idsError(dir, "id,v\na,1\na,2\nb,3\n", "id,y\na,0\nb,1\n"), "");
 }
 
 TEST(CsvIdsTest, AnotherIdNamesTheLineInBothFiles) {
   // Sequence 'b' starts on line 4 of s.csv, its target on line 3 of t.csv.
   TempDir dir;
-  CsvData sequences = readFileText(
-      dir, "s.csv", "id,v\na,1\na,2\nb,3\nb,4\nc,5\n", withIds({1}, false));
-  CsvData swapped = readFileText(dir, "t.csv", "id,y\na,0\nc,1\nb,2\n",
-                                 withIds({1}, true));
-  EXPECT_EQ(messageOf<DataError>([&] {
-              checkSameIds(sequences, dir.file("s.csv"), swapped,
-                           dir.file("t.csv"));
-            }),
+  EXPECT_EQ(idsError(dir, "id,v\na,1\na,2\nb,3\nb,4\nc,5\n",
+                     "id,y\na,0\nc,1\nb,2\n"),
             dir.file("t.csv") + ": line 3: sequence id 'c' where " +
-                dir.file("s.csv") +
-                " has 'b' (its line 4); the two files must list the same "
-                "sequences in the same order");
+                dir.file("s.csv") + " has 'b' (its line 4)" + kSameOrder);
   // Ids compare as text: "01" is not "1".
-  CsvData numbered = readFileText(dir, "n.csv", "id,y\n01,0\n",
-                                  withIds({1}, true));
-  CsvData plain = readFileText(dir, "p.csv", "id,y\n1,0\n", withIds({1}, true));
-  EXPECT_EQ(messageOf<DataError>([&] {
-              checkSameIds(plain, dir.file("p.csv"), numbered,
-                           dir.file("n.csv"));
-            }),
-            dir.file("n.csv") + ": line 2: sequence id '01' where " +
-                dir.file("p.csv") +
-                " has '1' (its line 2); the two files must list the same "
-                "sequences in the same order");
+  EXPECT_EQ(idsError(dir, "id,v\n1,0\n", "id,y\n01,0\n"),
+            dir.file("t.csv") + ": line 2: sequence id '01' where " +
+                dir.file("s.csv") + " has '1' (its line 2)" + kSameOrder);
 }
 
 TEST(CsvIdsTest, OnlyTheSamplesBothFilesHaveAreCompared) {
   // A missing last target is a count mismatch the data set reports with
   // both counts; a wrong id before it is still found here.
   TempDir dir;
-  CsvData sequences = readFileText(dir, "s.csv", "id,v\na,1\nb,2\nc,3\n",
-                                   withIds({1}, false));
-  CsvData shorter =
-      readFileText(dir, "t.csv", "id,y\na,0\nb,1\n", withIds({1}, true));
-  EXPECT_NO_THROW(checkSameIds(sequences, dir.file("s.csv"), shorter,
-                               dir.file("t.csv")));
-  CsvData wrong =
-      readFileText(dir, "w.csv", "id,y\na,0\nc,1\n", withIds({1}, true));
-  EXPECT_EQ(messageOf<DataError>([&] {
-              checkSameIds(sequences, dir.file("s.csv"), wrong,
-                           dir.file("w.csv"));
-            }),
-            dir.file("w.csv") + ": line 3: sequence id 'c' where " +
-                dir.file("s.csv") +
-                " has 'b' (its line 3); the two files must list the same "
-                "sequences in the same order");
+  std::string sequences = "id,v\na,1\nb,2\nc,3\n";
+  EXPECT_EQ(idsError(dir, sequences, "id,y\na,0\nb,1\n"), "");
+  EXPECT_EQ(idsError(dir, sequences, "id,y\na,0\nc,1\n"),
+            dir.file("t.csv") + ": line 3: sequence id 'c' where " +
+                dir.file("s.csv") + " has 'b' (its line 3)" + kSameOrder);
 }
 
 } // namespace
