@@ -281,9 +281,9 @@ bool TrainChecker::checkSourceFitsInputs(const ast::DataStmt &stmt,
       return fail(0, "input '" + input.name + "' is a sequence; csv needs "
                                                "'sequence = COLUMN' to group "
                                                "rows into sequences");
-    if (input.shape.rank() == 1 && source.sequence >= 0)
-      return fail(0, "input '" + input.name + "' is not a sequence; drop "
-                                               "'sequence' from csv");
+    // On an input that is not a sequence, `sequence = COL` names the column
+    // of each row's sequence id: a run checks the ids against the
+    // sequences' own instead of pairing rows by position alone.
     if (input.shape.rank() > 2)
       return fail(0, "csv feeds inputs of rank 1 or sequences of rank 2; '" +
                          input.name + "' has shape " + input.shape.str());

@@ -5,7 +5,10 @@
 // become samples; CSV sequences are padded to one number of steps for every
 // set of the run, the longest sequence of training and validation data for a
 // `?` length, so that one compiled model takes both; their lengths go into
-// the set as one more array (`sequenceLengthsName`). A text becomes the
+// the set as one more array (`sequenceLengthsName`). The csv sources of one
+// set that name a sequence column must list the same ids in the same order,
+// so that a targets file cannot pair its rows with the wrong sequences when
+// only its order differs. A text becomes the
 // windows and targets of the inputs it feeds (TextData.h), all indexed with
 // the run's one vocabulary.
 //
@@ -38,33 +41,56 @@ const InputInfo &inputNamed(const ModelGraph &model, const std::string &name) {
   throw std::logic_error("Sema guarantees data feeds existing inputs");
 }
 
-/// Reads the csv |source| of |input|; throws DataError naming the file
-/// unless its rows give |features| numbers each.
-rt::CsvData readCsvSource(const DataSource &source, const InputInfo &input,
-                          int64_t features) {
+/// Reads the csv |source| of |input| (Sema lets csv feed only f32 inputs of
+/// rank 1, or sequences of rank 2); throws DataError naming the file unless
+/// its rows give as many numbers as the input has per sample or step.
+/// A sequence column on an input of rank 1 holds each sample's id.
+rt::CsvData readCsvSource(const DataSource &source, const InputInfo &input) {
+  bool sequence = input.shape.rank() == 2;
+  int64_t features = input.shape.dims.back();
   rt::CsvData data = rt::readCsv(
-      source.path, {source.columns, source.sequence, source.header});
+      source.path, {source.columns, source.sequence, source.header,
+                    /*oneRowPerId=*/!sequence});
   if (data.features != features)
     throw rt::DataError(source.path,
                         "reads " + std::to_string(data.features) +
                             " columns per row, but input '" + input.name +
                             "' has " + std::to_string(features) +
-                            " values per " +
-                            (source.sequence >= 0 ? "step" : "sample") +
+                            " values per " + (sequence ? "step" : "sample") +
                             "; list its columns with columns = [...]");
   return data;
+}
+
+/// A csv source of one set, read for the input it feeds (at |input| in the
+/// model's inputs) but not yet made into arrays.
+struct CsvRead {
+  const DataSource *source;
+  size_t input;
+  rt::CsvData data;
+};
+
+/// Throws DataError when a csv source of |reads| that names a sequence
+/// column lists other ids than the first such source, at the first place
+/// they differ. Sources with other numbers of samples are left to the
+/// data set, which names both counts, as it does for sources without ids.
+void checkSameSequences(const std::vector<CsvRead> &reads) {
+  const CsvRead *reference = nullptr;
+  for (const CsvRead &read : reads) {
+    if (read.source->sequence < 0)
+      continue;
+    if (!reference)
+      reference = &read;
+    else if (read.data.samples() == reference->data.samples())
+      rt::checkSameIds(reference->data, reference->source->path, read.data,
+                       read.source->path);
+  }
 }
 
 rt::Array loadSource(const ModelGraph &model, const DataSource &source,
                      const std::string &inputName) {
   const InputInfo &input = inputNamed(model, inputName);
-  if (source.kind == SourceKind::Csv) {
-    // Sema lets csv rows feed only f32 inputs of rank 1.
-    rt::CsvData data = readCsvSource(source, input, input.shape.dims[0]);
-    return rt::csvRows(data, source.scale, input.name, source.path);
-  }
   if (source.kind != SourceKind::Idx)
-    throw std::logic_error("text sources are read by loadTextSource");
+    throw std::logic_error("csv and text sources are read by readSet");
   if (!input.shape.isStatic())
     throw rt::DataError(source.path,
                         "idx files hold samples of one size, but input '" +
@@ -119,6 +145,7 @@ SetParts readSet(const ModelGraph &model,
   parts.arrays.resize(model.inputs.size());
   parts.sequences.resize(model.inputs.size());
   parts.sequenceSources.resize(model.inputs.size());
+  std::vector<CsvRead> csvReads;
   for (const DataSource &source : sources) {
     // One text read gives the arrays of all the inputs it feeds.
     if (source.kind == SourceKind::Text) {
@@ -134,15 +161,23 @@ SetParts readSet(const ModelGraph &model,
       for (size_t i = 0; i < model.inputs.size(); ++i) {
         if (model.inputs[i].name != name)
           continue;
-        if (source.kind == SourceKind::Csv && source.sequence >= 0) {
-          // Sema lets csv sequences feed only f32[T, F] inputs.
-          parts.sequences[i] = readCsvSource(source, model.inputs[i],
-                                             model.inputs[i].shape.dims[1]);
-          parts.sequenceSources[i] = &source;
-        } else {
+        if (source.kind == SourceKind::Csv)
+          csvReads.push_back(
+              {&source, i, readCsvSource(source, model.inputs[i])});
+        else
           parts.arrays[i] = loadSource(model, source, name);
-        }
       }
+  }
+  checkSameSequences(csvReads);
+  for (CsvRead &read : csvReads) {
+    const InputInfo &input = model.inputs[read.input];
+    if (input.shape.rank() == 2) {
+      parts.sequences[read.input] = std::move(read.data);
+      parts.sequenceSources[read.input] = read.source;
+    } else {
+      parts.arrays[read.input] = rt::csvRows(read.data, read.source->scale,
+                                             input.name, read.source->path);
+    }
   }
   return parts;
 }
