@@ -555,7 +555,8 @@ void ModelChecker::addMetric(const ast::MetricDecl &decl) {
       {"pixel_accuracy", MetricKind::PixelAccuracy},
       {"mse", MetricKind::MSE},
       {"mae", MetricKind::MAE},
-      {"bce", MetricKind::BCE}};
+      {"bce", MetricKind::BCE},
+      {"rmse", MetricKind::RMSE}};
   const ast::Call &fn = decl.fn;
   auto kind = kinds.find(fn.callee.name);
   if (kind == kinds.end()) {

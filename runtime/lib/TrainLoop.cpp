@@ -230,9 +230,7 @@ std::vector<double> TrainLoop::evaluate(const Dataset &data) {
     for (size_t i = 0; i < k; ++i)
       sums[i] += program.scalars()[i] * static_cast<double>(end - begin);
   }
-  for (double &s : sums)
-    s /= static_cast<double>(n);
-  return sums;
+  return finishScalars(sums, n, steps_.scalarFinishes());
 }
 
 LoopOutcome TrainLoop::run(LoopState &state,
@@ -305,10 +303,8 @@ LoopOutcome TrainLoop::run(LoopState &state,
         state.sums[i] += scalars[i] * static_cast<double>(rows);
       state.rows += rows;
       state.batchInEpoch = b + 1;
-      std::vector<double> means(k);
-      for (size_t i = 0; i < k; ++i)
-        means[i] = state.sums[i] / static_cast<double>(state.rows);
-      bar.update(b + 1, named(names, means));
+      bar.update(b + 1, named(names, finishScalars(state.sums, state.rows,
+                                                   steps_.scalarFinishes())));
       if (guard.interrupted()) {
         state.seconds += elapsed();
         bar.finish("");
@@ -321,10 +317,8 @@ LoopOutcome TrainLoop::run(LoopState &state,
     }
     state.seconds += elapsed();
     std::vector<double> row = {static_cast<double>(state.epoch + 1)};
-    std::vector<double> means(k);
-    for (size_t i = 0; i < k; ++i)
-      means[i] = state.sums[i] / static_cast<double>(std::max<int64_t>(
-                                     state.rows, 1));
+    std::vector<double> means =
+        finishScalars(state.sums, state.rows, steps_.scalarFinishes());
     row.insert(row.end(), means.begin(), means.end());
     auto shown = named(names, means);
     if (validation_) {

@@ -135,7 +135,9 @@ bool CompiledSteps::compile() {
   if (!model)
     return false;
   const EntryPoint *step = model->entry("train_step");
-  scalarNames_ = step->slots[step->find(Kind::Scalars)].scalarNames;
+  const BufferSlot &scalars = step->slots[step->find(Kind::Scalars)];
+  scalarNames_ = scalars.scalarNames;
+  scalarFinishes_ = scalars.scalarFinishes;
   return true;
 }
 

@@ -72,6 +72,9 @@ public:
   const std::vector<std::string> &scalarNames() const override {
     return scalarNames_;
   }
+  const std::vector<rt::ScalarFinish> &scalarFinishes() const override {
+    return scalarFinishes_;
+  }
 
 private:
   const CompiledModel &modelFor(int64_t rows);
@@ -88,6 +91,7 @@ private:
   std::vector<std::string> arrayNames_;
   std::vector<int64_t> arraySizes_;
   std::vector<std::string> scalarNames_;
+  std::vector<rt::ScalarFinish> scalarFinishes_;
   std::map<int64_t, std::unique_ptr<CompiledModel>> models_;
   std::map<std::pair<std::string, int64_t>, std::unique_ptr<BoundEntry>>
       steps_;

@@ -603,8 +603,16 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   for (Value r : results)
     resultTypes.push_back(r.getType());
   func.setFunctionType(b_.getFunctionType(argTypes, resultTypes));
-  for (size_t i = 0; i < names.size(); ++i)
+  for (size_t i = 0; i < names.size(); ++i) {
     func.setResultAttr(i, D::getNameAttrName(), b_.getStringAttr(names[i]));
+    // A metric whose epoch value is not the mean of its batch values (rmse)
+    // tells the runtime how to make it.
+    if (auto metric = results[i].getDefiningOp<ir::MetricOp>())
+      if (metric.getFinish() != ir::ScalarFinish::mean)
+        func.setResultAttr(
+            i, D::getFinishAttrName(),
+            b_.getStringAttr(ir::stringifyScalarFinish(metric.getFinish())));
+  }
   for (size_t i = 0; i < finalStates_.size(); ++i)
     func.setResultAttr(named + i, D::getLayerStateAttrName(),
                        b_.getStringAttr(finalStates_[i].first));

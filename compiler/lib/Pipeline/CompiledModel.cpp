@@ -85,6 +85,28 @@ static rt::InitializerSpec readInitializer(func::FuncOp func, unsigned i) {
   return spec;
 }
 
+/// The finishes of the scalars argument |i| (`aenet.scalar_finishes`, which
+/// the verifier checked against `aenet.scalars`), all means when it has none.
+static std::vector<rt::ScalarFinish> readFinishes(func::FuncOp func,
+                                                  unsigned i, size_t count) {
+  std::vector<rt::ScalarFinish> finishes(count, rt::ScalarFinish::Mean);
+  auto attr = func.getArgAttrOfType<ArrayAttr>(i, D::getScalarFinishesAttrName());
+  if (!attr)
+    return finishes;
+  for (size_t s = 0; s < count; ++s) {
+    auto finish = mlir::aenet::symbolizeScalarFinish(
+        cast<StringAttr>(attr[s]).getValue());
+    switch (*finish) {
+    case mlir::aenet::ScalarFinish::mean:
+      break;
+    case mlir::aenet::ScalarFinish::sqrt_mean:
+      finishes[s] = rt::ScalarFinish::SqrtOfMean;
+      break;
+    }
+  }
+  return finishes;
+}
+
 /// Reads the buffer slots of a bound entry function from its argument
 /// attributes.
 static EntryPoint readEntry(func::FuncOp func) {
@@ -135,6 +157,7 @@ static EntryPoint readEntry(func::FuncOp func) {
       slot.name = "scalars";
       for (Attribute n : names)
         slot.scalarNames.push_back(cast<StringAttr>(n).str());
+      slot.scalarFinishes = readFinishes(func, i, slot.scalarNames.size());
     } else {
       slot.kind = BufferSlot::Kind::Output;
       slot.name = str(D::getOutputAttrName());

@@ -316,6 +316,22 @@ func.func @pixel_accuracy(%p: tensor<8x3xf32>, %t: tensor<8x3xf32>) -> (tensor<f
 
 // -----
 
+// Tests that the rmse metric is the batch's mean square error, without a
+// root: the runtime takes the root of its mean over an epoch.
+// CHECK-LABEL: func.func @rmse
+// CHECK: linalg.generic
+// CHECK: %[[D:.*]] = arith.subf
+// CHECK: arith.mulf %[[D]], %[[D]]
+// CHECK: arith.constant 0.0416666679 : f32
+// CHECK-NOT: math.sqrt
+// CHECK: return
+func.func @rmse(%p: tensor<8x3xf32>, %t: tensor<8x3xf32>) -> tensor<f32> {
+  %r = aenet.metric rmse %p, %t : tensor<8x3xf32>, tensor<8x3xf32> -> tensor<f32>
+  return %r : tensor<f32>
+}
+
+// -----
+
 // Tests that l1_activity sums |x| and scales by factor / batch, and that
 // l2_weight sums w^2 and scales by the factor.
 // CHECK-LABEL: func.func @regularizers

@@ -45,3 +45,20 @@ func.func @predict(%x: tensor<8x4xf32> {aenet.input = "x"},
   %y = aenet.dense %x, %k : (tensor<8x4xf32>, tensor<4x4xf32>) -> tensor<8x4xf32>
   return %y, %k : tensor<8x4xf32>, tensor<4x4xf32>
 }
+
+// -----
+
+// Tests that a scalar result with an `aenet.finish` (rmse: the root of the
+// epoch's mean) gives the scalars buffer `aenet.scalar_finishes`, one per
+// scalar in the order of their names, the others "mean".
+// CHECK-LABEL: func.func @rmse_step
+// CHECK-SAME: memref<3xf32> {aenet.scalar_finishes = ["mean", "sqrt_mean", "mean"], aenet.scalars = ["loss", "y_rmse", "y_mae"]}
+func.func @rmse_step(%x: tensor<8x4xf32> {aenet.input = "x"})
+    -> (tensor<f32> {aenet.name = "loss"},
+        tensor<f32> {aenet.finish = "sqrt_mean", aenet.name = "y_rmse"},
+        tensor<f32> {aenet.name = "y_mae"}) {
+  %l = aenet.loss mse mean %x, %x : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
+  %r = aenet.metric rmse %x, %x : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
+  %a = aenet.metric mae %x, %x : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
+  return %l, %r, %a : tensor<f32>, tensor<f32>, tensor<f32>
+}

@@ -154,6 +154,30 @@ func.func @scalars_type(%s: memref<2xf32> {aenet.scalars = ["loss", 1 : i64]}) {
 
 // -----
 
+// Tests that a scalar's finish names a way the runtime knows.
+// expected-error @+1 {{'aenet.finish' (result #0) must be "mean" or "sqrt_mean"}}
+func.func @finish_value(%x: tensor<f32>) -> (tensor<f32> {aenet.finish = "root"}) {
+  return %x : tensor<f32>
+}
+
+// -----
+
+// Tests that the finishes of scalars go beside their names.
+// expected-error @+1 {{'aenet.scalar_finishes' on argument #0, which has no 'aenet.scalars'}}
+func.func @finishes_alone(%s: memref<2xf32> {aenet.scalar_finishes = ["mean", "sqrt_mean"]}) {
+  return
+}
+
+// -----
+
+// Tests that there is one finish per scalar.
+// expected-error @+1 {{'aenet.scalar_finishes' on argument #0 holds 1 finishes for 2 scalars}}
+func.func @finishes_count(%s: memref<2xf32> {aenet.scalar_finishes = ["sqrt_mean"], aenet.scalars = ["loss", "y_rmse"]}) {
+  return
+}
+
+// -----
+
 // Tests that an output buffer's name must be a string.
 // expected-error @+1 {{'aenet.output' (argument #0) must be a string}}
 func.func @output_type(%o: memref<2xf32> {aenet.output}) {

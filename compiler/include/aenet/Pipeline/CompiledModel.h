@@ -14,6 +14,7 @@
 #include "aenet/Pipeline/Stages.h"
 #include "aenet/Runtime/Initializers.h"
 #include "aenet/Runtime/KernelAbi.h"
+#include "aenet/Runtime/ScalarFinish.h"
 
 namespace mlir {
 class ModuleOp;
@@ -48,6 +49,8 @@ struct BufferSlot {
   rt::InitializerSpec initializer;
   double init = 0;            ///< initial value of an optimizer state
   std::vector<std::string> scalarNames; ///< Scalars: what each element is
+  /// Scalars: how each element's epoch value is made from its batch values.
+  std::vector<rt::ScalarFinish> scalarFinishes;
   int64_t numElements() const;
 };
 

@@ -226,6 +226,9 @@ struct MetricLowering : OpConversionPattern<MetricOp> {
       value = createThresholdAccuracy(rewriter, loc, p, t);
       break;
     case MetricKind::mse:
+    // rmse's batch value is the mean square: the runtime takes the root only
+    // after averaging over the epoch (MetricOp::getFinish).
+    case MetricKind::rmse:
       value = createLoss(rewriter, loc, LossFunction::mse, LossReduction::mean, p, t);
       break;
     case MetricKind::mae:

@@ -14,6 +14,7 @@
 
 #include "aenet/Runtime/Dataset.h"
 #include "aenet/Runtime/ParameterStore.h"
+#include "aenet/Runtime/ScalarFinish.h"
 
 #include <iosfwd>
 #include <map>
@@ -46,6 +47,9 @@ public:
   virtual BatchStep &evalStep(int64_t rows) = 0;
   /// What the scalars are: `loss` first, then per-loss terms and metrics.
   virtual const std::vector<std::string> &scalarNames() const = 0;
+  /// How each scalar's epoch value is made from its batch values, in
+  /// scalarNames() order.
+  virtual const std::vector<ScalarFinish> &scalarFinishes() const = 0;
 };
 
 /// The seed of an evaluation or prediction batch whose first row is row
@@ -106,7 +110,8 @@ public:
   LoopOutcome run(LoopState &state,
                   const std::map<std::string, std::string> &metadata);
 
-  /// The mean scalars of |data| under the evaluation step.
+  /// The scalars of |data| under the evaluation step, each over all of its
+  /// samples (finishScalars).
   std::vector<double> evaluate(const Dataset &data);
 
 private:

@@ -79,6 +79,18 @@ StringRef expectedValue(StringRef name, AbiPlace place, Attribute value) {
                ? ""
                : "an array of strings";
   }
+  auto isFinish = [](Attribute a) {
+    auto s = dyn_cast<StringAttr>(a);
+    return s && symbolizeScalarFinish(s.getValue()).has_value();
+  };
+  if (name == Dialect::getFinishAttrName())
+    return isFinish(value) ? "" : "\"mean\" or \"sqrt_mean\"";
+  if (name == Dialect::getScalarFinishesAttrName()) {
+    auto array = dyn_cast<ArrayAttr>(value);
+    return array && llvm::all_of(array, isFinish)
+               ? ""
+               : "an array of \"mean\" or \"sqrt_mean\"";
+  }
   if (name == Dialect::getInitAttrName())
     return isa<InitializerAttr>(value) ? "" : "an #aenet.init";
   if (name == Dialect::getOptimizerAttrName())
@@ -140,6 +152,19 @@ LogicalResult AenetDialect::verifyRegionArgAttribute(Operation *op,
     return needsCompanion(op, false, argIndex, name, getParamAttrName());
   if (name == getStateInitAttrName())
     return needsCompanion(op, false, argIndex, name, getStateAttrName());
+  // One finish per scalar, in the order of their names.
+  if (name == getScalarFinishesAttrName()) {
+    if (failed(needsCompanion(op, false, argIndex, name, getScalarsAttrName())))
+      return failure();
+    auto names = cast<FunctionOpInterface>(op).getArgAttrOfType<ArrayAttr>(
+        argIndex, getScalarsAttrName());
+    auto finishes = cast<ArrayAttr>(attr.getValue());
+    if (!names || names.size() != finishes.size())
+      return op->emitError()
+             << "'" << name << "' on argument #" << argIndex << " holds "
+             << finishes.size() << " finishes for "
+             << (names ? names.size() : 0) << " scalars";
+  }
   return success();
 }
 

@@ -52,7 +52,8 @@ LogicalResult bind(func::FuncOp func) {
   // Classify the results.
   SmallVector<int> tied(type.getNumResults(), -1);
   SmallVector<unsigned> scalars, outputs;
-  SmallVector<Attribute> scalarNames;
+  SmallVector<Attribute> scalarNames, scalarFinishes;
+  bool allMeans = true;
   for (unsigned r = 0; r < type.getNumResults(); ++r) {
     tied[r] = tiedArgument(func, r);
     if (tied[r] >= 0)
@@ -62,6 +63,14 @@ LogicalResult bind(func::FuncOp func) {
     if (t.getRank() == 0) {
       scalars.push_back(r);
       scalarNames.push_back(name ? name : b.getStringAttr("?"));
+      auto finish =
+          func.getResultAttrOfType<StringAttr>(r, D::getFinishAttrName());
+      allMeans &= !finish;
+      scalarFinishes.push_back(
+          finish ? finish
+                 : b.getStringAttr(
+                       mlir::aenet::stringifyScalarFinish(
+                           mlir::aenet::ScalarFinish::mean)));
     } else {
       outputs.push_back(r);
     }
@@ -87,8 +96,13 @@ LogicalResult bind(func::FuncOp func) {
     Type element = getElementTypeOrSelf(type.getResult(scalars[0]));
     scalarBuffer = body.addArgument(
         MemRefType::get({static_cast<int64_t>(scalars.size())}, element), loc);
-    argAttrs.push_back(b.getDictionaryAttr({b.getNamedAttr(
-        D::getScalarsAttrName(), b.getArrayAttr(scalarNames))}));
+    SmallVector<NamedAttribute> attrs = {
+        b.getNamedAttr(D::getScalarsAttrName(), b.getArrayAttr(scalarNames))};
+    // Only a step with a scalar not finished by the mean says how each is.
+    if (!allMeans)
+      attrs.push_back(b.getNamedAttr(D::getScalarFinishesAttrName(),
+                                     b.getArrayAttr(scalarFinishes)));
+    argAttrs.push_back(b.getDictionaryAttr(attrs));
   }
   SmallVector<Value> outputBuffers;
   for (unsigned r : outputs) {

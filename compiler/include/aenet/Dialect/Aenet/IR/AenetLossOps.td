@@ -45,8 +45,10 @@ def Aenet_MetricOp : Aenet_Op<"metric", [Pure]> {
   let description = [{
     `accuracy`: the share of samples whose arg-max matches the target's;
     `pixel_accuracy`: the share of elements equal after rounding at 0.5;
-    `mse`, `mae`, `bce`: as the losses with `mean` reduction. Not
-    differentiable.
+    `mse`, `mae`, `bce`: as the losses with `mean` reduction; `rmse`: the
+    batch's mean squared error, whose epoch value is the square root of its
+    mean over the epoch (`getFinish()`, which the frontend writes into the
+    result's `aenet.finish`). Not differentiable.
 
     ```mlir
     %a = aenet.metric accuracy %pred, %digit : tensor<256x10xf32>, tensor<256x10xf32> -> tensor<f32>
@@ -66,6 +68,14 @@ def Aenet_MetricOp : Aenet_Op<"metric", [Pure]> {
       build($_builder, $_state, scalarTypeOf(prediction.getType()), kind,
             prediction, target);
     }]>];
+  let extraClassDeclaration = [{
+    /// How the runtime makes the epoch value from the batch values.
+    ::mlir::aenet::ScalarFinish getFinish() {
+      return getKind() == ::mlir::aenet::MetricKind::rmse
+                 ? ::mlir::aenet::ScalarFinish::sqrt_mean
+                 : ::mlir::aenet::ScalarFinish::mean;
+    }
+  }];
 }
 
 def Aenet_L1ActivityOp : Aenet_DiffOp<"l1_activity"> {

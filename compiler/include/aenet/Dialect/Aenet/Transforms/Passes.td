@@ -108,8 +108,9 @@ def AenetBindBuffers : Pass<"aenet-bind-buffers", "::mlir::ModuleOp"> {
     `bufferization.to_tensor restrict writable`. A result tied to an argument
     by its `aenet.param` or `aenet.state` name is written back into that
     argument's buffer with `bufferization.materialize_in_destination`; 0-d
-    results (losses, metrics) are packed into one new `aenet.scalars` memref;
-    any other result gets a new `aenet.output` memref argument. Functions
+    results (losses, metrics) are packed into one new `aenet.scalars` memref,
+    with their `aenet.finish` in `aenet.scalar_finishes` when one is not the
+    mean (rmse: `"sqrt_mean"`); any other result gets a new `aenet.output` memref argument. Functions
     return nothing and get a C interface, so the runtime binds each buffer by
     name once and calls the function per batch.
 
