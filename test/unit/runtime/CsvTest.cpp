@@ -247,6 +247,7 @@ TEST(CsvTest, GarbageIsADataErrorOrConsistentData) {
     CsvOptions options;
     options.header = next() % 2;
     options.sequence = static_cast<int64_t>(next() % 3) - 1;
+    options.oneRowPerId = next() % 2;
     if (next() % 2)
       options.columns = {static_cast<int64_t>(next() % 3)};
     try {
@@ -260,6 +261,10 @@ TEST(CsvTest, GarbageIsADataErrorOrConsistentData) {
                 rows * data.features)
           << text;
       ASSERT_EQ(data.firstLines.size(), data.lengths.size()) << text;
+      if (options.sequence >= 0)
+        ASSERT_EQ(data.ids.size(), data.lengths.size()) << text;
+      if (options.sequence >= 0 && options.oneRowPerId)
+        ASSERT_EQ(rows, data.samples()) << text;
     } catch (const DataError &) {
     }
   }
