@@ -18,11 +18,20 @@ std::vector<double> finishScalars(const std::vector<double> &sums,
   double n = static_cast<double>(std::max<int64_t>(rows, 1));
   std::vector<double> values(sums.size());
   for (size_t i = 0; i < sums.size(); ++i) {
-    double mean = sums[i] / n;
-    bool root = i < finishes.size() && finishes[i] == ScalarFinish::SqrtOfMean;
+    switch (i < finishes.size() ? finishes[i] : ScalarFinish::Mean) {
+    case ScalarFinish::Mean:
+      values[i] = sums[i] / n;
+      break;
     // The root of a NaN or infinite mean is too, as the divergence checks
     // need.
-    values[i] = root ? std::sqrt(mean) : mean;
+    case ScalarFinish::SqrtOfMean:
+      values[i] = std::sqrt(sums[i] / n);
+      break;
+    // The sum over the pass's rows of the counts per row is the pass's count.
+    case ScalarFinish::Total:
+      values[i] = sums[i];
+      break;
+    }
   }
   return values;
 }

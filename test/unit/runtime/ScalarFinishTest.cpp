@@ -5,8 +5,9 @@
 // and an absolute error by their row-weighted means, an rmse (batch value:
 // the mean square) by the root of that mean, as Keras's
 // RootMeanSquaredError, in evaluate(), metrics.csv (with val_ columns) and
-// the epoch's progress line. The expected values are computed from the
-// errors directly, not from the batches.
+// the epoch's progress line; a count per row (as the errors metric's wrong
+// classes) by its sum over the pass's rows. The expected values are computed
+// from the errors directly, not from the batches.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,19 +30,21 @@ using namespace aenet::rt;
 
 namespace {
 
-/// Reports [mean e^2, mean e^2, mean |e|] of the errors e of its batch.
+/// Reports [mean e^2, mean e^2, mean |e|, mean [|e| > 3]] of the errors e of
+/// its batch: the last is the batch's count of large errors per row.
 class ErrorStep : public BatchStep {
 public:
   explicit ErrorStep(int64_t rows) : errors_(rows) {}
   float *input(int) override { return errors_.data(); }
   void run(int64_t, uint64_t) override {
-    double square = 0, absolute = 0;
+    double square = 0, absolute = 0, large = 0;
     for (float e : errors_) {
       square += double(e) * e;
       absolute += std::fabs(e);
+      large += std::fabs(e) > 3;
     }
     double n = double(errors_.size());
-    scalars_ = {square / n, square / n, absolute / n};
+    scalars_ = {square / n, square / n, absolute / n, large / n};
   }
   const std::vector<double> &scalars() const override { return scalars_; }
 
@@ -50,7 +53,8 @@ private:
   std::vector<double> scalars_;
 };
 
-/// `loss` and `e_mae` finished by their mean, `e_rmse` by its root.
+/// `loss` and `e_mae` finished by their mean, `e_rmse` by its root,
+/// `e_errors` by its total.
 class ErrorSteps : public BatchStepSource {
 public:
   BatchStep &trainStep(int64_t rows) override { return step(rows); }
@@ -69,9 +73,11 @@ private:
       s = std::make_unique<ErrorStep>(rows);
     return *s;
   }
-  std::vector<std::string> names_ = {"loss", "e_rmse", "e_mae"};
-  std::vector<ScalarFinish> finishes_ = {
-      ScalarFinish::Mean, ScalarFinish::SqrtOfMean, ScalarFinish::Mean};
+  std::vector<std::string> names_ = {"loss", "e_rmse", "e_mae", "e_errors"};
+  std::vector<ScalarFinish> finishes_ = {ScalarFinish::Mean,
+                                         ScalarFinish::SqrtOfMean,
+                                         ScalarFinish::Mean,
+                                         ScalarFinish::Total};
   std::map<int64_t, std::unique_ptr<BatchStep>> steps_;
 };
 
@@ -98,6 +104,12 @@ double meanAbsolute() {
   return sum / double(kErrors.size());
 }
 
+/// The number of errors larger than 3 in magnitude, over all samples.
+double largeErrors() {
+  return double(std::count_if(kErrors.begin(), kErrors.end(),
+                              [](float e) { return std::fabs(e) > 3; }));
+}
+
 /// What a per-batch rmse averaged over the batches would give instead.
 double meanOfBatchRoots() {
   double sum = 0;
@@ -121,6 +133,16 @@ TEST(ScalarFinish, RootOfTheRowWeightedMean) {
   EXPECT_EQ(values, (std::vector<double>{4, 2, 4}));
 }
 
+// Tests that a total is the sum as it is, over any number of rows (none
+// too), not divided by them.
+TEST(ScalarFinish, TotalIsTheRowWeightedSum) {
+  std::vector<ScalarFinish> finishes = {ScalarFinish::Mean,
+                                        ScalarFinish::Total};
+  EXPECT_EQ(finishScalars({8, 8}, 2, finishes), (std::vector<double>{4, 8}));
+  EXPECT_EQ(finishScalars({8, 8}, 1, finishes), (std::vector<double>{8, 8}));
+  EXPECT_EQ(finishScalars({0, 0}, 0, finishes), (std::vector<double>{0, 0}));
+}
+
 // Tests that an evaluation pass reports the rmse of all its samples, which
 // the mean of the batches' roots is not.
 TEST(ScalarFinish, EvaluateTakesTheRootAfterAveraging) {
@@ -132,11 +154,13 @@ TEST(ScalarFinish, EvaluateTakesTheRootAfterAveraging) {
   std::ostringstream out;
   TrainLoop loop(steps, store, data, nullptr, options, out);
   std::vector<double> values = loop.evaluate(data);
-  ASSERT_EQ(values.size(), 3u);
+  ASSERT_EQ(values.size(), 4u);
   EXPECT_NEAR(values[0], meanSquare(), 1e-12);
   EXPECT_NEAR(values[1], std::sqrt(meanSquare()), 1e-12);
   EXPECT_NEAR(values[2], meanAbsolute(), 1e-12);
   EXPECT_GT(std::fabs(values[1] - meanOfBatchRoots()), 0.1);
+  // The count of the whole pass (4), from batches counting 0, 3 and 1.
+  EXPECT_NEAR(values[3], largeErrors(), 1e-12);
 }
 
 // Tests that an epoch's metrics.csv row, its val_ columns and its progress
@@ -164,7 +188,13 @@ TEST(ScalarFinish, EpochRowAndProgressLine) {
   EXPECT_NEAR(row[table.columnIndex("e_rmse")], rmse, 1e-12);
   EXPECT_NEAR(row[table.columnIndex("e_mae")], meanAbsolute(), 1e-12);
   EXPECT_NEAR(row[table.columnIndex("val_e_rmse")], rmse, 1e-12);
+  EXPECT_NEAR(row[table.columnIndex("e_errors")], largeErrors(), 1e-12);
+  EXPECT_NEAR(row[table.columnIndex("val_e_errors")], largeErrors(), 1e-12);
   EXPECT_NE(out.str().find("e_rmse " + ProgressBar::formatValue(rmse)),
             std::string::npos)
+      << out.str();
+  EXPECT_NE(
+      out.str().find("e_errors " + ProgressBar::formatValue(largeErrors())),
+      std::string::npos)
       << out.str();
 }
