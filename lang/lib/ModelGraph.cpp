@@ -56,7 +56,7 @@ const char *lossKindName(LossKind kind) {
 
 const char *metricKindName(MetricKind kind) {
   static const char *names[] = {"accuracy", "pixel_accuracy", "mse", "mae",
-                                "bce",      "rmse"};
+                                "bce",      "rmse",           "errors"};
   return names[static_cast<int>(kind)];
 }
 

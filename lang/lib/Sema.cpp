@@ -556,7 +556,8 @@ void ModelChecker::addMetric(const ast::MetricDecl &decl) {
       {"mse", MetricKind::MSE},
       {"mae", MetricKind::MAE},
       {"bce", MetricKind::BCE},
-      {"rmse", MetricKind::RMSE}};
+      {"rmse", MetricKind::RMSE},
+      {"errors", MetricKind::Errors}};
   const ast::Call &fn = decl.fn;
   auto kind = kinds.find(fn.callee.name);
   if (kind == kinds.end()) {
@@ -584,21 +585,27 @@ void ModelChecker::addMetric(const ast::MetricDecl &decl) {
     return;
   const ValueInfo &t = graph_.values[metric.target];
   // A chars target is one one-hot class per step: accuracy is then the
-  // share of steps whose character is predicted.
-  if (metric.kind == MetricKind::Accuracy &&
+  // share of steps whose character is predicted, errors the number of steps
+  // per sample whose character is not.
+  bool classes = metric.kind == MetricKind::Accuracy ||
+                 metric.kind == MetricKind::Errors;
+  if (classes &&
       (t.input < 0 || (graph_.inputs[t.input].kind != InputKind::Class &&
                        graph_.inputs[t.input].kind != InputKind::Chars))) {
     diags_.error(target->offset,
-                 "accuracy counts correct class predictions and needs a "
-                 "class target such as 'digit: class[10]'; '" +
+                 fn.callee.name + " counts " +
+                     (metric.kind == MetricKind::Accuracy ? "correct"
+                                                          : "wrong") +
+                     " class predictions and needs a class target such as "
+                     "'digit: class[10]'; '" +
                      t.name +
                      "' is real-valued (pixel_accuracy compares values "
                      "rounded at 0.5)");
     return;
   }
   // Metrics report as VALUE_METRIC (ModelToAenet's reportedNames).
-  if (checkTarget(fn.callee.name, metric.value, metric.target,
-                  metric.kind == MetricKind::Accuracy, fn.offset) &&
+  if (checkTarget(fn.callee.name, metric.value, metric.target, classes,
+                  fn.offset) &&
       checkReportedName(graph_.values[metric.value].name + "_" +
                             fn.callee.name,
                         decl.offset))

@@ -102,6 +102,9 @@ static std::vector<rt::ScalarFinish> readFinishes(func::FuncOp func,
     case mlir::aenet::ScalarFinish::sqrt_mean:
       finishes[s] = rt::ScalarFinish::SqrtOfMean;
       break;
+    case mlir::aenet::ScalarFinish::total:
+      finishes[s] = rt::ScalarFinish::Total;
+      break;
     }
   }
   return finishes;

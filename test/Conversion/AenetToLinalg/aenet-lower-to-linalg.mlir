@@ -332,6 +332,47 @@ func.func @rmse(%p: tensor<8x3xf32>, %t: tensor<8x3xf32>) -> tensor<f32> {
 
 // -----
 
+// Tests that the errors metric counts what accuracy does, a sequence's
+// steps by their arg-max, and reports the positions that differ (4 samples
+// of 5 steps: 20 less the hits) per sample, dividing once and not through
+// the accuracy's share: the runtime sums it over the epoch.
+// CHECK-LABEL: func.func @errors
+// CHECK: %[[R:.*]]:4 = linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: linalg.index 2
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[R]]#1, %[[R]]#3 : tensor<4x5xi64>, tensor<4x5xi64>)
+// CHECK: arith.cmpi eq
+// CHECK: %[[HITS:.*]] = tensor.extract
+// CHECK: %[[POSITIONS:.*]] = arith.constant 2.000000e+01 : f32
+// CHECK: %[[WRONG:.*]] = arith.subf %[[POSITIONS]], %[[HITS]] : f32
+// CHECK: %[[BATCH:.*]] = arith.constant 4.000000e+00 : f32
+// CHECK: %[[E:.*]] = arith.divf %[[WRONG]], %[[BATCH]] : f32
+// CHECK: tensor.from_elements %[[E]]
+func.func @errors(%p: tensor<4x5x7xf32>, %t: tensor<4x5x7xf32>) -> tensor<f32> {
+  %e = aenet.metric errors %p, %t : tensor<4x5x7xf32>, tensor<4x5x7xf32> -> tensor<f32>
+  return %e : tensor<f32>
+}
+
+// -----
+
+// Tests that with one output unit errors compares at 0.5, as accuracy does
+// there: 8 positions, one per sample.
+// CHECK-LABEL: func.func @errors_one_unit
+// CHECK: %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK: arith.cmpf oge, %{{.*}}, %[[HALF]]
+// CHECK: %[[HITS:.*]] = tensor.extract
+// CHECK: %[[POSITIONS:.*]] = arith.constant 8.000000e+00 : f32
+// CHECK: %[[WRONG:.*]] = arith.subf %[[POSITIONS]], %[[HITS]] : f32
+// CHECK: %[[BATCH:.*]] = arith.constant 8.000000e+00 : f32
+// CHECK: arith.divf %[[WRONG]], %[[BATCH]] : f32
+func.func @errors_one_unit(%p: tensor<8x1xf32>, %t: tensor<8x1xf32>) -> tensor<f32> {
+  %e = aenet.metric errors %p, %t : tensor<8x1xf32>, tensor<8x1xf32> -> tensor<f32>
+  return %e : tensor<f32>
+}
+
+// -----
+
 // Tests that l1_activity sums |x| and scales by factor / batch, and that
 // l2_weight sums w^2 and scales by the factor.
 // CHECK-LABEL: func.func @regularizers

@@ -14,7 +14,7 @@ func.func @main() {
   %c3 = arith.constant dense<0.5> : tensor<f64>
   %c30 = arith.constant dense<[[[0.7, 0.2, 0.1], [0.3, 0.3, 0.4]], [[0.05, 0.9, 0.05], [0.5, 0.25, 0.25]]]> : tensor<2x2x3xf64>
   %c31 = arith.constant dense<[[[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]], [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]]> : tensor<2x2x3xf64>
-  %c34 = arith.constant dense<[[0.5, -1.5, 0.0], [2.0, -0.25, 1.0]]> : tensor<2x3xf64>
+  %c36 = arith.constant dense<[[0.5, -1.5, 0.0], [2.0, -0.25, 1.0]]> : tensor<2x3xf64>
   %r4_0 = aenet.loss mse mean %c1, %c2 : tensor<2x3xf64>, tensor<2x3xf64> -> tensor<f64>
   %u5 = tensor.cast %r4_0 : tensor<f64> to tensor<*xf64>
   call @printMemrefF64(%u5) : (tensor<*xf64>) -> ()
@@ -57,18 +57,21 @@ func.func @main() {
   %r32_0 = aenet.loss cce mean %c30, %c31 : tensor<2x2x3xf64>, tensor<2x2x3xf64> -> tensor<f64>
   %u33 = tensor.cast %r32_0 : tensor<f64> to tensor<*xf64>
   call @printMemrefF64(%u33) : (tensor<*xf64>) -> ()
-  %r35_0 = aenet.l1_activity %c34 {factor = 0.01 : f64} : tensor<2x3xf64> -> tensor<f64>
-  %u36 = tensor.cast %r35_0 : tensor<f64> to tensor<*xf64>
-  call @printMemrefF64(%u36) : (tensor<*xf64>) -> ()
-  %r37_0 = aenet.l1_activity_grad %c34, %c3 {factor = 0.01 : f64} : tensor<2x3xf64>, tensor<f64>
-  %u38 = tensor.cast %r37_0 : tensor<2x3xf64> to tensor<*xf64>
+  %r34_0 = aenet.metric errors %c30, %c31 : tensor<2x2x3xf64>, tensor<2x2x3xf64> -> tensor<f64>
+  %u35 = tensor.cast %r34_0 : tensor<f64> to tensor<*xf64>
+  call @printMemrefF64(%u35) : (tensor<*xf64>) -> ()
+  %r37_0 = aenet.l1_activity %c36 {factor = 0.01 : f64} : tensor<2x3xf64> -> tensor<f64>
+  %u38 = tensor.cast %r37_0 : tensor<f64> to tensor<*xf64>
   call @printMemrefF64(%u38) : (tensor<*xf64>) -> ()
-  %r39_0 = aenet.l2_weight %c34 {factor = 0.001 : f64} : tensor<2x3xf64> -> tensor<f64>
-  %u40 = tensor.cast %r39_0 : tensor<f64> to tensor<*xf64>
+  %r39_0 = aenet.l1_activity_grad %c36, %c3 {factor = 0.01 : f64} : tensor<2x3xf64>, tensor<f64>
+  %u40 = tensor.cast %r39_0 : tensor<2x3xf64> to tensor<*xf64>
   call @printMemrefF64(%u40) : (tensor<*xf64>) -> ()
-  %r41_0 = aenet.l2_weight_grad %c34, %c3 {factor = 0.001 : f64} : tensor<2x3xf64>, tensor<f64>
-  %u42 = tensor.cast %r41_0 : tensor<2x3xf64> to tensor<*xf64>
+  %r41_0 = aenet.l2_weight %c36 {factor = 0.001 : f64} : tensor<2x3xf64> -> tensor<f64>
+  %u42 = tensor.cast %r41_0 : tensor<f64> to tensor<*xf64>
   call @printMemrefF64(%u42) : (tensor<*xf64>) -> ()
+  %r43_0 = aenet.l2_weight_grad %c36, %c3 {factor = 0.001 : f64} : tensor<2x3xf64>, tensor<f64>
+  %u44 = tensor.cast %r43_0 : tensor<2x3xf64> to tensor<*xf64>
+  call @printMemrefF64(%u44) : (tensor<*xf64>) -> ()
   return
 }
 
@@ -105,6 +108,8 @@ func.func @main() {
 // CHECK: [2.81811]
 // rank-3 cce loss
 // CHECK: [0.691155]
+// rank-3 errors
+// CHECK: [0.5]
 // l1_activity
 // CHECK: [0.02625]
 // l1_activity_grad (dL = 0.5)

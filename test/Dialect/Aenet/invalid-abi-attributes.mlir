@@ -155,7 +155,7 @@ func.func @scalars_type(%s: memref<2xf32> {aenet.scalars = ["loss", 1 : i64]}) {
 // -----
 
 // Tests that a scalar's finish names a way the runtime knows.
-// expected-error @+1 {{'aenet.finish' (result #0) must be "mean" or "sqrt_mean"}}
+// expected-error @+1 {{'aenet.finish' (result #0) must be "mean", "sqrt_mean" or "total"}}
 func.func @finish_value(%x: tensor<f32>) -> (tensor<f32> {aenet.finish = "root"}) {
   return %x : tensor<f32>
 }

@@ -9,7 +9,8 @@
 //   with p' = clip(p, 1e-7, 1 - 1e-7);
 //   scale: `mean` 1 / #elements (cce: 1 / #elements-without-the-last-axis),
 //          `sum` 1 / batch (the per-sample sums averaged over the batch).
-// Metrics reduce the same way; accuracy compares per-row arg-maxes.
+// Metrics reduce the same way; accuracy compares per-row arg-maxes, and
+// errors counts the rows accuracy does not.
 //
 //===----------------------------------------------------------------------===//
 
@@ -128,10 +129,9 @@ static Value createIndicator(OpBuilder &b, Location loc, Value same,
   return s.select(same, s.c(1), zero);
 }
 
-/// The share of rows whose last-axis arg-max (first maximum on ties) is the
-/// same in |p| and |t|.
-static Value createArgmaxAccuracy(OpBuilder &b, Location loc, Value p,
-                                  Value t) {
+/// The number of rows whose last-axis arg-max (first maximum on ties) is the
+/// same in |p| and |t|, as a scalar of their element type.
+static Value createArgmaxHits(OpBuilder &b, Location loc, Value p, Value t) {
   RankedTensorType type = getTensorType(p);
   Type e = type.getElementType();
   unsigned last = type.getRank() - 1;
@@ -152,25 +152,20 @@ static Value createArgmaxAccuracy(OpBuilder &b, Location loc, Value p,
         }
         return next;
       });
-  Value hits = createSum(b, loc, {rows[1], rows[3]}, e,
-                         [&](OpBuilder &nb, Location l, ValueRange args) {
-                           Value same = arith::CmpIOp::create(
-                               nb, l, arith::CmpIPredicate::eq, args[0],
-                               args[1]);
-                           return createIndicator(nb, l, same, e);
-                         });
-  ScalarBuilder s{b, loc, e};
-  Value share = s.mul(hits, s.c(1.0 / getNumRows(type)));
-  return createScalarTensor(b, loc, share);
+  return createSum(b, loc, {rows[1], rows[3]}, e,
+                   [&](OpBuilder &nb, Location l, ValueRange args) {
+                     Value same = arith::CmpIOp::create(
+                         nb, l, arith::CmpIPredicate::eq, args[0], args[1]);
+                     return createIndicator(nb, l, same, e);
+                   });
 }
 
-/// The share of elements on the same side of 0.5 (x >= 0.5 rounds to 1) in
-/// |p| and |t|.
-static Value createThresholdAccuracy(OpBuilder &b, Location loc, Value p,
-                                     Value t) {
-  RankedTensorType type = getTensorType(p);
-  Type e = type.getElementType();
-  Value hits = createSum(
+/// The number of elements on the same side of 0.5 (x >= 0.5 rounds to 1) in
+/// |p| and |t|, as a scalar of their element type.
+static Value createThresholdHits(OpBuilder &b, Location loc, Value p,
+                                 Value t) {
+  Type e = getTensorType(p).getElementType();
+  return createSum(
       b, loc, {p, t}, e, [&](OpBuilder &nb, Location l, ValueRange args) {
         ScalarBuilder s{nb, l, e};
         Value half = s.c(0.5);
@@ -180,9 +175,52 @@ static Value createThresholdAccuracy(OpBuilder &b, Location loc, Value p,
             arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, pOne, tOne);
         return createIndicator(nb, l, same, e);
       });
-  ScalarBuilder s{b, loc, e};
-  Value share = s.mul(hits, s.c(1.0 / type.getNumElements()));
+}
+
+namespace {
+/// The positions whose class accuracy and errors compare, and how many of
+/// them agree in |p| and |t|.
+struct ClassHits {
+  Value hits;
+  int64_t positions;
+};
+} // namespace
+
+/// The positions of |p| and |t| as accuracy compares them: one per row of
+/// the last axis (a sample's class, or a step's character), by arg-max; with
+/// one output unit, where the arg-max is always 0, one per element at 0.5,
+/// as Keras's "accuracy" does for such models (binary accuracy).
+/// |thresholdOnly| compares every element at 0.5 (pixel_accuracy).
+static ClassHits createClassHits(OpBuilder &b, Location loc, Value p, Value t,
+                                 bool thresholdOnly) {
+  RankedTensorType type = getTensorType(p);
+  if (thresholdOnly || type.getShape().back() == 1)
+    return {createThresholdHits(b, loc, p, t), type.getNumElements()};
+  return {createArgmaxHits(b, loc, p, t), getNumRows(type)};
+}
+
+/// The share of the positions that agree.
+static Value createAccuracy(OpBuilder &b, Location loc, Value p, Value t,
+                            bool thresholdOnly) {
+  ClassHits c = createClassHits(b, loc, p, t, thresholdOnly);
+  ScalarBuilder s{b, loc, getTensorType(p).getElementType()};
+  Value share = s.mul(c.hits, s.c(1.0 / c.positions));
   return createScalarTensor(b, loc, share);
+}
+
+/// The mean over the batch's samples of their positions that do not agree:
+/// (1 - accuracy) * positions per sample, the same count over the batch.
+/// Subtracting the whole number of hits from the whole number of positions,
+/// then dividing once, keeps it exact when the batch divides it (always at
+/// batch 1), where the complement of the rounded share would not be.
+static Value createErrors(OpBuilder &b, Location loc, Value p, Value t) {
+  ClassHits c = createClassHits(b, loc, p, t, /*thresholdOnly=*/false);
+  RankedTensorType type = getTensorType(p);
+  ScalarBuilder s{b, loc, type.getElementType()};
+  Value wrong = s.sub(s.c(static_cast<double>(c.positions)), c.hits);
+  Value perSample =
+      s.div(wrong, s.c(static_cast<double>(type.getDimSize(0))));
+  return createScalarTensor(b, loc, perSample);
 }
 
 namespace {
@@ -216,14 +254,15 @@ struct MetricLowering : OpConversionPattern<MetricOp> {
     Value value;
     switch (op.getKind()) {
     case MetricKind::accuracy:
-      // One output unit: the arg-max is always 0, so compare at 0.5 instead,
-      // as Keras's "accuracy" does for such models (binary accuracy).
-      value = getTensorType(p).getShape().back() == 1
-                  ? createThresholdAccuracy(rewriter, loc, p, t)
-                  : createArgmaxAccuracy(rewriter, loc, p, t);
+      value = createAccuracy(rewriter, loc, p, t, /*thresholdOnly=*/false);
       break;
     case MetricKind::pixel_accuracy:
-      value = createThresholdAccuracy(rewriter, loc, p, t);
+      value = createAccuracy(rewriter, loc, p, t, /*thresholdOnly=*/true);
+      break;
+    // A count per sample: the runtime sums it over the epoch's samples
+    // (MetricOp::getFinish).
+    case MetricKind::errors:
+      value = createErrors(rewriter, loc, p, t);
       break;
     case MetricKind::mse:
     // rmse's batch value is the mean square: the runtime takes the root only

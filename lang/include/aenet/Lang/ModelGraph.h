@@ -76,7 +76,7 @@ struct BlockInfo {
 };
 
 enum class LossKind { MSE, MAE, BCE, CCE, SparseCCE, KLNormal };
-enum class MetricKind { Accuracy, PixelAccuracy, MSE, MAE, BCE, RMSE };
+enum class MetricKind { Accuracy, PixelAccuracy, MSE, MAE, BCE, RMSE, Errors };
 enum class Reduction { Mean, Sum };
 
 struct LossInfo {

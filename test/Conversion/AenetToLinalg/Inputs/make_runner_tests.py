@@ -304,6 +304,12 @@ def losses_test():
     typ3 = ttype(P3)
     (l,) = test.op("{r} = aenet.loss cce mean %s, %s : %s, %s -> tensor<f64>" % (p3, t3, typ3, typ3))
     test.show("rank-3 cce loss", l, "tensor<f64>", loss_value("cce", "mean", flat(P3), flat(T3), shape_of(P3)))
+    # errors: the steps whose arg-maxes differ (sample 1's second), per
+    # sample: 1 of 4 steps over 2 samples, where accuracy is 3 of 4.
+    steps3 = [(a, b) for pa, ta in zip(P3, T3) for a, b in zip(pa, ta)]
+    wrong = sum(argmax(a) != argmax(b) for a, b in steps3)
+    (e,) = test.op("{r} = aenet.metric errors %s, %s : %s, %s -> tensor<f64>" % (p3, t3, typ3, typ3))
+    test.show("rank-3 errors", e, "tensor<f64>", wrong / len(P3))
 
     # Regularizers: l1 = f sum|x| / batch, l2 = f sum w^2.
     X = [[0.5, -1.5, 0.0], [2.0, -0.25, 1.0]]

@@ -84,12 +84,12 @@ StringRef expectedValue(StringRef name, AbiPlace place, Attribute value) {
     return s && symbolizeScalarFinish(s.getValue()).has_value();
   };
   if (name == Dialect::getFinishAttrName())
-    return isFinish(value) ? "" : "\"mean\" or \"sqrt_mean\"";
+    return isFinish(value) ? "" : "\"mean\", \"sqrt_mean\" or \"total\"";
   if (name == Dialect::getScalarFinishesAttrName()) {
     auto array = dyn_cast<ArrayAttr>(value);
     return array && llvm::all_of(array, isFinish)
                ? ""
-               : "an array of \"mean\" or \"sqrt_mean\"";
+               : "an array of \"mean\", \"sqrt_mean\" or \"total\"";
   }
   if (name == Dialect::getInitAttrName())
     return isa<InitializerAttr>(value) ? "" : "an #aenet.init";

@@ -31,7 +31,8 @@ def Aenet_LossFunction : I32EnumAttr<"LossFunction", "loss function", [
 def Aenet_MetricKind : I32EnumAttr<"MetricKind", "metric", [
     I32EnumAttrCase<"accuracy", 0>, I32EnumAttrCase<"pixel_accuracy", 1>,
     I32EnumAttrCase<"mse", 2>, I32EnumAttrCase<"mae", 3>,
-    I32EnumAttrCase<"bce", 4>, I32EnumAttrCase<"rmse", 5>]> {
+    I32EnumAttrCase<"bce", 4>, I32EnumAttrCase<"rmse", 5>,
+    I32EnumAttrCase<"errors", 6>]> {
   let cppNamespace = "::mlir::aenet";
 }
 
@@ -39,10 +40,13 @@ def Aenet_MetricKind : I32EnumAttr<"MetricKind", "metric", [
 // or an evaluation pass: the mean over samples (the batch values weighted by
 // their rows), or the square root of that mean for a scalar whose batch value
 // is a mean square (rmse), since the mean of per-batch roots is not the root
-// of the mean. Spelt in the `aenet.finish` ABI attribute.
+// of the mean, or the sum over samples (the batch values weighted by their
+// rows, not divided) for a scalar whose batch value is a count per sample
+// (errors). Spelt in the `aenet.finish` ABI attribute.
 def Aenet_ScalarFinish : I32EnumAttr<"ScalarFinish",
     "how a scalar's batch values make its epoch value", [
-    I32EnumAttrCase<"mean", 0>, I32EnumAttrCase<"sqrt_mean", 1>]> {
+    I32EnumAttrCase<"mean", 0>, I32EnumAttrCase<"sqrt_mean", 1>,
+    I32EnumAttrCase<"total", 2>]> {
   let cppNamespace = "::mlir::aenet";
 }
 

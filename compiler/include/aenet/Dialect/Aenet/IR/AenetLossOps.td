@@ -48,7 +48,10 @@ def Aenet_MetricOp : Aenet_Op<"metric", [Pure]> {
     `mse`, `mae`, `bce`: as the losses with `mean` reduction; `rmse`: the
     batch's mean squared error, whose epoch value is the square root of its
     mean over the epoch (`getFinish()`, which the frontend writes into the
-    result's `aenet.finish`). Not differentiable.
+    result's `aenet.finish`); `errors`: the number of positions per sample
+    whose class `accuracy` does not count as predicted (the complement of
+    `accuracy` times the positions per sample), whose epoch value is its sum
+    over the epoch's samples. Not differentiable.
 
     ```mlir
     %a = aenet.metric accuracy %pred, %digit : tensor<256x10xf32>, tensor<256x10xf32> -> tensor<f32>
@@ -71,9 +74,14 @@ def Aenet_MetricOp : Aenet_Op<"metric", [Pure]> {
   let extraClassDeclaration = [{
     /// How the runtime makes the epoch value from the batch values.
     ::mlir::aenet::ScalarFinish getFinish() {
-      return getKind() == ::mlir::aenet::MetricKind::rmse
-                 ? ::mlir::aenet::ScalarFinish::sqrt_mean
-                 : ::mlir::aenet::ScalarFinish::mean;
+      switch (getKind()) {
+      case ::mlir::aenet::MetricKind::rmse:
+        return ::mlir::aenet::ScalarFinish::sqrt_mean;
+      case ::mlir::aenet::MetricKind::errors:
+        return ::mlir::aenet::ScalarFinish::total;
+      default:
+        return ::mlir::aenet::ScalarFinish::mean;
+      }
     }
   }];
 }

@@ -110,9 +110,10 @@ def AenetBindBuffers : Pass<"aenet-bind-buffers", "::mlir::ModuleOp"> {
     argument's buffer with `bufferization.materialize_in_destination`; 0-d
     results (losses, metrics) are packed into one new `aenet.scalars` memref,
     with their `aenet.finish` in `aenet.scalar_finishes` when one is not the
-    mean (rmse: `"sqrt_mean"`); any other result gets a new `aenet.output` memref argument. Functions
-    return nothing and get a C interface, so the runtime binds each buffer by
-    name once and calls the function per batch.
+    mean (rmse: `"sqrt_mean"`, errors: `"total"`); any other result gets a
+    new `aenet.output` memref argument. Functions return nothing and get a C
+    interface, so the runtime binds each buffer by name once and calls the
+    function per batch.
 
     Before:
     ```mlir
