@@ -11,9 +11,11 @@
 #include <atomic>
 #include <cassert>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <pthread.h>
-#include <thread>
 
 namespace aenet::rt {
 
@@ -21,14 +23,9 @@ namespace {
 
 std::atomic<int> caughtSignal{0};
 std::atomic<bool> guardAlive{false};
-
-sigset_t interruptSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  return set;
-}
+/// The signals the watcher takes: SIGINT and SIGTERM unless the process was
+/// started with them ignored. Written once, before the watcher starts.
+sigset_t routedSignals;
 
 /// Ends the process as the signal's default action would have.
 [[noreturn]] void dieOf(int signal) {
@@ -46,12 +43,15 @@ sigset_t interruptSignals() {
   std::_Exit(128 + signal);
 }
 
-void watch() {
-  sigset_t set = interruptSignals();
+void *watch(void *) {
   for (;;) {
     int signal = 0;
-    if (sigwait(&set, &signal) != 0)
-      continue;
+    // sigwait fails only for a set of invalid signals.
+    if (int error = sigwait(&routedSignals, &signal)) {
+      std::fprintf(stderr, "aec: internal error: sigwait: %s\n",
+                   std::strerror(error));
+      std::abort();
+    }
     int none = 0;
     if (guardAlive && caughtSignal.compare_exchange_strong(none, signal))
       continue;
@@ -59,15 +59,47 @@ void watch() {
   }
 }
 
+bool startsIgnored(int signal) {
+  struct sigaction action = {};
+  sigaction(signal, nullptr, &action);
+  return action.sa_handler == SIG_IGN;
+}
+
 } // namespace
 
 void watchInterrupts() {
   static std::once_flag started;
   std::call_once(started, [] {
-    sigset_t set = interruptSignals();
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    std::thread(watch).detach();
+    sigemptyset(&routedSignals);
+    for (int signal : {SIGINT, SIGTERM})
+      if (!startsIgnored(signal))
+        sigaddset(&routedSignals, signal);
+    if (sigisemptyset(&routedSignals))
+      return;
+    pthread_sigmask(SIG_BLOCK, &routedSignals, nullptr);
+    pthread_t watcher;
+    if (int error = pthread_create(&watcher, nullptr, watch, nullptr)) {
+      // Without a watcher the signals keep their default action rather
+      // than wait forever in the blocked set.
+      pthread_sigmask(SIG_UNBLOCK, &routedSignals, nullptr);
+      sigemptyset(&routedSignals);
+      std::fprintf(stderr,
+                   "aec: warning: no thread to catch Ctrl-C (%s); it will "
+                   "stop the process without saving\n",
+                   std::strerror(error));
+      return;
+    }
+    pthread_detach(watcher);
   });
+}
+
+ChildProcessSignals::ChildProcessSignals() {
+  assert(!guardAlive && "a child process inside an InterruptGuard");
+  pthread_sigmask(SIG_UNBLOCK, &routedSignals, nullptr);
+}
+
+ChildProcessSignals::~ChildProcessSignals() {
+  pthread_sigmask(SIG_BLOCK, &routedSignals, nullptr);
 }
 
 InterruptGuard::InterruptGuard() {

@@ -15,6 +15,7 @@
 
 #include "AtomicFile.h"
 #include "aenet/Runtime/Errors.h"
+#include "aenet/Runtime/Interrupt.h"
 #include "aenet/Runtime/MetricsLog.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -119,10 +120,15 @@ void runGnuplot(const ScratchDir &scratch, const std::string &script,
   llvm::StringRef args[] = {*program, "-c", script, csvPath};
   std::string problem;
   bool notStarted = false;
-  int status = llvm::sys::ExecuteAndWait(*program, args, std::nullopt,
-                                         redirects, timeoutSeconds,
-                                         /*MemoryLimit=*/0, &problem,
-                                         &notStarted);
+  int status;
+  {
+    // gnuplot inherits the calling thread's signal mask.
+    ChildProcessSignals asFromAShell;
+    status = llvm::sys::ExecuteAndWait(*program, args, std::nullopt,
+                                       redirects, timeoutSeconds,
+                                       /*MemoryLimit=*/0, &problem,
+                                       &notStarted);
+  }
   if (notStarted)
     throw OutputError(pngPath, "cannot run " + *program + ": " + problem);
   std::string output = readText(stderrPath);

@@ -2,7 +2,10 @@
 //
 // Starts the interrupt watcher before any thread exists, as aec's main does,
 // so that InterruptTest sees the process aec runs in. Death tests re-execute
-// the binary ("threadsafe") instead of forking one thread without the watcher.
+// the binary ("threadsafe") instead of forking one thread without the
+// watcher. SIGINT and SIGTERM start at their default actions whatever the
+// shell running the tests chose (a script's background job ignores SIGINT),
+// since the tests send both.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,9 +13,14 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 int main(int argc, char **argv) {
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
   aenet::rt::watchInterrupts();
-  testing::InitGoogleTest(&argc, argv);
+  // Before InitGoogleTest, so that --gtest_death_test_style still wins.
   GTEST_FLAG_SET(death_test_style, "threadsafe");
+  testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }

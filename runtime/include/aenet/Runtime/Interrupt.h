@@ -7,11 +7,16 @@
 // or one outside any guard, gets the default action, so a user can always
 // force-quit.
 //
-// No thread ever runs a signal handler: watchInterrupts() blocks both signals
-// in every thread and one watcher thread takes them with sigwait(). A handler
-// would be unsafe here: oneDNN 2.6's generated GEMM kernels point rsp into a
-// heap buffer while they run (oneDNN issue #4845, fixed in 3.x), and the
-// kernel writes a handler's signal frame below rsp, corrupting the heap.
+// No thread ever runs a SIGINT or SIGTERM handler: watchInterrupts() blocks
+// both signals in every thread and one watcher thread takes them with
+// sigwait(). A handler would be unsafe here: oneDNN 2.6's generated GEMM
+// kernels point rsp into a heap buffer while they run (oneDNN issue #4845,
+// fixed in 3.x), and the kernel writes a handler's signal frame below rsp,
+// corrupting the heap. A signal the process was started with ignored (as a
+// shell does for `aec train ... &` in a script) stays ignored.
+//
+// Threads inherit the blocked mask, and so would child processes: code that
+// starts one does it inside a ChildProcessSignals scope.
 //
 // There is one flag per process, so only one guard may be alive at a time.
 //
@@ -28,6 +33,19 @@ namespace aenet::rt {
 /// (say, an OpenMP worker) keeps the signals unblocked and may be picked to
 /// receive one, which then gets the default action. Later calls do nothing.
 void watchInterrupts();
+
+/// While alive, the calling thread takes SIGINT and SIGTERM again (their
+/// default action: the end of the process), so that a child process started
+/// in the scope (gnuplot) gets them as it would from a shell, and a Ctrl-C
+/// ends both. Only for a thread that runs no oneDNN kernel in the scope, and
+/// outside any InterruptGuard.
+class ChildProcessSignals {
+public:
+  ChildProcessSignals();
+  ~ChildProcessSignals();
+  ChildProcessSignals(const ChildProcessSignals &) = delete;
+  ChildProcessSignals &operator=(const ChildProcessSignals &) = delete;
+};
 
 /// Catches the first SIGINT or SIGTERM while alive.
 class InterruptGuard {
