@@ -90,7 +90,8 @@ static rt::InitializerSpec readInitializer(func::FuncOp func, unsigned i) {
 static std::vector<rt::ScalarFinish> readFinishes(func::FuncOp func,
                                                   unsigned i, size_t count) {
   std::vector<rt::ScalarFinish> finishes(count, rt::ScalarFinish::Mean);
-  auto attr = func.getArgAttrOfType<ArrayAttr>(i, D::getScalarFinishesAttrName());
+  auto attr =
+      func.getArgAttrOfType<ArrayAttr>(i, D::getScalarFinishesAttrName());
   if (!attr)
     return finishes;
   for (size_t s = 0; s < count; ++s) {
