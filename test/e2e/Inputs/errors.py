@@ -106,12 +106,8 @@ def cmd_predicted(path, eval_output, predictions, weights, text, window):
 
 
 def main(argv):
-    commands = {"epochs": (cmd_epochs, 4), "predicted": (cmd_predicted, 6)}
-    if len(argv) < 2 or argv[1] not in commands or \
-            len(argv) - 2 != commands[argv[1]][1]:
-        print(__doc__, file=sys.stderr)
-        return 2
-    return commands[argv[1]][0](*argv[2:])
+    return metrics.dispatch({"epochs": (cmd_epochs, 4),
+                             "predicted": (cmd_predicted, 6)}, __doc__, argv)
 
 
 if __name__ == "__main__":

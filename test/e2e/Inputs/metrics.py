@@ -94,14 +94,22 @@ def cmd_matches(path, eval_output):
     return 0 if ok else 1
 
 
-def main(argv):
-    commands = {"rows": (cmd_rows, 1), "same-losses": (cmd_same_losses, 2),
-                "fell": (cmd_fell, 3), "matches": (cmd_matches, 2)}
+def dispatch(commands, usage, argv):
+    """Runs the command argv[1] of |commands| (name -> (function, number of
+    arguments)) on the rest of argv; prints |usage| and returns 2 on a wrong
+    command line. Shared by the checkers that import this module."""
     if len(argv) < 2 or argv[1] not in commands or \
             len(argv) - 2 != commands[argv[1]][1]:
-        print(__doc__, file=sys.stderr)
+        print(usage, file=sys.stderr)
         return 2
     return commands[argv[1]][0](*argv[2:])
+
+
+def main(argv):
+    return dispatch({"rows": (cmd_rows, 1),
+                     "same-losses": (cmd_same_losses, 2),
+                     "fell": (cmd_fell, 3), "matches": (cmd_matches, 2)},
+                    __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -31,12 +31,12 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import metrics  # noqa: E402 (Inputs/metrics.py)
 import safetensors  # noqa: E402 (Inputs/safetensors.py)
 
 
 def rows(path):
-    with open(path, newline="") as f:
-        found = list(csv.DictReader(f))
+    _, found = metrics.read(path)
     if not found:
         raise SystemExit("rmse.py: %s has no epoch" % path)
     return found
@@ -102,13 +102,9 @@ def cmd_eval(path, eval_output):
 
 
 def main(argv):
-    commands = {"epochs": (cmd_epochs, 1), "predicted": (cmd_predicted, 4),
-                "eval": (cmd_eval, 2)}
-    if len(argv) < 2 or argv[1] not in commands or \
-            len(argv) - 2 != commands[argv[1]][1]:
-        print(__doc__, file=sys.stderr)
-        return 2
-    return commands[argv[1]][0](*argv[2:])
+    return metrics.dispatch({"epochs": (cmd_epochs, 1),
+                             "predicted": (cmd_predicted, 4),
+                             "eval": (cmd_eval, 2)}, __doc__, argv)
 
 
 if __name__ == "__main__":
