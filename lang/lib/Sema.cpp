@@ -2,7 +2,7 @@
 //
 // Walks a model's items in order, keeping the "current value" that sequential
 // layers consume; resolves names, binds arguments, infers shapes, names layers
-// as Keras does, and checks losses and metrics against their targets. A value
+// as Keras does (losses and metrics: SemaLosses.cpp). A value
 // whose layer failed is marked poisoned so one mistake is reported once.
 //
 //===----------------------------------------------------------------------===//
@@ -10,6 +10,7 @@
 #include "aenet/Lang/Sema.h"
 
 #include "LayerArgs.h"
+#include "ModelChecker.h"
 #include "Numbers.h"
 #include "SemaInternal.h"
 
@@ -20,64 +21,6 @@
 namespace aenet {
 
 namespace sema {
-
-namespace {
-
-class ModelChecker {
-public:
-  ModelChecker(const ast::Model &model, DiagnosticEngine &diags,
-               const FixedInputs *fixed)
-      : model_(model), diags_(diags), fixed_(fixed) {
-    graph_.name = model.name.name;
-    graph_.offset = model.name.offset;
-  }
-
-  ModelGraph run();
-
-private:
-  void collectExplicitNames();
-  void addInput(const ast::InputDecl &decl);
-  /// Gives the `?` extents of |input| the data's (|fixed_|); false after
-  /// reporting shapes that do not fit.
-  bool fixExtents(InputInfo &input, uint32_t at);
-  void addBlock(const ast::Block &block);
-  void addLayer(const ast::LayerStmt &stmt, const std::string &block);
-  std::string autoName(LayerKind kind);
-  /// Defines a value name; reports a duplicate or reserved name.
-  bool defineName(const ast::Ident &name);
-  int resolve(const ast::Ident &name);
-  void addLoss(const ast::LossDecl &decl);
-  void addMetric(const ast::MetricDecl &decl);
-  /// Whether |value| may be compared with |target| by a function that needs
-  /// class labels (|classTarget|) or equal shapes.
-  bool checkTarget(const std::string &fn, int value, int target,
-                   bool acceptsClasses, uint32_t at);
-  std::vector<std::string> valueNames() const;
-  /// Appends |value| to the graph and indexes its name; returns its id.
-  int addValue(ValueInfo value);
-  /// Whether every element count of a layer's result and parameters, and the
-  /// model's running parameter count, is within `kMaxElements`.
-  bool checkSizes(const LayerNode &node, const ValueInfo &result);
-  /// Refuses a second loss or metric that would report under the same name
-  /// (a column of metrics.csv) as an earlier one.
-  bool checkReportedName(const std::string &name, uint32_t at);
-
-  const ast::Model &model_;
-  DiagnosticEngine &diags_;
-  const FixedInputs *fixed_;
-  ModelGraph graph_;
-  int current_ = -1;
-  std::set<int> poisoned_;
-  std::map<std::string, uint32_t> definedAt_;
-  std::set<std::string> explicitNames_;
-  std::map<LayerKind, int> kindCounts_;
-  /// Value and block names to their ids, so that checking stays linear in
-  /// the number of layers.
-  std::unordered_map<std::string, int> valueIds_;
-  std::unordered_map<std::string, size_t> blockIds_;
-  std::map<std::string, uint32_t> reportedAt_;
-  int64_t paramTotal_ = 0;
-};
 
 int ModelChecker::addValue(ValueInfo value) {
   int id = static_cast<int>(graph_.values.size());
@@ -416,202 +359,6 @@ void ModelChecker::addBlock(const ast::Block &block) {
   graph_.blocks.push_back(std::move(info));
 }
 
-bool ModelChecker::checkTarget(const std::string &fn, int value, int target,
-                               bool acceptsClasses, uint32_t at) {
-  if (poisoned_.count(value) || poisoned_.count(target))
-    return false;
-  const ValueInfo &v = graph_.values[value];
-  const ValueInfo &t = graph_.values[target];
-  // Checked again when the data fixes the length.
-  if (v.awaitsLength || t.awaitsLength)
-    return true;
-  const InputInfo *input = t.input >= 0 ? &graph_.inputs[t.input] : nullptr;
-  if (input && input->kind == InputKind::Class) {
-    if (!acceptsClasses) {
-      diags_.error(at, fn + " needs a real-valued target, but '" + t.name +
-                           "' is a class label (use cce or sparse_cce)");
-      return false;
-    }
-    if (v.shape != Shape{input->classes}) {
-      diags_.error(at, fn + ": '" + v.name + "' has shape " + v.shape.str() +
-                           " but class target '" + t.name + "' needs " +
-                           Shape{input->classes}.str());
-      return false;
-    }
-    return true;
-  }
-  if (v.shape != t.shape) {
-    diags_.error(at, fn + ": '" + v.name + "' has shape " + v.shape.str() +
-                         " but target '" + t.name + "' has shape " +
-                         t.shape.str());
-    return false;
-  }
-  return true;
-}
-
-void ModelChecker::addLoss(const ast::LossDecl &decl) {
-  static const std::map<std::string, LossKind> kinds = {
-      {"mse", LossKind::MSE},        {"mae", LossKind::MAE},
-      {"bce", LossKind::BCE},        {"cce", LossKind::CCE},
-      {"sparse_cce", LossKind::SparseCCE}, {"kl_normal", LossKind::KLNormal}};
-  const ast::Call &fn = decl.fn;
-  auto kind = kinds.find(fn.callee.name);
-  if (kind == kinds.end()) {
-    std::vector<std::string> names;
-    for (const auto &k : kinds)
-      names.push_back(k.first);
-    diags_.error(fn.callee.offset, "unknown loss '" + fn.callee.name + "'" +
-                                       didYouMean(fn.callee.name, names));
-    return;
-  }
-  LossInfo loss;
-  loss.kind = kind->second;
-  loss.offset = decl.offset;
-  if (decl.weight) {
-    std::optional<double> weight = readReal(*decl.weight, "a loss weight",
-                                            diags_);
-    loss.weight = weight.value_or(1);
-    if (weight && !(*weight > 0))
-      diags_.error(decl.weight->offset, "a loss weight must be positive");
-  }
-  const std::string &name = fn.callee.name;
-
-  // Positional values: targets or (kl_normal) mu and logvar; then options.
-  std::vector<const ast::Ident *> values;
-  for (const ast::Arg &arg : fn.args) {
-    const ast::Ident *id = ast::asIdent(arg.value);
-    if (arg.key) {
-      if (arg.key->name != "reduction" || !id ||
-          (id->name != "mean" && id->name != "sum")) {
-        diags_.error(arg.offset, name + " takes only 'reduction = mean|sum'");
-        return;
-      }
-      loss.reduction = id->name == "sum" ? Reduction::Sum : Reduction::Mean;
-    } else if (id && (id->name == "mean" || id->name == "sum")) {
-      loss.reduction = id->name == "sum" ? Reduction::Sum : Reduction::Mean;
-    } else if (id) {
-      values.push_back(id);
-    } else {
-      diags_.error(arg.offset, name + " takes value names, got " +
-                                   ast::describe(arg.value));
-      return;
-    }
-  }
-
-  if (loss.kind == LossKind::KLNormal) {
-    if (decl.value) {
-      diags_.error(decl.value->offset,
-                   "kl_normal takes its values as arguments: "
-                   "loss kl_normal(mu, logvar)");
-      return;
-    }
-    if (values.size() != 2) {
-      diags_.error(fn.offset, "kl_normal takes two values: kl_normal(mu, "
-                              "logvar)");
-      return;
-    }
-    loss.value = resolve(*values[0]);
-    loss.target = resolve(*values[1]);
-    if (loss.value < 0 || loss.target < 0)
-      return;
-    if (checkTarget(name, loss.value, loss.target, false, fn.offset) &&
-        checkReportedName("kl_loss", decl.offset))
-      graph_.losses.push_back(loss);
-    return;
-  }
-  if (!decl.value) {
-    diags_.error(fn.offset, "a " + name +
-                                " loss needs the value it applies to: loss "
-                                "VALUE: " + name + "(TARGET)");
-    return;
-  }
-  if (values.size() > 1 && !valueIds_.count(values[1]->name)) {
-    // `mse(x, median)`: a misspelt or unknown reduction, not a second target.
-    diags_.error(values[1]->offset,
-                 "'" + values[1]->name + "' is not a reduction; " + name +
-                     " reduces by 'mean' (the default) or 'sum'" +
-                     didYouMean(values[1]->name, {"mean", "sum"}));
-    return;
-  }
-  if (values.size() != 1) {
-    diags_.error(fn.offset, name + " takes one target: " + name + "(TARGET)");
-    return;
-  }
-  loss.value = resolve(*decl.value);
-  loss.target = resolve(*values[0]);
-  if (loss.value < 0 || loss.target < 0)
-    return;
-  bool classes = loss.kind == LossKind::CCE || loss.kind == LossKind::SparseCCE;
-  // Losses report as VALUE_loss (ModelToAenet's reportedNames).
-  if (checkTarget(name, loss.value, loss.target, classes, fn.offset) &&
-      checkReportedName(graph_.values[loss.value].name + "_loss",
-                        decl.offset))
-    graph_.losses.push_back(loss);
-}
-
-void ModelChecker::addMetric(const ast::MetricDecl &decl) {
-  static const std::map<std::string, MetricKind> kinds = {
-      {"accuracy", MetricKind::Accuracy},
-      {"pixel_accuracy", MetricKind::PixelAccuracy},
-      {"mse", MetricKind::MSE},
-      {"mae", MetricKind::MAE},
-      {"bce", MetricKind::BCE},
-      {"rmse", MetricKind::RMSE},
-      {"errors", MetricKind::Errors}};
-  const ast::Call &fn = decl.fn;
-  auto kind = kinds.find(fn.callee.name);
-  if (kind == kinds.end()) {
-    std::vector<std::string> names;
-    for (const auto &k : kinds)
-      names.push_back(k.first);
-    diags_.error(fn.callee.offset, "unknown metric '" + fn.callee.name + "'" +
-                                       didYouMean(fn.callee.name, names));
-    return;
-  }
-  const ast::Ident *target =
-      fn.args.size() == 1 && !fn.args[0].key ? ast::asIdent(fn.args[0].value)
-                                             : nullptr;
-  if (!target) {
-    diags_.error(fn.offset, fn.callee.name + " takes one target: " +
-                                fn.callee.name + "(TARGET)");
-    return;
-  }
-  MetricInfo metric;
-  metric.kind = kind->second;
-  metric.offset = decl.offset;
-  metric.value = resolve(decl.value);
-  metric.target = resolve(*target);
-  if (metric.value < 0 || metric.target < 0)
-    return;
-  const ValueInfo &t = graph_.values[metric.target];
-  // A chars target is one one-hot class per step: accuracy is then the
-  // share of steps whose character is predicted, errors the number of steps
-  // per sample whose character is not.
-  bool classes = metric.kind == MetricKind::Accuracy ||
-                 metric.kind == MetricKind::Errors;
-  if (classes &&
-      (t.input < 0 || (graph_.inputs[t.input].kind != InputKind::Class &&
-                       graph_.inputs[t.input].kind != InputKind::Chars))) {
-    diags_.error(target->offset,
-                 fn.callee.name + " counts " +
-                     (metric.kind == MetricKind::Accuracy ? "correct"
-                                                          : "wrong") +
-                     " class predictions and needs a class target such as "
-                     "'digit: class[10]'; '" +
-                     t.name +
-                     "' is real-valued (pixel_accuracy compares values "
-                     "rounded at 0.5)");
-    return;
-  }
-  // Metrics report as VALUE_METRIC (ModelToAenet's reportedNames).
-  if (checkTarget(fn.callee.name, metric.value, metric.target, classes,
-                  fn.offset) &&
-      checkReportedName(graph_.values[metric.value].name + "_" +
-                            fn.callee.name,
-                        decl.offset))
-    graph_.metrics.push_back(metric);
-}
-
 ModelGraph ModelChecker::run() {
   collectExplicitNames();
   for (const ast::ModelItem &item : model_.items) {
@@ -645,8 +392,6 @@ ModelGraph ModelChecker::run() {
                      "' has no loss; add one such as 'loss recon: mse(x)'");
   return std::move(graph_);
 }
-
-} // namespace
 
 ModelGraph checkModel(const ast::Model &model, DiagnosticEngine &diags,
                       const FixedInputs *fixed) {
