@@ -97,6 +97,9 @@ Entry checkEntry(const std::string &path, const std::string &name,
   auto fail = [&](const std::string &what) -> CheckpointError {
     return CheckpointError(path, "tensor '" + name + "': " + what);
   };
+  // The writer refuses an empty name too: what loads must save again.
+  if (name.empty())
+    throw CheckpointError(path, "a tensor has an empty name");
   if (!value.is_object())
     throw fail("entry is a JSON " + jsonKindName(value) + ", not an object");
   const Json *dtype = member(value, "dtype");

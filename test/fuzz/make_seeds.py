@@ -106,6 +106,8 @@ def main():
                                {"source": "a \"b\"\n\\c\u0007\u20ac"}),
         "python-sorted": safetensors([("b", [1], [2]), ("a", [2, 1], [1, 3])],
                                      sort_keys=True),
+        # Once loaded, then refused on saving (a crash the fuzzer found).
+        "empty-name": safetensors([("", [1], [1])]),
     }
     for name, data in seeds.items():
         with open(os.path.join(checkpoints, name + ".safetensors"), "wb") as f:

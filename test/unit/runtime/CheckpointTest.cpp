@@ -220,6 +220,16 @@ TEST(CheckpointTest, MetadataMustBeStrings) {
       << message;
 }
 
+// Found by the checkpoint fuzzer: a file that loaded but could not be saved.
+TEST(CheckpointTest, EmptyTensorNameIsRefused) {
+  TempDir dir;
+  std::string message = loadError(
+      dir,
+      fileWith(R"({"":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", 4));
+  EXPECT_NE(message.find("a tensor has an empty name"), std::string::npos)
+      << message;
+}
+
 TEST(CheckpointTest, SaveRejectsBadTensorsAndKeepsTheOldFile) {
   TempDir dir;
   std::string path = dir.file("m.safetensors");
