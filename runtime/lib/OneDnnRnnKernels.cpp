@@ -1,8 +1,10 @@
 //===- OneDnnRnnKernels.cpp - oneDNN kernels of the recurrent layers ------===//
 //
-// recurrent_forward and recurrent_backward: a SimpleRNN, LSTM or GRU layer
-// over whole sequences on oneDNN 2.6's vanilla RNN, LSTM, GRU and
-// linear-before-reset GRU primitives.
+// recurrent_forward and recurrent_backward: a SimpleRNN or GRU layer over
+// whole sequences on oneDNN 2.6's vanilla RNN, GRU and linear-before-reset
+// GRU primitives; an LSTM layer on aec's own cell (LstmCell.h: 1.7-2.5x
+// faster than oneDNN's LSTM primitive on the bench's models, bench/NOTES.md)
+// in the same sites, so that all cells keep one contract.
 //
 // Layouts. The caller's buffers are Keras's, which are oneDNN's (checked
 // against Keras's equations: TOOLCHAIN.md §9): batch-first x and seq are
@@ -18,7 +20,8 @@
 // G*H = 512, and `ldgoi` for the backward, which takes nothing else); and x
 // and seq, which the backward reads time-major (`tnc`). For the char
 // model's LSTM, the padded kernels make the forward and time-major x and seq
-// the backward ~20% faster; the reorders cost ~2% (bench/NOTES.md).
+// the backward ~20% faster; the reorders cost ~2% (bench/NOTES.md; measured
+// when that LSTM ran on the primitive).
 //
 // State. The forward builds, on its site's first call, the primitive, the
 // workspace of forward_training (every step's gates, which the backward
@@ -33,6 +36,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LstmCell.h"
 #include "OneDnnSupport.h"
 
 #include <omp.h>
@@ -46,6 +50,7 @@ using namespace aenet::rt::dnnl_support;
 using aenet::rt::KernelSites;
 using aenet::rt::MemRef;
 using aenet::rt::RecurrentCell;
+namespace lstm = aenet::rt::lstm;
 
 namespace {
 
@@ -261,9 +266,45 @@ struct RecurrentState : KernelState {
   std::unique_ptr<Kernel> backward;
 };
 
+lstm::Sizes lstmSizes(const Shape &s) { return {s.n, s.t, s.c, s.h}; }
+
+lstm::ForwardArgs lstmForwardArgs(const LayerBuffers &l) {
+  return {dataOf(l.x),      dataOf(l.h0),        dataOf(l.c0),
+          dataOf(l.kernel), dataOf(l.recurrent), dataOf(l.bias),
+          dataOf(l.seq),    dataOf(l.hT),        dataOf(l.cT)};
+}
+
+/// An LSTM forward site: aec's own cell (LstmCell.h) on the same buffers
+/// and state as the primitives' sites, the workspace its own.
+Kernel buildLstmForward(const Shape &s, bool training) {
+  KernelBuilder b;
+  Descs d(s, tag::ldigo);
+  LayerBuffers caller(b, d);
+  auto state = std::make_unique<RecurrentState>();
+  state->shape = s;
+  state->training = training;
+  lstm::Sizes sizes = lstmSizes(s);
+  int64_t floats = training ? lstm::workspaceFloats(sizes)
+                            : lstm::inferenceScratchFloats(sizes);
+  memory work =
+      b.scratch(memory::desc({floats}, memory::data_type::f32, tag::a));
+  if (training)
+    state->workspace = work;
+  b.addHost([caller, work, sizes, training] {
+    lstm::forward(sizes, lstmForwardArgs(caller),
+                  training ? dataOf(work) : nullptr,
+                  training ? nullptr : dataOf(work));
+  });
+  Kernel k = b.finish();
+  k.state = std::move(state);
+  return k;
+}
+
 /// The kernel of a forward site: buffers x, h0, c0, kernel, recurrent, bias,
 /// seq, hT, cT; the state above.
 Kernel buildForward(const Shape &s, bool training) {
+  if (s.lstm())
+    return buildLstmForward(s, training);
   KernelBuilder b;
   Descs d(s, tag::ldigo), run(s, tag::any);
   LayerBuffers caller(b, d);
@@ -307,10 +348,35 @@ Kernel buildForward(const Shape &s, bool training) {
   return k;
 }
 
+/// The backward of an LSTM site: buffers as buildBackward's.
+Kernel buildLstmBackward(RecurrentState &state) {
+  const Shape &s = state.shape;
+  KernelBuilder b;
+  Descs d(s, tag::ldigo);
+  LayerBuffers caller(b, d);
+  memory dseq = b.buffer(d.seq), dhT = b.buffer(d.h), dcT = b.buffer(d.h);
+  memory dx = b.buffer(d.x), dh0 = b.buffer(d.h), dc0 = b.buffer(d.h);
+  memory dkernel = b.buffer(d.kernel), drecurrent = b.buffer(d.recurrent);
+  memory dbias = b.buffer(d.kerasBias);
+  lstm::Sizes sizes = lstmSizes(s);
+  memory scratch = b.scratch(memory::desc(
+      {lstm::backwardScratchFloats(sizes)}, memory::data_type::f32, tag::a));
+  b.addHost([=, workspace = state.workspace] {
+    lstm::backward(sizes, lstmForwardArgs(caller), dataOf(workspace),
+                   {dataOf(dseq), dataOf(dhT), dataOf(dcT), dataOf(dx),
+                    dataOf(dh0), dataOf(dc0), dataOf(dkernel),
+                    dataOf(drecurrent), dataOf(dbias)},
+                   dataOf(scratch));
+  });
+  return b.finish();
+}
+
 /// The backward's part of a training site |state|: buffers as the forward's,
 /// then dseq, dhT, dcT, dx, dh0, dc0, dkernel, drecurrent, dbias.
 Kernel buildBackward(RecurrentState &state) {
   const Shape &s = state.shape;
+  if (s.lstm())
+    return buildLstmBackward(state);
   KernelBuilder b;
   Descs d(s, tag::ldigo), run(s, tag::any);
   LayerBuffers caller(b, d);
@@ -416,7 +482,8 @@ constexpr int64_t kParallelStepMacs = 2'000'000;
 class StepThreads {
 public:
   explicit StepThreads(const Shape &s) {
-    if (s.n * s.h * s.gates() * s.h >= kParallelStepMacs)
+    // aec's own LSTM shares the batch's rows, not each step.
+    if (s.lstm() || s.n * s.h * s.gates() * s.h >= kParallelStepMacs)
       return;
     saved_ = omp_get_max_threads();
     omp_set_num_threads(1);
