@@ -51,10 +51,8 @@ bool layersRead(const ModelGraph &graph, const InputInfo &input) {
   return false;
 }
 
-/// The samples of `predict --inputs`: one array per array of |like| (the
-/// model's data set), from the tensor of |path| with its name and the
-/// shape [N, sample shape]. Inputs no layer reads may be left out (zeros);
-/// a padded input's lengths too (its full length). Throws rt::DataError.
+} // namespace
+
 rt::Dataset readInputs(const std::string &path, const rt::Dataset &like,
                        const ModelGraph &graph) {
   rt::Checkpoint file = rt::loadSafetensors(path);
@@ -112,8 +110,6 @@ rt::Dataset readInputs(const std::string &path, const rt::Dataset &like,
   }
   return data;
 }
-
-} // namespace
 
 int runEval(const SourceFile &file, const CheckedProgram &program,
             const RunOptions &options) {

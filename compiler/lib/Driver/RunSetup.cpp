@@ -59,8 +59,8 @@ static bool fixVariableInputs(const SourceFile &file, const ModelGraph &graph,
   return false;
 }
 
-bool prepareRun(const SourceFile &file, const CheckedProgram &program,
-                const RunOptions &options, RunSetup &setup) {
+bool prepareData(const SourceFile &file, const CheckedProgram &program,
+                 const RunOptions &options, RunSetup &setup) {
   // The model: named, or the first one with a train block.
   for (size_t i = 0; i < program.models.size(); ++i) {
     const std::string &name = program.models[i].name;
@@ -141,6 +141,13 @@ bool prepareRun(const SourceFile &file, const CheckedProgram &program,
     std::cerr << "aec: error: " << memory << '\n';
     return false;
   }
+  return true;
+}
+
+bool prepareRun(const SourceFile &file, const CheckedProgram &program,
+                const RunOptions &options, RunSetup &setup) {
+  if (!prepareData(file, program, options, setup))
+    return false;
 
   std::vector<std::string> arrayNames;
   std::vector<int64_t> arraySizes;

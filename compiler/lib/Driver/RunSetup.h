@@ -34,6 +34,19 @@ struct RunSetup {
 bool prepareRun(const SourceFile &file, const CheckedProgram &program,
                 const RunOptions &options, RunSetup &setup);
 
+/// prepareRun without compiling the model (|setup.steps| stays null): for
+/// commands that compile only a part of it (SubModel.h).
+bool prepareData(const SourceFile &file, const CheckedProgram &program,
+                 const RunOptions &options, RunSetup &setup);
+
+/// The samples of `--inputs`: one array per array of |like| (the model's
+/// data set), from the tensor of |path| with its name and the shape [N,
+/// sample shape]. Inputs no layer of |graph| reads may be left out
+/// (zeros); a padded input's lengths too (its full length). Throws
+/// rt::DataError (Inference.cpp).
+rt::Dataset readInputs(const std::string &path, const rt::Dataset &like,
+                       const ModelGraph &graph);
+
 /// "1,234" style.
 std::string thousands(int64_t n);
 

@@ -59,7 +59,8 @@ std::vector<std::string> reportedNames(const ModelGraph &model) {
 
 namespace {
 
-enum class Mode { Train, Evaluate, Predict };
+/// Sub: the inference function of a sub-model (FrontendOptions::to).
+enum class Mode { Train, Evaluate, Predict, Sub };
 
 /// TensorFlow's padding of one image axis of extent |in| for a window |k| at
 /// stride |s|, as (before, after): none for 'valid'; for 'same' a total of
@@ -113,6 +114,9 @@ private:
 
   LogicalResult checkSupported();
   std::set<int> frozenLayers() const;
+  /// Per layer: whether a sub-model's results need it (every layer when
+  /// the module is the whole model).
+  std::vector<bool> neededLayers() const;
   func::FuncOp buildFunction(ModuleOp module, StringRef name, Mode mode);
   /// Emits corruption |index| of the train block on |x|: Gaussian noise
   /// drawn from |seed|, then the clip if it has one.
@@ -202,6 +206,25 @@ std::set<int> ModuleBuilder::frozenLayers() const {
       frozen.insert(layer);
   }
   return frozen;
+}
+
+std::vector<bool> ModuleBuilder::neededLayers() const {
+  if (options_.to.empty())
+    return std::vector<bool>(model_.layers.size(), true);
+  std::vector<bool> needed(model_.layers.size(), false);
+  std::vector<int> pending = options_.to;
+  while (!pending.empty()) {
+    int v = pending.back();
+    pending.pop_back();
+    int layer = model_.values[v].producer;
+    if (layer < 0 || needed[layer] ||
+        llvm::is_contained(options_.from, v))
+      continue;
+    needed[layer] = true;
+    pending.insert(pending.end(), model_.layers[layer].operands.begin(),
+                   model_.layers[layer].operands.end());
+  }
+  return needed;
 }
 
 ir::OptimizerAttr ModuleBuilder::optimizerAttr() {
@@ -427,16 +450,30 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   auto attr = [&](StringRef key, Attribute value) {
     return b_.getDictionaryAttr({b_.getNamedAttr(key, value)});
   };
-  for (const InputInfo &input : model_.inputs) {
-    argTypes.push_back(batched(input.shape));
-    argAttrs.push_back(
-        attr(D::getInputAttrName(), b_.getStringAttr(input.name)));
+  // A sub-model's inputs are the values it starts from, named as they are.
+  bool sub = mode == Mode::Sub;
+  std::vector<bool> needed = neededLayers();
+  auto given = [&](const InputInfo &input) {
+    return !sub || llvm::is_contained(options_.from, input.value);
+  };
+  if (sub) {
+    for (int v : options_.from) {
+      argTypes.push_back(batched(model_.values[v].shape));
+      argAttrs.push_back(attr(D::getInputAttrName(),
+                              b_.getStringAttr(model_.values[v].name)));
+    }
+  } else {
+    for (const InputInfo &input : model_.inputs) {
+      argTypes.push_back(batched(input.shape));
+      argAttrs.push_back(
+          attr(D::getInputAttrName(), b_.getStringAttr(input.name)));
+    }
   }
   // The real lengths of each padded input's sequences, which the runtime
   // binds by name like any input.
   std::vector<unsigned> lengthArgs;
   for (const InputInfo &input : model_.inputs)
-    if (input.padded) {
+    if (input.padded && given(input)) {
       lengthArgs.push_back(argTypes.size());
       argTypes.push_back(RankedTensorType::get({options_.batch}, element_));
       argAttrs.push_back(attr(D::getInputAttrName(),
@@ -447,6 +484,8 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   for (size_t i = 0; i < model_.layers.size(); ++i) {
     const LayerNode &layer = model_.layers[i];
     firstParam.push_back(argTypes.size());
+    if (!needed[i])
+      continue;
     for (const ParamInfo &p : layer.params) {
       argTypes.push_back(RankedTensorType::get(p.shape, element_));
       SmallVector<NamedAttribute> entries = {
@@ -468,7 +507,7 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   std::vector<std::pair<int, unsigned>> stateArgs;
   for (size_t i = 0; i < model_.layers.size(); ++i) {
     const LayerNode &layer = model_.layers[i];
-    if (!isRecurrent(layer.spec.kind) || !layer.spec.stateful)
+    if (!isRecurrent(layer.spec.kind) || !layer.spec.stateful || !needed[i])
       continue;
     for (const char *which : {".h", ".c"}) {
       if (which[1] == 'c' && layer.spec.kind != LayerKind::LSTM)
@@ -482,7 +521,7 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   }
   // Every entry point of a model with corrupted inputs draws their noise,
   // so each needs a seed; otherwise only training does (dropout, noise).
-  bool corrupts = plan_ && !plan_->corruptions.empty();
+  bool corrupts = plan_ && !plan_->corruptions.empty() && !sub;
   bool seeded = mode == Mode::Train || corrupts;
   if (seeded) {
     argTypes.push_back(RankedTensorType::get({}, b_.getI64Type()));
@@ -501,8 +540,12 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
 
   // |values| are what layers read; |clean| what losses and metrics read.
   std::vector<Value> values(model_.values.size());
-  for (size_t i = 0; i < model_.inputs.size(); ++i)
-    values[model_.inputs[i].value] = body->getArgument(i);
+  if (sub)
+    for (size_t i = 0; i < options_.from.size(); ++i)
+      values[options_.from[i]] = body->getArgument(i);
+  else
+    for (size_t i = 0; i < model_.inputs.size(); ++i)
+      values[model_.inputs[i].value] = body->getArgument(i);
   // Which values are sequences with padded steps, and their lengths: a
   // padded input's, passed on through the layers that keep the steps (the
   // recurrent layers returning sequences, per-step layers); a layer that
@@ -511,7 +554,7 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   {
     size_t next = 0;
     for (const InputInfo &input : model_.inputs)
-      if (input.padded)
+      if (input.padded && given(input))
         lengths_[input.value] = body->getArgument(lengthArgs[next++]);
   }
   std::vector<Value> clean = values;
@@ -526,6 +569,8 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   SmallVector<Value> regularizers;
   for (size_t i = 0; i < model_.layers.size(); ++i) {
     const LayerNode &layer = model_.layers[i];
+    if (!needed[i])
+      continue;
     SmallVector<Value> operands, params;
     for (int operand : layer.operands)
       operands.push_back(values[operand]);
@@ -539,7 +584,12 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
 
   SmallVector<Value> results;
   SmallVector<std::string> names;
-  if (mode == Mode::Predict) {
+  if (sub) {
+    for (int v : options_.to) {
+      results.push_back(values[v]);
+      names.push_back(model_.values[v].name);
+    }
+  } else if (mode == Mode::Predict) {
     for (const LayerNode &layer : model_.layers)
       if (layer.explicitName || &layer == &model_.layers.back()) {
         results.push_back(values[layer.result]);
@@ -629,9 +679,13 @@ OwningOpRef<ModuleOp> ModuleBuilder::build() {
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc(model_.offset));
   (*module)->setAttr(D::getBatchAttrName(),
                      b_.getI64IntegerAttr(options_.batch));
-  buildFunction(*module, "train_loss", Mode::Train);
-  buildFunction(*module, "evaluate", Mode::Evaluate);
-  buildFunction(*module, "predict", Mode::Predict);
+  if (!options_.to.empty()) {
+    buildFunction(*module, "submodel", Mode::Sub);
+  } else {
+    buildFunction(*module, "train_loss", Mode::Train);
+    buildFunction(*module, "evaluate", Mode::Evaluate);
+    buildFunction(*module, "predict", Mode::Predict);
+  }
   if (failed(mlir::verify(*module)))
     return nullptr;
   return module;

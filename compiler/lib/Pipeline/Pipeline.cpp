@@ -182,6 +182,8 @@ OwningOpRef<ModuleOp> buildModelModule(MLIRContext &ctx,
   frontend.batch = options.batch > 0 ? options.batch
                    : plan            ? plan->batch
                                      : 32;
+  frontend.from = options.from;
+  frontend.to = options.to;
   return buildAenetModule(ctx, file, graph, plan, frontend);
 }
 

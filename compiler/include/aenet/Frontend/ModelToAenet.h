@@ -7,7 +7,8 @@
 //                returns the total loss, then each loss and metric;
 //   @evaluate    the same results in inference mode;
 //   @predict     every named layer output, in inference mode, then each
-//                input the train block corrupts, as corrupted.
+//                input the train block corrupts, as corrupted;
+// or, for a sub-model (FrontendOptions::to), @submodel alone.
 // The inputs a train block corrupts get their noise in all three, from a
 // seed argument (see ModelToAenet.cpp).
 // Locations point into the .aenet file, so any later error names its line.
@@ -30,6 +31,13 @@ struct FrontendOptions {
   int64_t batch = 32;
   /// f32 for training; f64 for gradient checks.
   bool useF64 = false;
+  /// A sub-model instead of the whole (`aec encode`, `aec decode`): when
+  /// |to| is not empty the module holds one inference function, @submodel,
+  /// whose inputs are the values |from| (each named as its value) and whose
+  /// results are the values |to|, computed by only the layers between them.
+  /// Inputs are not corrupted. The caller checks that the layers need no
+  /// value outside |from|.
+  std::vector<int> from, to;
 };
 
 /// Builds the module of |model|; |plan| (may be null) supplies the optimizer

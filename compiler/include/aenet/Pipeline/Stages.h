@@ -13,6 +13,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace aenet {
 
@@ -33,6 +34,9 @@ struct CompileOptions {
   int64_t batch = 32; ///< 0: the train block's batch (32 without one)
   bool useF64 = false;
   Backend backend = Backend::OneDNN;
+  /// A sub-model: the values it starts from and ends with (see
+  /// FrontendOptions); |to| empty for the whole model.
+  std::vector<int> from, to;
 };
 
 /// "loops" or "onednn".
