@@ -174,6 +174,7 @@ LogicalResult ModuleBuilder::checkSupported() {
     case LayerKind::RNN:
     case LayerKind::LSTM:
     case LayerKind::GRU:
+    case LayerKind::SampleNormal:
       break;
     default:
       error(layer.offset, Twine("the compiler does not handle ") +
@@ -187,10 +188,6 @@ LogicalResult ModuleBuilder::checkSupported() {
       error(layer.offset, "activity_regularizer with an l2 term is not "
                           "supported yet; use l1(f)");
   }
-  for (const LossInfo &loss : model_.losses)
-    if (loss.kind == LossKind::KLNormal)
-      error(loss.offset, "kl_normal losses are not supported by the compiler "
-                         "yet");
   return failure(failed_);
 }
 
@@ -357,6 +354,13 @@ Value ModuleBuilder::emitLayer(const LayerNode &layer, int index,
                     b_, l, outType, in, seed, b_.getF64FloatAttr(spec.stddev),
                     salt))
               : in;
+    break;
+  case LayerKind::SampleNormal:
+    // Inference takes the mean: predict, evaluate and the codes are
+    // deterministic, and evaluate's reconstruction loss is that of mu.
+    out = training ? Value(ir::SampleNormalOp::create(b_, l, in, operands[1],
+                                                      seed, salt))
+                   : in;
     break;
   case LayerKind::RNN:
   case LayerKind::LSTM:
@@ -608,6 +612,11 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
       Location l = loc(loss.offset);
       auto data = [&](int v) { return clean[v] ? clean[v] : values[v]; };
       Value pred = data(loss.value), target = data(loss.target);
+      if (loss.kind == LossKind::KLNormal) {
+        // mu and logvar: value and target of the loss.
+        terms.push_back(ir::KlNormalOp::create(b_, l, pred, target));
+        continue;
+      }
       ir::LossFunction kind =
           loss.kind == LossKind::MSE   ? ir::LossFunction::mse
           : loss.kind == LossKind::MAE ? ir::LossFunction::mae

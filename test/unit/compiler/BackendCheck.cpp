@@ -139,6 +139,11 @@ void BackendCheck::param(const std::string &name, const Shape &shape,
   args_.push_back({true, name, shape, roundedToF32(values)});
 }
 
+void BackendCheck::seed(int64_t value) {
+  hasSeed_ = true;
+  seed_ = value;
+}
+
 void BackendCheck::body(const std::string &ops) { body_ = ops; }
 
 std::string BackendCheck::moduleText() const {
@@ -148,6 +153,9 @@ std::string BackendCheck::moduleText() const {
     sig += (i ? ", %" : "%") + a.name + ": " + f32Type(a.shape) + " {aenet." +
            (a.isParam ? "param" : "input") + " = \"" + a.name + "\"}";
   }
+  if (hasSeed_)
+    sig += std::string(args_.empty() ? "" : ", ") +
+           "%seed: tensor<i64> {aenet.seed}";
   sig += ") -> (tensor<f32> {aenet.name = \"loss\"})";
   std::string tail = " {\n" + body_ + "\n  return %loss : tensor<f32>\n}\n";
   return "func.func @train_loss" + sig +
@@ -192,6 +200,8 @@ compileOne(const std::string &text, Backend backend,
     ok = compileOne(text, Backend::OneDNN, args_, oneDnn_);
   if (ok)
     ok = compileOne(inF64(text), Backend::Loops, args_, reference_);
+  if (ok)
+    loops_->seed = oneDnn_->seed = reference_->seed = seed_;
   return ok;
 }
 

@@ -42,6 +42,9 @@ public:
   /// Declares a trainable parameter `%name`; |values| are rounded to f32.
   void param(const std::string &name, const Shape &shape,
              const std::vector<double> &values);
+  /// Declares the seed argument `%seed` (`aenet.seed`) with |value|, passed
+  /// to every compiled module and entry point alike.
+  void seed(int64_t value);
   /// The ops of the loss over f32 tensors; they define `%loss`.
   void body(const std::string &ops);
 
@@ -68,6 +71,8 @@ public:
 private:
   std::vector<Arg> args_;
   std::string body_;
+  bool hasSeed_ = false;
+  int64_t seed_ = 0;
   std::unique_ptr<Compiled<float>> loops_, oneDnn_;
   std::unique_ptr<Compiled<double>> reference_;
 };

@@ -1,7 +1,8 @@
 //===- AenetToLinalg.cpp - The aenet-lower-to-linalg pass -----------------===//
 //
 // Puts the pattern families together (LayerPatterns, ConvPatterns,
-// LossPatterns, GradientPatterns, OptimizerPatterns) and runs them as a
+// LossPatterns, GradientPatterns, OptimizerPatterns, RecurrentPatterns,
+// VariationalPatterns) and runs them as a
 // partial conversion in which every aenet op is illegal: the pass fails if
 // any op is left.
 //
@@ -31,6 +32,7 @@ void mlir::aenet::populateAenetToLinalgConversionPatterns(
   populateGradientPatterns(patterns);
   populateOptimizerPatterns(patterns);
   populateRecurrentPatterns(patterns);
+  populateVariationalPatterns(patterns);
 }
 
 void mlir::aenet::configureAenetToLinalgTarget(ConversionTarget &target) {

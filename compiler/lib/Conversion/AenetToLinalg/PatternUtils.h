@@ -38,6 +38,8 @@ void populateGradientPatterns(RewritePatternSet &patterns);
 void populateOptimizerPatterns(RewritePatternSet &patterns);
 /// rnn, lstm, gru and their gradient ops.
 void populateRecurrentPatterns(RewritePatternSet &patterns);
+/// sample_normal, kl_normal and their gradient ops.
+void populateVariationalPatterns(RewritePatternSet &patterns);
 
 //===----------------------------------------------------------------------===//
 // Activations (defined in LayerPatterns.cpp and GradientPatterns.cpp, beside

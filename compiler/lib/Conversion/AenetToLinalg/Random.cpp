@@ -108,6 +108,21 @@ Value mlir::aenet::createDropout(OpBuilder &b, Location loc, Value input,
       });
 }
 
+Value mlir::aenet::createStandardNormal(OpBuilder &b, Location loc, Value key,
+                                        Value index, Type type) {
+  Value first = arith::ShLIOp::create(b, loc, index, createI64(b, loc, 1));
+  Value second = arith::OrIOp::create(b, loc, first, createI64(b, loc, 1));
+  Value u1 = createUniform(b, loc, createHash(b, loc, key, first), type);
+  Value u2 = createUniform(b, loc, createHash(b, loc, key, second), type);
+  // r = sqrt(-2 ln(1 - u1)), theta = 2 pi u2.
+  ScalarBuilder s{b, loc, type};
+  Value oneMinus = s.sub(s.c(1), u1);
+  Value logU = s.log(oneMinus);
+  Value r = s.sqrt(s.mul(s.c(-2), logU));
+  Value theta = s.mul(s.c(2 * M_PI), u2);
+  return s.mul(r, math::CosOp::create(b, loc, theta));
+}
+
 Value mlir::aenet::createGaussianNoise(OpBuilder &b, Location loc,
                                        Value input, Value seed, double stddev,
                                        int64_t salt) {
@@ -117,20 +132,8 @@ Value mlir::aenet::createGaussianNoise(OpBuilder &b, Location loc,
   return createElementwise(
       b, loc, input, type, [&](OpBuilder &nb, Location nloc, ValueRange args) {
         Value index = createLinearIndex(nb, nloc, type.getShape());
-        Value first = arith::ShLIOp::create(nb, nloc, index,
-                                            createI64(nb, nloc, 1));
-        Value second =
-            arith::OrIOp::create(nb, nloc, first, createI64(nb, nloc, 1));
-        Value u1 = createUniform(nb, nloc, createHash(nb, nloc, key, first), t);
-        Value u2 =
-            createUniform(nb, nloc, createHash(nb, nloc, key, second), t);
-        // r = sqrt(-2 ln(1 - u1)), theta = 2 pi u2.
+        Value z = createStandardNormal(nb, nloc, key, index, t);
         ScalarBuilder s{nb, nloc, t};
-        Value oneMinus = s.sub(s.c(1), u1);
-        Value logU = s.log(oneMinus);
-        Value r = s.sqrt(s.mul(s.c(-2), logU));
-        Value theta = s.mul(s.c(2 * M_PI), u2);
-        Value z = s.mul(r, math::CosOp::create(nb, nloc, theta));
         Value noise = s.mul(z, s.c(stddev));
         return s.add(args[0], noise);
       });

@@ -19,7 +19,7 @@
 //   dropout keeps `i` iff uniform(hash(s, c, i)) >= rate, i.e. iff
 //     bits(hash(s, c, i)) >= ceil(rate * 2^p), and scales kept elements by
 //     1 / (1 - rate);
-//   gaussian noise at `i` is Box-Muller on u1 = uniform(hash(s, c, 2i)),
+//   gaussian noise (and sample_normal's eps) at `i` is Box-Muller on u1 = uniform(hash(s, c, 2i)),
 //     u2 = uniform(hash(s, c, 2i + 1)):
 //     z = sqrt(-2 ln(1 - u1)) * cos(2 pi u2)   (1 - u1 is in (0, 1]).
 //
@@ -47,6 +47,13 @@ unsigned getUniformBits(Type type);
 
 /// uniform(hash) of float type |type|, in [0, 1).
 Value createUniform(OpBuilder &b, Location loc, Value hash, Type type);
+
+/// The standard normal of float type |type| at element |index| (i64) for
+/// |key|: Box-Muller on the uniforms of hash(key, 2 index) and
+/// hash(key, 2 index + 1). Gaussian noise and sample_normal draw with it, so
+/// both are the same function of (seed, salt, index).
+Value createStandardNormal(OpBuilder &b, Location loc, Value key, Value index,
+                           Type type);
 
 /// |input| with dropout applied: a generic that keeps each element with
 /// probability 1 - |rate| and scales it by 1 / (1 - |rate|).

@@ -35,6 +35,7 @@ include "aenet/Dialect/Aenet/IR/AenetRecurrentOps.td"
 include "aenet/Dialect/Aenet/IR/AenetArithOps.td"
 include "aenet/Dialect/Aenet/IR/AenetClipOps.td"
 include "aenet/Dialect/Aenet/IR/AenetLossOps.td"
+include "aenet/Dialect/Aenet/IR/AenetVariationalOps.td"
 include "aenet/Dialect/Aenet/IR/AenetGradientOps.td"
 include "aenet/Dialect/Aenet/IR/AenetOptimizerOps.td"
 
