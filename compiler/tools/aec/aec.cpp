@@ -1,7 +1,7 @@
 //===- aec.cpp - The aec command-line driver ------------------------------===//
 //
-// `aec check | summary | compile | train | eval | predict | generate` on a
-// model file.
+// `aec check | summary | compile | train | eval | predict | generate | probe`
+// on a model file.
 // Each command runs the front end, prints every diagnostic, and exits 1 on
 // any error, 0 otherwise. Command-line numbers are range-checked by CLI11,
 // so a message names the option.
@@ -62,7 +62,8 @@ bool runFrontend(const std::string &path, Frontend &fe, bool check = true) {
 
 /// The commands, in the order the help lists them.
 constexpr const char *kCommands[] = {"check", "summary", "compile", "train",
-                                     "eval",  "predict", "generate"};
+                                     "eval",  "predict", "generate",
+                                     "probe"};
 
 /// Says what the commands are when the first argument is none of them (the
 /// top level takes only --help and --help-all): CLI11 would only say that a
@@ -281,6 +282,14 @@ int main(int argc, char **argv) {
                    "input), instead of the validation data")
       ->check(CLI::ExistingFile);
 
+  CLI::App *probe = app.add_subcommand(
+      "probe", "Train a linear SVM (liblinear) on the codes of the training "
+               "data and on its raw inputs; print both accuracies on the "
+               "validation data");
+  addRunOptions(probe);
+  probe->add_option("--weights", run.weights, "The checkpoint to encode with")
+      ->required();
+
   CLI::App *generate = app.add_subcommand(
       "generate", "Sample text or names from a trained character model");
   addFile(generate);
@@ -349,7 +358,7 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  if (*train || *eval || *predict) {
+  if (*train || *eval || *predict || *probe) {
     if (!runFrontend(file, fe))
       return 1;
     // The memory estimate refuses runs that cannot fit; an allocation can
@@ -360,6 +369,8 @@ int main(int argc, char **argv) {
         return runTrain(*fe.file, fe.program, run);
       if (*eval)
         return runEval(*fe.file, fe.program, run);
+      if (*probe)
+        return runProbe(*fe.file, fe.program, run);
       return runPredict(*fe.file, fe.program, run);
     } catch (const std::bad_alloc &) {
       std::cerr << "aec: error: out of memory: an allocation failed; use a "

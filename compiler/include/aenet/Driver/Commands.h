@@ -39,6 +39,10 @@ int runEval(const SourceFile &file, const CheckedProgram &program,
             const RunOptions &options);
 int runPredict(const SourceFile &file, const CheckedProgram &program,
                const RunOptions &options);
+/// `aec probe`: a linear SVM on the training codes and on the raw inputs,
+/// both tested on the validation data; prints one table.
+int runProbe(const SourceFile &file, const CheckedProgram &program,
+             const RunOptions &options);
 
 /// What `aec generate` samples: how much, how hot, from which state.
 struct GenerateOptions {
