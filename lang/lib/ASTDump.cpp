@@ -98,6 +98,13 @@ private:
     }
   }
 
+  void dumpSetting(const ast::Setting &setting, int depth) {
+    std::string text = "setting " + setting.key.name;
+    for (size_t i = 0; i < setting.values.size(); ++i)
+      text += (i ? ", " : " ") + str(setting.values[i]);
+    line(depth, text, setting.offset);
+  }
+
   void dumpTrain(const ast::Train &train) {
     line(0, "train " + train.model.name, train.offset);
     for (const ast::TrainItem &item : train.items) {
@@ -116,12 +123,12 @@ private:
       } else if (const auto *init = boost::get<ast::InitStmt>(&item.get())) {
         line(1, "init " + init->target.name + " from " + quote(init->path.value),
              init->offset);
+      } else if (const auto *phase = boost::get<ast::PhaseBlock>(&item.get())) {
+        line(1, "phase " + phase->name.name, phase->offset);
+        for (const ast::Setting &setting : phase->settings)
+          dumpSetting(setting, 2);
       } else {
-        const auto &setting = boost::get<ast::Setting>(item.get());
-        std::string text = "setting " + setting.key.name;
-        for (size_t i = 0; i < setting.values.size(); ++i)
-          text += (i ? ", " : " ") + str(setting.values[i]);
-        line(1, text, setting.offset);
+        dumpSetting(boost::get<ast::Setting>(item.get()), 1);
       }
     }
   }

@@ -35,6 +35,7 @@ BOOST_FUSION_ADAPT_STRUCT(aenet::ast::DataStmt, kind, source, inputs, scale)
 BOOST_FUSION_ADAPT_STRUCT(aenet::ast::CorruptStmt, input, transforms)
 BOOST_FUSION_ADAPT_STRUCT(aenet::ast::InitStmt, target, path)
 BOOST_FUSION_ADAPT_STRUCT(aenet::ast::Setting, key, values)
+BOOST_FUSION_ADAPT_STRUCT(aenet::ast::PhaseBlock, name, settings)
 BOOST_FUSION_ADAPT_STRUCT(aenet::ast::Train, model, items)
 
 namespace aenet {
@@ -98,6 +99,7 @@ AENET_KEYWORD(kwCorrupt, "corrupt")
 AENET_KEYWORD(kwWith, "with")
 AENET_KEYWORD(kwInit, "init")
 AENET_KEYWORD(kwFrom, "from")
+AENET_KEYWORD(kwPhase, "phase")
 
 const auto skipper = x3::space | lexeme['#' >> *(char_ - x3::eol)];
 
@@ -258,6 +260,7 @@ struct data_id : Annotate {};
 struct corrupt_id : Annotate {};
 struct init_id : Annotate {};
 struct setting_id : Annotate {};
+struct phase_id : Annotate {};
 struct train_id : Annotate {};
 
 const x3::rule<ident_id, ast::Ident> ident = "a name";
@@ -280,6 +283,7 @@ const x3::rule<data_id, ast::DataStmt> dataStmt = "a data line";
 const x3::rule<corrupt_id, ast::CorruptStmt> corruptStmt = "a corrupt line";
 const x3::rule<init_id, ast::InitStmt> initStmt = "an init line";
 const x3::rule<setting_id, ast::Setting> setting = "a setting";
+const x3::rule<phase_id, ast::PhaseBlock> phaseBlock = "a phase";
 const x3::rule<train_id, ast::Train> train = "a train block";
 
 // Helpers with readable names for the places an expectation can fail.
@@ -318,6 +322,8 @@ const auto modelClose = x3::rule<struct model_close_id>{
     "metric)"} = lit('}');
 const auto trainClose = x3::rule<struct train_close_id>{
     "'}' or a train setting"} = lit('}');
+const auto phaseClose = x3::rule<struct phase_close_id>{
+    "'}' or a phase setting (optimizer, epochs, freeze)"} = lit('}');
 
 const auto ident_def = raw[name][setName];
 const auto number_def = raw[lexeme[numberText >> -('/' >> numberText)]][setText];
@@ -382,14 +388,16 @@ const auto everyClause =
     x3::rule<struct every_clause_id, std::vector<ast::Value>>{"'every N'"} =
         &keyword("every") >> ident >> number;
 const auto setting_def = ident > (everyClause | valueList);
-const auto train_def = kwTrain > ident > '{' >
-                       *(dataStmt | corruptStmt | initStmt | setting) >
-                       trainClose;
+// A phase holds settings only; Sema says which ones it takes.
+const auto phaseBlock_def = kwPhase > ident > '{' > *setting > phaseClose;
+const auto train_def =
+    kwTrain > ident > '{' >
+    *(dataStmt | corruptStmt | initStmt | phaseBlock | setting) > trainClose;
 
 BOOST_SPIRIT_DEFINE(ident, number, size, stringLit, value, arg, call, list,
                     typeExpr, inputDecl, layerStmt, block, lossDecl,
                     metricDecl, model, dataStmt, corruptStmt, initStmt,
-                    setting, train)
+                    setting, phaseBlock, train)
 
 const auto decl = model | train;
 

@@ -74,13 +74,18 @@ const TrainPlan *CheckedProgram::trainFor(const std::string &model) const {
   return nullptr;
 }
 
-int64_t CheckedProgram::frozenParamCount(int model) const {
+int64_t CheckedProgram::frozenParamCount(int model, size_t phase) const {
   const ModelGraph &graph = models[model];
   const TrainPlan *plan = trainFor(graph.name);
   if (!plan)
     return 0;
+  return aenet::frozenParamCount(graph, planOfPhase(*plan, phase).frozen);
+}
+
+int64_t frozenParamCount(const ModelGraph &graph,
+                         const std::vector<std::string> &names) {
   std::set<int> frozen;
-  for (const std::string &name : plan->frozen) {
+  for (const std::string &name : names) {
     if (const BlockInfo *block = graph.findBlock(name))
       for (int i = block->firstLayer; i < block->endLayer; ++i)
         frozen.insert(i);

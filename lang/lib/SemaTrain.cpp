@@ -21,6 +21,27 @@ const char *optimizerKindName(OptimizerKind kind) {
   return names[static_cast<int>(kind)];
 }
 
+TrainPlan planOfPhase(const TrainPlan &plan, size_t phase) {
+  if (plan.phases.empty())
+    return plan;
+  TrainPlan out = plan;
+  const PhasePlan &p = plan.phases.at(phase);
+  out.optimizer = p.optimizer;
+  out.frozen = p.frozen;
+  out.epochs = p.epochs;
+  return out;
+}
+
+std::pair<size_t, int64_t> phaseAtEpoch(const TrainPlan &plan, int64_t epoch) {
+  int64_t start = 0;
+  for (size_t i = 0; i < plan.phases.size(); ++i) {
+    if (epoch < start + plan.phases[i].epochs || i + 1 == plan.phases.size())
+      return {i, start};
+    start += plan.phases[i].epochs;
+  }
+  return {0, 0};
+}
+
 namespace sema {
 namespace {
 
@@ -53,6 +74,11 @@ private:
   void addCorrupt(const ast::CorruptStmt &stmt);
   void addInit(const ast::InitStmt &stmt);
   void addSetting(const ast::Setting &setting);
+  /// Checks a phase after the block's own settings, which it starts from.
+  void addPhase(const ast::PhaseBlock &phase);
+  /// Reports, at |at|, a frozen set that leaves |what| nothing to train.
+  void checkSomethingTrains(const std::vector<std::string> &frozen,
+                            uint32_t at, const std::string &what);
   void readOptimizer(const ast::Value &value);
   /// The model input named |name|, or null after reporting.
   const InputInfo *findInput(const ast::Ident &name);
@@ -69,6 +95,7 @@ private:
   std::map<std::string, uint32_t> fedAt_[2];
   std::map<std::string, uint32_t> settingAt_;
   uint32_t validateAt_ = 0, splitAt_ = 0;
+  std::map<std::string, uint32_t> phaseAt_;
 };
 
 const InputInfo *TrainChecker::findInput(const ast::Ident &name) {
@@ -363,6 +390,61 @@ void TrainChecker::addInit(const ast::InitStmt &stmt) {
       {stmt.target.name, resolvePath(file_, stmt.path.value), stmt.offset});
 }
 
+void TrainChecker::addPhase(const ast::PhaseBlock &phase) {
+  auto [it, inserted] = phaseAt_.emplace(phase.name.name, phase.offset);
+  if (!inserted) {
+    diags_.error(phase.name.offset,
+                 "phase '" + phase.name.name + "' is defined twice");
+    diags_.note(it->second, "first defined here");
+    return;
+  }
+  // The phase's settings go through addSetting against the block's values,
+  // which are put back afterwards: a phase changes only itself.
+  OptimizerSpec optimizer = plan_.optimizer;
+  int64_t epochs = plan_.epochs;
+  std::vector<std::string> frozen = plan_.frozen;
+  std::map<std::string, uint32_t> blockSettings;
+  std::swap(blockSettings, settingAt_);
+  static const std::vector<std::string> keys = {"optimizer", "epochs",
+                                                "freeze"};
+  for (const ast::Setting &setting : phase.settings) {
+    if (std::find(keys.begin(), keys.end(), setting.key.name) != keys.end()) {
+      addSetting(setting);
+      continue;
+    }
+    diags_.error(setting.key.offset,
+                 "a phase sets optimizer, epochs and freeze; '" +
+                     setting.key.name + "' belongs to the train block" +
+                     didYouMean(setting.key.name, keys));
+  }
+  PhasePlan out;
+  out.name = phase.name.name;
+  out.offset = phase.offset;
+  out.optimizer = plan_.optimizer;
+  out.epochs = plan_.epochs;
+  out.frozen = plan_.frozen;
+  std::swap(blockSettings, settingAt_);
+  plan_.optimizer = optimizer;
+  plan_.epochs = epochs;
+  plan_.frozen = frozen;
+  checkSomethingTrains(out.frozen, phase.name.offset,
+                       "phase '" + out.name + "'");
+  plan_.phases.push_back(std::move(out));
+}
+
+void TrainChecker::checkSomethingTrains(const std::vector<std::string> &frozen,
+                                        uint32_t at, const std::string &what) {
+  int64_t params = model_.paramCount();
+  if (frozen.empty() || params <= 0 || frozenParamCount(model_, frozen) < params)
+    return;
+  std::string names;
+  for (size_t i = 0; i < frozen.size(); ++i)
+    names += (i ? ", " : "") + frozen[i];
+  diags_.error(at, what + " has no trainable parameters: freeze " + names +
+                       " covers all " + std::to_string(params) +
+                       " parameters of model '" + model_.name + "'");
+}
+
 void TrainChecker::readOptimizer(const ast::Value &value) {
   static const std::map<std::string, OptimizerKind> kinds = {
       {"sgd", OptimizerKind::SGD},
@@ -583,8 +665,25 @@ TrainPlan TrainChecker::run() {
       addCorrupt(*corrupt);
     else if (const auto *init = boost::get<ast::InitStmt>(&item.get()))
       addInit(*init);
-    else
-      addSetting(boost::get<ast::Setting>(item.get()));
+    else if (const auto *setting = boost::get<ast::Setting>(&item.get()))
+      addSetting(*setting);
+  }
+  // Phases start from the block's settings wherever they are written.
+  for (const ast::TrainItem &item : train_.items)
+    if (const auto *phase = boost::get<ast::PhaseBlock>(&item.get()))
+      addPhase(*phase);
+  if (plan_.phases.empty()) {
+    auto freeze = settingAt_.find("freeze");
+    if (freeze != settingAt_.end())
+      checkSomethingTrains(plan_.frozen, freeze->second, "the train block");
+  } else {
+    plan_.optimizer = plan_.phases[0].optimizer;
+    plan_.frozen = plan_.phases[0].frozen;
+    plan_.epochs = 0;
+    for (const PhasePlan &phase : plan_.phases)
+      plan_.epochs = phase.epochs > INT64_MAX - plan_.epochs
+                         ? INT64_MAX
+                         : plan_.epochs + phase.epochs;
   }
   for (const InputInfo &input : model_.inputs) {
     if (!fedAt_[0].count(input.name))

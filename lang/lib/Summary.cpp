@@ -95,6 +95,17 @@ void printSummary(const CheckedProgram &program, int model, std::ostream &os) {
   os << "Total params: " << withThousands(params) << '\n';
   os << "Trainable params: " << withThousands(params - frozen) << '\n';
   os << "Non-trainable params: " << withThousands(frozen) << '\n';
+  // Each phase trains its own set: one line per phase, in order.
+  if (const TrainPlan *plan = program.trainFor(graph.name))
+    for (size_t i = 0; i < plan->phases.size(); ++i) {
+      int64_t phaseFrozen = program.frozenParamCount(model, i);
+      os << "Phase " << i + 1 << " '" << plan->phases[i].name << "' ("
+         << plan->phases[i].epochs << " epochs, "
+         << optimizerKindName(plan->phases[i].optimizer.kind) << " lr "
+         << plan->phases[i].optimizer.learningRate
+         << "): trainable params: " << withThousands(params - phaseFrozen)
+         << ", non-trainable params: " << withThousands(phaseFrozen) << '\n';
+    }
   if (awaiting)
     os << "(? : the sequence length of the training data fixes these; the "
           "totals leave them out)\n";

@@ -154,7 +154,15 @@ struct Setting : Located {
   std::vector<Value> values;
 };
 
-struct TrainItem : x3::variant<DataStmt, CorruptStmt, InitStmt, Setting> {
+/// `phase NAME { SETTING... }`: one stage of a train block with its own
+/// optimizer, epochs and frozen set.
+struct PhaseBlock : Located {
+  Ident name;
+  std::vector<Setting> settings;
+};
+
+struct TrainItem
+    : x3::variant<DataStmt, CorruptStmt, InitStmt, PhaseBlock, Setting> {
   using base_type::base_type;
   using base_type::operator=;
 };

@@ -27,9 +27,15 @@ struct CheckedProgram {
   int findModel(const std::string &name) const;
   /// The first train block of model |model|, or null.
   const TrainPlan *trainFor(const std::string &model) const;
-  /// Parameters of |model| frozen by its train block.
-  int64_t frozenParamCount(int model) const;
+  /// Parameters of |model| frozen by its train block (in phase |phase|
+  /// when the block has phases).
+  int64_t frozenParamCount(int model, size_t phase = 0) const;
 };
+
+/// Parameters of the layers of |graph| that the block or layer |names| cover,
+/// each layer counted once.
+int64_t frozenParamCount(const ModelGraph &graph,
+                         const std::vector<std::string> &names);
 
 /// The shapes a run's data gives the variable-length inputs of one model:
 /// `f32[?, 6]` fed sequences padded to 50 steps is checked as `f32[50, 6]`.

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace aenet {
@@ -74,6 +75,17 @@ struct InitFrom {
   uint32_t offset = 0;
 };
 
+/// `phase NAME { ... }`: a stage of training with its own optimizer, epochs
+/// and frozen set (the block's `freeze` names plus the phase's own). A
+/// phase that sets no optimizer or epochs takes the block's.
+struct PhasePlan {
+  std::string name;
+  OptimizerSpec optimizer;
+  int64_t epochs = 1;
+  std::vector<std::string> frozen; ///< block or layer names
+  uint32_t offset = 0;
+};
+
 struct TrainPlan {
   std::string model;
   int modelIndex = -1;
@@ -94,8 +106,21 @@ struct TrainPlan {
   int64_t resetStateEvery = 0;
   std::vector<std::string> frozen; ///< block or layer names
   std::vector<InitFrom> inits;
+  /// The phases in order; empty for a block without any. With phases,
+  /// `optimizer` and `frozen` above are those of the first phase (what
+  /// `aec compile` shows) and `epochs` is the sum of the phases' epochs.
+  std::vector<PhasePlan> phases;
   uint32_t offset = 0;
 };
+
+/// |plan| as phase |phase| runs it: that phase's optimizer, frozen set and
+/// epochs in place of the block's. |plan| itself for a plan without phases.
+TrainPlan planOfPhase(const TrainPlan &plan, size_t phase);
+
+/// The phase that epoch |epoch| (0-based, counted over all phases) belongs
+/// to, and the epoch at which it starts; for |epoch| past the end, the last
+/// phase. {0, 0} for a plan without phases.
+std::pair<size_t, int64_t> phaseAtEpoch(const TrainPlan &plan, int64_t epoch);
 
 const char *optimizerKindName(OptimizerKind kind);
 
