@@ -14,12 +14,6 @@
 
 namespace aenet {
 
-namespace {
-
-struct ImageShape {
-  int64_t channels = 0, height = 0, width = 0;
-};
-
 std::optional<ImageShape> imageShape(const Shape &shape) {
   if (shape.rank() == 1) {
     auto side = static_cast<int64_t>(std::lround(std::sqrt(shape.dims[0])));
@@ -30,8 +24,6 @@ std::optional<ImageShape> imageShape(const Shape &shape) {
     return ImageShape{shape.dims[0], shape.dims[1], shape.dims[2]};
   return std::nullopt;
 }
-
-} // namespace
 
 std::pair<std::string, int> reconstructedInput(const ModelGraph &model) {
   for (const LossInfo &loss : model.losses) {

@@ -13,9 +13,19 @@
 #include "aenet/Lang/ModelGraph.h"
 #include "aenet/Runtime/Dataset.h"
 
+#include <optional>
 #include <string>
 
 namespace aenet {
+
+struct ImageShape {
+  int64_t channels = 0, height = 0, width = 0;
+};
+
+/// How a value of |shape| is drawn as an image: [N] with N the square of a
+/// side of at least 4 as one channel, [C, H, W] with 1 or 3 channels as is;
+/// none for any other shape.
+std::optional<ImageShape> imageShape(const Shape &shape);
 
 /// The output that reconstructs an image input (the prediction of a loss
 /// whose target is that input), as {output name, input index}; empty names

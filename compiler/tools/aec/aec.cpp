@@ -1,7 +1,7 @@
 //===- aec.cpp - The aec command-line driver ------------------------------===//
 //
-// `aec check | summary | compile | train | eval | predict | generate | probe`
-// on a model file.
+// `aec check | summary | compile | train | eval | predict | encode | decode
+// | generate | probe` on a model file.
 // Each command runs the front end, prints every diagnostic, and exits 1 on
 // any error, 0 otherwise. Command-line numbers are range-checked by CLI11,
 // so a message names the option.
@@ -62,7 +62,8 @@ bool runFrontend(const std::string &path, Frontend &fe, bool check = true) {
 
 /// The commands, in the order the help lists them.
 constexpr const char *kCommands[] = {"check", "summary", "compile", "train",
-                                     "eval",  "predict", "generate",
+                                     "eval",  "predict", "encode",
+                                     "decode", "generate",
                                      "probe"};
 
 /// Says what the commands are when the first argument is none of them (the
@@ -290,6 +291,80 @@ int main(int argc, char **argv) {
   probe->add_option("--weights", run.weights, "The checkpoint to encode with")
       ->required();
 
+  // encode and decode write one file (--out F), not a run's folder.
+  DecodeOptions decodeOptions;
+  auto addSubModelOptions = [&](CLI::App *cmd, const std::string &out) {
+    addFile(cmd);
+    cmd->add_option("--model", run.model,
+                    "The model to run (default: the first with a train "
+                    "block)");
+    cmd->add_option("--weights", run.weights, "The trained checkpoint")
+        ->required();
+    cmd->add_option("--batch", run.batch,
+                    "Batch size (default: the train block's)")
+        ->check(wholeNumber<int64_t>(1, kMaxBatch))
+        ->type_name("N");
+    cmd->add_option("--out", run.outFile, out)->type_name("F");
+    addBackend(cmd, runBackend,
+               "Where heavy ops run: onednn (default) or loops");
+    cmd->add_option("--limit", run.limit,
+                    "Use only the first N samples of the data (N >= 1)")
+        ->check(wholeNumber<int64_t>(1))
+        ->type_name("N");
+  };
+  CLI::App *encode = app.add_subcommand(
+      "encode", "Run the encoder of trained weights on the validation data; "
+                "write the codes (and labels, when the data has them)");
+  addSubModelOptions(encode, "The file to write: .safetensors, .npy or .csv "
+                             "(default: out/MODEL/codes.safetensors)");
+  encode
+      ->add_option("--inputs", run.inputs,
+                   "A safetensors file of the samples to encode, one tensor "
+                   "[N, ...] per input (named as the input), instead of the "
+                   "validation data")
+      ->check(CLI::ExistingFile);
+  encode->add_option("--value", run.value,
+                     "The value to compute (default: the one the encoder "
+                     "block ends with)");
+  CLI::App *decode = app.add_subcommand(
+      "decode", "Run the decoder of trained weights alone on given, random "
+                "or grid codes; write the outputs and, for images, a PNG "
+                "grid");
+  addSubModelOptions(decode, "The safetensors file to write, the PNG beside "
+                             "it (default: out/MODEL/decoded.safetensors)");
+  CLI::Option *codesOption =
+      decode
+          ->add_option("--codes", decodeOptions.codes,
+                       "A safetensors file of codes [N, ...], as aec encode "
+                       "writes")
+          ->check(CLI::ExistingFile);
+  CLI::Option *randomOption =
+      decode
+          ->add_option("--random", decodeOptions.random,
+                       "Decode N codes drawn from N(0, I)")
+          ->check(wholeNumber<int64_t>(1, kMaxBatch))
+          ->type_name("N");
+  CLI::Option *gridOption =
+      decode
+          ->add_option("--grid", decodeOptions.grid,
+                       "Decode a K x K grid of a 2-D latent at normal "
+                       "quantiles from 0.05 to 0.95")
+          ->check(wholeNumber<int64_t>(1, 1000))
+          ->type_name("K");
+  codesOption->excludes(randomOption)->excludes(gridOption);
+  randomOption->excludes(gridOption);
+  decode
+      ->add_option("--noise", decodeOptions.noise,
+                   "Add Gaussian noise of this standard deviation to the "
+                   "codes")
+      ->check(CLI::NonNegativeNumber)
+      ->type_name("S");
+  decode
+      ->add_option("--seed", decodeOptions.seed,
+                   "Seed of the random codes and the noise (default 0)")
+      ->check(wholeNumber<uint64_t>(0))
+      ->type_name("S");
+
   CLI::App *generate = app.add_subcommand(
       "generate", "Sample text or names from a trained character model");
   addFile(generate);
@@ -348,6 +423,18 @@ int main(int argc, char **argv) {
   Frontend fe;
   if (*check)
     return runFrontend(file, fe) ? 0 : 1;
+  if (*encode || *decode) {
+    if (!runFrontend(file, fe))
+      return 1;
+    try {
+      return *encode ? runEncode(*fe.file, fe.program, run)
+                     : runDecode(*fe.file, fe.program, run, decodeOptions);
+    } catch (const std::bad_alloc &) {
+      std::cerr << "aec: error: out of memory: an allocation failed; use a "
+                   "smaller --batch or --limit\n";
+      return 1;
+    }
+  }
   if (*generate) {
     if (!runFrontend(file, fe))
       return 1;

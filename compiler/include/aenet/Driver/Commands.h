@@ -1,4 +1,4 @@
-//===- Commands.h - aec train, eval, predict and generate -------*- C++ -*-===//
+//===- Commands.h - The aec commands that run models ------------*- C++ -*-===//
 //
 // The commands that run compiled models on data. Each returns the process
 // exit status: 0 on success, 1 on an error (reported with the file and what
@@ -25,8 +25,13 @@ struct RunOptions {
   std::optional<uint64_t> seed;     ///< overrides the train block
   std::string outDir;               ///< empty: out/<model>
   std::string weights;              ///< eval/predict: the checkpoint
-  /// predict: a safetensors file of inputs by name, instead of the data.
+  /// predict, encode: a safetensors file of inputs by name, instead of the
+  /// data.
   std::string inputs;
+  /// encode: the value to compute (empty: the `encoder` block's last).
+  std::string value;
+  /// encode, decode: the file to write (empty: one in out/MODEL).
+  std::string outFile;
   bool resume = false;
   bool overwrite = false;           ///< train: replace an existing checkpoint
   Backend backend = Backend::OneDNN;
@@ -39,6 +44,26 @@ int runEval(const SourceFile &file, const CheckedProgram &program,
             const RunOptions &options);
 int runPredict(const SourceFile &file, const CheckedProgram &program,
                const RunOptions &options);
+/// `aec encode`: the codes of the validation data or of |options.inputs|,
+/// with their labels (Encode.cpp).
+int runEncode(const SourceFile &file, const CheckedProgram &program,
+              const RunOptions &options);
+
+/// What `aec decode` decodes: the codes of a file, |random| codes from
+/// N(0, I), or a |grid| x |grid| walk of a 2-D latent; one is set.
+struct DecodeOptions {
+  std::string codes;  ///< a safetensors file: the code tensor [N, ...]
+  int64_t random = 0; ///< N codes drawn from N(0, I)
+  int64_t grid = 0;   ///< K: K x K codes at normal quantiles
+  double noise = 0;   ///< stddev of Gaussian noise added to the codes
+  uint64_t seed = 0;  ///< of the random codes and the noise
+};
+
+/// `aec decode`: the `decoder` block alone on the codes of |options|
+/// (Decode.cpp).
+int runDecode(const SourceFile &file, const CheckedProgram &program,
+              const RunOptions &run, const DecodeOptions &options);
+
 /// `aec probe`: a linear SVM on the training codes and on the raw inputs,
 /// both tested on the validation data; prints one table.
 int runProbe(const SourceFile &file, const CheckedProgram &program,
