@@ -8,6 +8,9 @@ Usage:
   metrics.py same-losses A B
       The two logs have the same columns and epochs, and every value except
       the wall-clock "seconds" is the same string (so the same double).
+  metrics.py close A B RTOL
+      The two logs have the same columns and epochs, and every value except
+      "seconds" agrees to RTOL relative (two backends, which round apart).
   metrics.py fell FILE EVAL_OUTPUT FACTOR
       The last epoch's val_loss in FILE is below FACTOR times the loss that
       `aec eval` printed ("loss X") in the text file EVAL_OUTPUT.
@@ -64,6 +67,27 @@ def cmd_same_losses(a, b):
     return 0 if ok else 1
 
 
+def cmd_close(a, b, rtol):
+    header_a, rows_a = read(a)
+    header_b, rows_b = read(b)
+    if header_a != header_b or len(rows_a) != len(rows_b):
+        print("different shapes: %s (%d rows) vs %s (%d rows)" % (
+            header_a, len(rows_a), header_b, len(rows_b)))
+        return 1
+    rtol = float(rtol)
+    worst = 0.0
+    for ra, rb in zip(rows_a, rows_b):
+        for column in header_a:
+            if column in ("epoch", "seconds"):
+                continue
+            x, y = float(ra[column]), float(rb[column])
+            worst = max(worst, abs(x - y) / max(abs(x), abs(y), 1e-30))
+    ok = worst <= rtol
+    print("%s: largest relative difference %.1e over %d epochs" % (
+        "close" if ok else "NOT close", worst, len(rows_a)))
+    return 0 if ok else 1
+
+
 def final_and_eval(path, eval_output):
     """The last val_loss of |path| and the loss printed in |eval_output|."""
     _, rows = read(path)
@@ -108,6 +132,7 @@ def dispatch(commands, usage, argv):
 def main(argv):
     return dispatch({"rows": (cmd_rows, 1),
                      "same-losses": (cmd_same_losses, 2),
+                     "close": (cmd_close, 3),
                      "fell": (cmd_fell, 3), "matches": (cmd_matches, 2)},
                     __doc__, argv)
 
