@@ -149,12 +149,45 @@ void runGnuplot(const ScratchDir &scratch, const std::string &script,
     throw OutputError(pngPath, "gnuplot wrote no picture: " + output);
 }
 
+/// gnuplot commands that draw a dashed vertical line, labelled with the
+/// phase that starts there, between the rows where the "phase" column of
+/// |table| changes; nothing when it has no such column. The label is
+/// "phase N" and the phase's name when |names| has it.
+std::string phaseMarkers(const MetricsTable &table, int epochColumn,
+                         const std::vector<std::string> &names) {
+  int phaseColumn = table.columnIndex("phase");
+  if (phaseColumn < 0)
+    return "";
+  auto xOf = [&](size_t row) {
+    return epochColumn >= 0 ? table.rows[row][epochColumn]
+                            : static_cast<double>(row + 1);
+  };
+  std::ostringstream out;
+  for (size_t i = 1; i < table.rows.size(); ++i) {
+    double before = table.rows[i - 1][phaseColumn];
+    double phase = table.rows[i][phaseColumn];
+    if (phase == before || !(phase >= 1))
+      continue;
+    double x = (xOf(i - 1) + xOf(i)) / 2;
+    std::string label = "phase " + std::to_string(static_cast<int64_t>(phase));
+    size_t index = static_cast<size_t>(phase) - 1;
+    if (index < names.size())
+      label += " " + names[index];
+    out << "set arrow from " << x << ", graph 0 to " << x
+        << ", graph 1 nohead dt 2 lw 1.5 lc rgb 'gray40'\n"
+        << "set label " << quote(label) << " at " << x
+        << ", graph 0.96 left offset 0.5,0 textcolor rgb 'gray30'\n";
+  }
+  return out.str();
+}
+
 } // namespace
 
 void plotLossCurves(const std::string &csvPath, const std::string &pngPath,
                     const std::string &title,
                     const std::vector<std::string> &series,
-                    unsigned timeoutSeconds) {
+                    unsigned timeoutSeconds,
+                    const std::vector<std::string> &phaseNames) {
   MetricsTable table = readMetricsCsv(csvPath);
   if (table.rows.empty())
     throw DataError(csvPath, "no rows to plot");
@@ -194,7 +227,7 @@ void plotLossCurves(const std::string &csvPath, const std::string &pngPath,
          << "set key top right box opaque\nset grid\n"
          << (table.rows.size() <= 20 ? "set xtics 1\n" : "")
          << (wantsLogScale(table, columns) ? "set logscale y\n" : "")
-         << "plot ";
+         << phaseMarkers(table, epochColumn, phaseNames) << "plot ";
   for (size_t i = 0; i < series.size(); ++i)
     script << (i ? ", \\\n     " : "") << "ARG1 skip 1 using " << x << ':'
            << columns[i] + 1 << " title " << quote(series[i])

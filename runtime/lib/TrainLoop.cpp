@@ -238,6 +238,8 @@ LoopOutcome TrainLoop::run(LoopState &state,
   const std::vector<std::string> &names = steps_.scalarNames();
   const size_t k = names.size();
   std::vector<std::string> columns = {"epoch"};
+  if (options_.phase > 0)
+    columns.push_back("phase");
   columns.insert(columns.end(), names.begin(), names.end());
   if (validation_)
     for (const std::string &name : names)
@@ -288,7 +290,7 @@ LoopOutcome TrainLoop::run(LoopState &state,
         train_.gatherBatch(order, begin, end, static_cast<int>(a),
                            program.input(static_cast<int>(a)));
       ++state.step;
-      program.run(state.step,
+      program.run(state.step - options_.phaseFirstStep,
                   mixSeed(mixSeed(options_.seed, kStepStream), state.step));
       const std::vector<double> &scalars = program.scalars();
       if (int bad = firstNonFinite(scalars); bad >= 0) {
@@ -317,6 +319,8 @@ LoopOutcome TrainLoop::run(LoopState &state,
     }
     state.seconds += elapsed();
     std::vector<double> row = {static_cast<double>(state.epoch + 1)};
+    if (options_.phase > 0)
+      row.push_back(static_cast<double>(options_.phase));
     std::vector<double> means =
         finishScalars(state.sums, state.rows, steps_.scalarFinishes());
     row.insert(row.end(), means.begin(), means.end());

@@ -87,8 +87,17 @@ bool prepareData(const SourceFile &file, const CheckedProgram &program,
     return false;
   }
   setup.plan = *plan;
-  if (options.epochs)
+  // With phases, --epochs N runs each phase N epochs.
+  if (options.epochs) {
     setup.plan.epochs = *options.epochs;
+    for (PhasePlan &phase : setup.plan.phases)
+      phase.epochs = *options.epochs;
+    if (!setup.plan.phases.empty())
+      setup.plan.epochs =
+          *options.epochs > INT64_MAX / int64_t(setup.plan.phases.size())
+              ? INT64_MAX
+              : *options.epochs * int64_t(setup.plan.phases.size());
+  }
   if (options.batch)
     setup.plan.batch = *options.batch;
   if (options.seed) {
@@ -144,11 +153,10 @@ bool prepareData(const SourceFile &file, const CheckedProgram &program,
   return true;
 }
 
-bool prepareRun(const SourceFile &file, const CheckedProgram &program,
-                const RunOptions &options, RunSetup &setup) {
-  if (!prepareData(file, program, options, setup))
-    return false;
-
+/// Compiles the model of |setup| as |setup.program| has it into
+/// |setup.steps|, bound to |setup.store|.
+static bool compileSteps(const SourceFile &file, const RunOptions &options,
+                         RunSetup &setup) {
   std::vector<std::string> arrayNames;
   std::vector<int64_t> arraySizes;
   for (const rt::Array &array : setup.data.train.arrays()) {
@@ -159,6 +167,36 @@ bool prepareRun(const SourceFile &file, const CheckedProgram &program,
       file, setup.program, setup.model, setup.plan.batch, options.backend,
       setup.store, arrayNames, arraySizes);
   return setup.steps->compile();
+}
+
+bool prepareRun(const SourceFile &file, const CheckedProgram &program,
+                const RunOptions &options, RunSetup &setup) {
+  if (!prepareData(file, program, options, setup))
+    return false;
+
+  return compileSteps(file, options, setup);
+}
+
+bool enterPhase(const SourceFile &file, const RunOptions &options,
+                RunSetup &setup, size_t phase, uint64_t seed) {
+  for (TrainPlan &plan : setup.program.trains)
+    if (plan.model == setup.graph().name)
+      plan = planOfPhase(setup.plan, phase);
+  rt::Checkpoint current;
+  current.tensors = setup.store.snapshot();
+  // The steps bind the store's buffers: drop them before the store.
+  setup.steps.reset();
+  setup.store = rt::ParameterStore();
+  if (!compileSteps(file, options, setup))
+    return false;
+  setup.steps->initializeStore(seed);
+  try {
+    setup.store.loadParameters(current, "the previous phase");
+  } catch (const rt::FileError &e) {
+    std::cerr << "aec: error: " << e.what() << '\n';
+    return false;
+  }
+  return true;
 }
 
 } // namespace aenet

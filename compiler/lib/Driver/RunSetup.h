@@ -30,6 +30,13 @@ struct RunSetup {
   const ModelGraph &graph() const { return program.models[model]; }
 };
 
+/// Compiles |setup| anew for phase |phase| of its train block (its optimizer
+/// and frozen set) into a fresh store: the parameters are carried over from
+/// the current store, the optimizer state starts as a new optimizer's.
+/// Prints and returns false on a problem.
+bool enterPhase(const SourceFile &file, const RunOptions &options,
+                RunSetup &setup, size_t phase, uint64_t seed);
+
 /// Fills |setup|; prints `aec: error: ...` and returns false on a problem.
 bool prepareRun(const SourceFile &file, const CheckedProgram &program,
                 const RunOptions &options, RunSetup &setup);

@@ -13,6 +13,7 @@
 #include "aenet/Runtime/Plot.h"
 #include "aenet/Runtime/Progress.h"
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <iomanip>
@@ -34,6 +35,71 @@ std::vector<std::string> layersOf(const ModelGraph &graph,
   else
     layers.push_back(name);
   return layers;
+}
+
+/// "[16, 1, 3, 3]".
+std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+/// Copies into |store| the parameters of |layers| (the layers of
+/// `init.target`) from the checkpoint `init.path`, matched by name. Every
+/// such parameter must be there with the model's shape; otherwise throws
+/// CheckpointError naming each missing or mismatched tensor with both shapes
+/// and what the checkpoint holds, so another model's checkpoint is
+/// recognised as such. Optimizer state ("NAME/m") is never taken over.
+void loadInit(rt::ParameterStore &store, const InitFrom &init,
+              const std::vector<std::string> &layers) {
+  rt::Checkpoint saved = rt::loadSafetensors(init.path);
+  std::string problems;
+  std::vector<std::pair<rt::NamedTensor *, const rt::NamedTensor *>> copies;
+  for (const rt::NamedTensor &t : store.tensors()) {
+    if (t.name.find('/') != std::string::npos)
+      continue;
+    bool covered = false;
+    for (const std::string &layer : layers)
+      covered |= t.name.compare(0, layer.size() + 1, layer + ".") == 0;
+    if (!covered)
+      continue;
+    const rt::NamedTensor *stored = saved.find(t.name);
+    if (!stored)
+      problems += "\n  '" + t.name + "' " + shapeText(t.shape) +
+                  " of the model is not in the checkpoint";
+    else if (stored->shape != t.shape)
+      problems += "\n  '" + t.name + "' is " + shapeText(stored->shape) +
+                  " in the checkpoint but " + shapeText(t.shape) +
+                  " in the model";
+    else
+      copies.emplace_back(store.find(t.name), stored);
+  }
+  if (copies.empty() && problems.empty())
+    problems = "\n  '" + init.target + "' has no parameters to load";
+  if (!problems.empty()) {
+    std::string held;
+    size_t shown = 0;
+    for (const rt::NamedTensor &t : saved.tensors) {
+      if (t.name.find('/') != std::string::npos)
+        continue;
+      if (shown++ < 12)
+        held += "\n  '" + t.name + "' " + shapeText(t.shape);
+    }
+    if (shown > 12)
+      held += "\n  ... and " + std::to_string(shown - 12) + " more";
+    auto model = saved.metadata.find("model");
+    throw rt::CheckpointError(
+        init.path,
+        "does not fit '" + init.target + "'" +
+            (model != saved.metadata.end()
+                 ? " (it is a checkpoint of model '" + model->second + "')"
+                 : std::string()) +
+            ":" + problems + "\nthe checkpoint holds:" +
+            (held.empty() ? std::string(" no parameters") : held));
+  }
+  for (auto &[into, from] : copies)
+    into->data = from->data;
 }
 
 /// The files a run writes into its output folder besides temporaries, which
@@ -100,6 +166,105 @@ uint64_t savedSeed(const std::string &text, const std::string &path) {
   return seed;
 }
 
+/// a + b, or INT64_MAX where that overflows (phases of `--epochs` huge).
+int64_t saturatingAdd(int64_t a, int64_t b) {
+  return b > INT64_MAX - a ? INT64_MAX : a + b;
+}
+
+/// The names of |plan|'s phases in order, for the loss curve's markers.
+std::vector<std::string> phaseNames(const TrainPlan &plan) {
+  std::vector<std::string> names;
+  for (const PhasePlan &phase : plan.phases)
+    names.push_back(phase.name);
+  return names;
+}
+
+/// Trains phase |phase| of |setup| (|plan|, the block as that phase runs
+/// it, which begins at epoch |phaseStart|) from |state|: 0 when it ends,
+/// 130 when interrupted, 1 after an error or divergence (reported).
+int trainPhase(const SourceFile &file, const RunOptions &options,
+               RunSetup &setup, const TrainPlan &plan,
+               size_t phase, int64_t phaseStart, uint64_t seed,
+               rt::LoopState &state) {
+  const ModelGraph &graph = setup.graph();
+  // Compile the steps of the last, smaller batches now, so their compile
+  // time is reported with the rest and not counted in epoch 1.
+  int64_t batch = setup.plan.batch;
+  try {
+    if (int64_t rest = setup.data.train.size() % batch)
+      setup.steps->trainStep(rest);
+    if (setup.data.validation)
+      if (int64_t rest = setup.data.validation->size() % batch)
+        setup.steps->evalStep(rest);
+  } catch (const std::exception &e) {
+    std::cerr << "aec: error: " << e.what() << '\n';
+    return 1;
+  }
+  int64_t params = graph.paramCount();
+  bool phased = !setup.plan.phases.empty();
+  if (phased) {
+    int64_t frozen = frozenParamCount(graph, plan.frozen);
+    std::cout << "Phase " << phase + 1 << "/" << setup.plan.phases.size()
+              << " '" << setup.plan.phases[phase].name << "': "
+              << plan.epochs << " epochs, "
+              << optimizerKindName(plan.optimizer.kind) << " lr "
+              << plan.optimizer.learningRate << ", "
+              << thousands(params - frozen) << " trainable and "
+              << thousands(frozen) << " frozen parameters\n";
+  }
+  std::cout << "Training " << graph.name << ": " << thousands(params)
+            << " parameters, " << thousands(setup.data.train.size())
+            << " training samples"
+            << (setup.data.validation
+                    ? ", " + thousands(setup.data.validation->size()) +
+                          " validation samples"
+                    : std::string())
+            << ", batch " << batch << ", "
+            << optimizerKindName(plan.optimizer.kind) << ", "
+            << backendName(options.backend) << " backend, seed "
+            << seed << "; compiled in " << std::fixed << std::setprecision(2)
+            << setup.steps->compileSeconds() << std::defaultfloat
+            << " s" << std::endl;
+
+  rt::LoopOptions loop;
+  loop.epochs = saturatingAdd(phaseStart, plan.epochs);
+  loop.batch = batch;
+  loop.shuffle = plan.shuffle;
+  loop.resetStatesEvery = plan.resetStateEvery;
+  loop.seed = seed;
+  loop.checkpointPath = setup.outDir + "/model.safetensors";
+  loop.metricsPath = setup.outDir + "/metrics.csv";
+  loop.terminal = rt::ProgressBar::stdoutIsTerminal();
+  if (phased) {
+    loop.phase = static_cast<int64_t>(phase) + 1;
+    loop.phaseFirstStep = phaseStart * setup.data.train.batchCount(batch);
+  }
+
+  std::map<std::string, std::string> metadata = {
+      {"model", graph.name},
+      {"seed", std::to_string(seed)},
+      {"source", file.path()},
+      {"optimizer", optimizerKindName(plan.optimizer.kind)}};
+  if (phased)
+    metadata["phase"] = setup.plan.phases[phase].name;
+  if (setup.data.vocabulary)
+    metadata[kVocabularyKey] = setup.data.vocabulary->utf8();
+  rt::TrainLoop trainLoop(*setup.steps, setup.store, setup.data.train,
+                          setup.data.validation ? &*setup.data.validation
+                                                : nullptr,
+                          loop, std::cout);
+  rt::LoopOutcome outcome;
+  try {
+    outcome = trainLoop.run(state, metadata);
+  } catch (const std::exception &e) {
+    std::cerr << "aec: error: " << e.what() << '\n';
+    return 1;
+  }
+  if (outcome == rt::LoopOutcome::Diverged)
+    return 1;
+  return outcome == rt::LoopOutcome::Interrupted ? 130 : 0;
+}
+
 } // namespace
 
 /// A stateful layer carries sample i's state to sample i of the next batch,
@@ -148,6 +313,7 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
   std::string metrics = setup.outDir + "/metrics.csv";
 
   rt::LoopState state;
+  size_t firstPhase = 0;
   uint64_t seed = setup.plan.seedGiven ? setup.plan.seed
                                        : std::random_device()() |
                                              (uint64_t(std::random_device()())
@@ -164,10 +330,18 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
                                                            : model->second) +
                             "', not '" + graph.name + "'; resume it with its "
                             "own model or train into another --out folder");
+      // A checkpoint saved where a phase begins holds the previous phase's
+      // optimizer state, which the new phase does not take over.
+      auto [phase, phaseStart] = phaseAtEpoch(setup.plan, state.epoch);
+      bool phaseBegins = phase > 0 && state.epoch == phaseStart &&
+                         state.batchInEpoch == 0;
+      firstPhase = phase;
       // An optimizer's state means nothing to another optimizer.
-      const char *optimizer = optimizerKindName(setup.plan.optimizer.kind);
+      const char *optimizer = optimizerKindName(
+          planOfPhase(setup.plan, phase).optimizer.kind);
       auto used = saved.metadata.find("optimizer");
-      if (used != saved.metadata.end() && used->second != optimizer)
+      if (!phaseBegins && used != saved.metadata.end() &&
+          used->second != optimizer)
         throw rt::CheckpointError(
             checkpoint, "was trained with " + used->second +
                             ", but the train block now uses " + optimizer +
@@ -186,15 +360,19 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
           seed = stored;
       }
       setup.steps->initializeStore(seed);
-      setup.store.load(saved, checkpoint);
+      if (phase > 0 && !enterPhase(file, options, setup, phase, seed))
+        return 1;
+      if (phaseBegins)
+        setup.store.loadParameters(saved, checkpoint);
+      else
+        setup.store.load(saved, checkpoint);
       std::cout << "Resuming " << graph.name << " from " << checkpoint
                 << " (epoch " << state.epoch << ", step " << state.step
                 << ")\n";
     } else {
       setup.steps->initializeStore(seed);
       for (const InitFrom &init : setup.plan.inits) {
-        setup.store.load(rt::loadSafetensors(init.path), init.path,
-                         layersOf(graph, init.target));
+        loadInit(setup.store, init, layersOf(graph, init.target));
         std::cout << "Initialised " << init.target << " from " << init.path
                   << '\n';
       }
@@ -204,63 +382,23 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
     return 1;
   }
 
-  // Compile the steps of the last, smaller batches now, so their compile
-  // time is reported with the rest and not counted in epoch 1.
-  try {
-    int64_t batch = setup.plan.batch;
-    if (int64_t rest = setup.data.train.size() % batch)
-      setup.steps->trainStep(rest);
-    if (setup.data.validation)
-      if (int64_t rest = setup.data.validation->size() % batch)
-        setup.steps->evalStep(rest);
-  } catch (const std::exception &e) {
-    std::cerr << "aec: error: " << e.what() << '\n';
-    return 1;
+  // Phases run one after the other on the same loop state, so one
+  // metrics.csv and one epoch count span them all; a run without phases is
+  // one phase of the block's own settings.
+  size_t phases = std::max<size_t>(1, setup.plan.phases.size());
+  int code = 0;
+  for (size_t phase = firstPhase; phase < phases; ++phase) {
+    if (phase != firstPhase && !enterPhase(file, options, setup, phase, seed))
+      return 1;
+    TrainPlan plan = planOfPhase(setup.plan, phase);
+    int64_t phaseStart = 0;
+    for (size_t i = 0; i < phase; ++i)
+      phaseStart = saturatingAdd(phaseStart, setup.plan.phases[i].epochs);
+    code = trainPhase(file, options, setup, plan, phase, phaseStart, seed, state);
+    if (code != 0)
+      break;
   }
-  int64_t params = graph.paramCount();
-  std::cout << "Training " << graph.name << ": " << thousands(params)
-            << " parameters, " << thousands(setup.data.train.size())
-            << " training samples"
-            << (setup.data.validation
-                    ? ", " + thousands(setup.data.validation->size()) +
-                          " validation samples"
-                    : std::string())
-            << ", batch " << setup.plan.batch << ", "
-            << optimizerKindName(setup.plan.optimizer.kind) << ", "
-            << backendName(options.backend) << " backend, seed "
-            << seed << "; compiled in " << std::fixed << std::setprecision(2)
-            << setup.steps->compileSeconds() << std::defaultfloat
-            << " s" << std::endl;
-
-  rt::LoopOptions loop;
-  loop.epochs = setup.plan.epochs;
-  loop.batch = setup.plan.batch;
-  loop.shuffle = setup.plan.shuffle;
-  loop.resetStatesEvery = setup.plan.resetStateEvery;
-  loop.seed = seed;
-  loop.checkpointPath = checkpoint;
-  loop.metricsPath = metrics;
-  loop.terminal = rt::ProgressBar::stdoutIsTerminal();
-
-  std::map<std::string, std::string> metadata = {
-      {"model", graph.name},
-      {"seed", std::to_string(seed)},
-      {"source", file.path()},
-      {"optimizer", optimizerKindName(setup.plan.optimizer.kind)}};
-  if (setup.data.vocabulary)
-    metadata[kVocabularyKey] = setup.data.vocabulary->utf8();
-  rt::TrainLoop trainLoop(*setup.steps, setup.store, setup.data.train,
-                          setup.data.validation ? &*setup.data.validation
-                                                : nullptr,
-                          loop, std::cout);
-  rt::LoopOutcome outcome;
-  try {
-    outcome = trainLoop.run(state, metadata);
-  } catch (const std::exception &e) {
-    std::cerr << "aec: error: " << e.what() << '\n';
-    return 1;
-  }
-  if (outcome == rt::LoopOutcome::Diverged)
+  if (code == 1)
     return 1;
 
   try {
@@ -270,7 +408,8 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
     bool plotted = state.epoch > 0;
     if (plotted)
       rt::plotLossCurves(metrics, setup.outDir + "/loss.png",
-                         graph.name + ": loss per epoch", series);
+                         graph.name + ": loss per epoch", series,
+                         rt::kPlotTimeoutSeconds, phaseNames(setup.plan));
     const rt::Dataset &shown =
         setup.data.validation ? *setup.data.validation : setup.data.train;
     BoundEntry &predict = setup.steps->predictStep(setup.plan.batch);
@@ -286,7 +425,7 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
     std::cerr << "aec: error: " << e.what() << '\n';
     return 1;
   }
-  return outcome == rt::LoopOutcome::Interrupted ? 130 : 0;
+  return code;
 }
 
 } // namespace aenet

@@ -28,14 +28,18 @@ namespace aenet::rt {
 inline constexpr unsigned kPlotTimeoutSeconds = 60;
 
 /// Draws the columns |series| of the metrics file |csvPath| into the
-/// 900x600 PNG |pngPath| under |title|. Throws DataError if the CSV cannot
+/// 900x600 PNG |pngPath| under |title|. When the file has a "phase" column
+/// (a train block with phases), a dashed line marks where each phase after
+/// the first begins, labelled with its number and its name from
+/// |phaseNames| (phase 1 first). Throws DataError if the CSV cannot
 /// be read, has no rows or lacks a series; OutputError with gnuplot's stderr
 /// if gnuplot is missing ("gnuplot not found: install gnuplot-nox") or fails,
 /// and OutputError if it runs longer than |timeoutSeconds|.
 void plotLossCurves(const std::string &csvPath, const std::string &pngPath,
                     const std::string &title,
                     const std::vector<std::string> &series,
-                    unsigned timeoutSeconds = kPlotTimeoutSeconds);
+                    unsigned timeoutSeconds = kPlotTimeoutSeconds,
+                    const std::vector<std::string> &phaseNames = {});
 
 } // namespace aenet::rt
 

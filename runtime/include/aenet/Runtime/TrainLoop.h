@@ -69,6 +69,13 @@ struct LoopOptions {
   std::string checkpointPath;
   std::string metricsPath;
   bool terminal = false;
+  /// The 1-based phase of a train block with phases, written to a "phase"
+  /// column of metrics.csv after "epoch" (0: no phases, no column).
+  int64_t phase = 0;
+  /// The optimizer steps taken before this phase began: each phase's
+  /// optimizer counts its steps (Adam's bias correction) from 1, as a fresh
+  /// optimizer does. Random draws still follow the run's step count.
+  int64_t phaseFirstStep = 0;
 };
 
 /// Where a run stands; kept in the checkpoint's metadata.
