@@ -48,13 +48,23 @@ def cmd_rows(path):
     return 0
 
 
-def cmd_same_losses(a, b):
+def read_pair(a, b):
+    """The common header and the rows of logs |a| and |b|, or None (after
+    saying why) when their columns or epochs differ."""
     header_a, rows_a = read(a)
     header_b, rows_b = read(b)
     if header_a != header_b or len(rows_a) != len(rows_b):
         print("different shapes: %s (%d rows) vs %s (%d rows)" % (
             header_a, len(rows_a), header_b, len(rows_b)))
+        return None
+    return header_a, rows_a, rows_b
+
+
+def cmd_same_losses(a, b):
+    pair = read_pair(a, b)
+    if pair is None:
         return 1
+    header_a, rows_a, rows_b = pair
     ok = True
     for ra, rb in zip(rows_a, rows_b):
         for column in header_a:
@@ -68,12 +78,10 @@ def cmd_same_losses(a, b):
 
 
 def cmd_close(a, b, rtol):
-    header_a, rows_a = read(a)
-    header_b, rows_b = read(b)
-    if header_a != header_b or len(rows_a) != len(rows_b):
-        print("different shapes: %s (%d rows) vs %s (%d rows)" % (
-            header_a, len(rows_a), header_b, len(rows_b)))
+    pair = read_pair(a, b)
+    if pair is None:
         return 1
+    header_a, rows_a, rows_b = pair
     rtol = float(rtol)
     worst = 0.0
     for ra, rb in zip(rows_a, rows_b):
