@@ -171,11 +171,9 @@ int runDecode(const SourceFile &file, const CheckedProgram &program,
     std::cout << "Wrote " << out << " (" << thousands(n) << " codes '"
               << code.name << "' decoded to '" << graph.values[to].name
               << "')" << (png.empty() ? "" : ", " + png) << '\n';
-  } catch (const std::filesystem::filesystem_error &e) {
-    std::cerr << "aec: error: " << e.path1().string() << ": "
-              << e.code().message() << '\n';
-    return 1;
-  } catch (const rt::FileError &e) {
+  } catch (const std::exception &e) {
+    // rt::FileError names the file; filesystem_error the folder it could
+    // not make.
     std::cerr << "aec: error: " << e.what() << '\n';
     return 1;
   }

@@ -136,10 +136,15 @@ int runEncode(const SourceFile &file, const CheckedProgram &program,
       given = readInputs(options.inputs, setup.data.train, setup.graph());
     const rt::Dataset &data = options.inputs.empty() ? validation : given;
     Codes codes = encoder->encode(data);
-    if (out.empty()) {
-      std::filesystem::create_directories(setup.outDir);
+    // readInputs fills the inputs a file leaves out with zeros: no labels.
+    if (!options.inputs.empty() && !codes.labels.empty() &&
+        !rt::loadSafetensors(options.inputs).find(codes.labelName))
+      codes.labels.clear();
+    if (out.empty())
       out = setup.outDir + "/codes.safetensors";
-    }
+    std::filesystem::path parent = std::filesystem::path(out).parent_path();
+    if (!parent.empty())
+      std::filesystem::create_directories(parent);
     writeCodes(out, codes,
                {{"model", setup.graph().name}, {"weights", options.weights}});
     std::cout << "Wrote " << out << " (" << thousands(data.size()) << " codes '"
@@ -150,11 +155,9 @@ int runEncode(const SourceFile &file, const CheckedProgram &program,
                       ? std::string()
                       : ", labels from '" + codes.labelName + "'")
               << ")\n";
-  } catch (const std::filesystem::filesystem_error &e) {
-    std::cerr << "aec: error: " << e.path1().string() << ": "
-              << e.code().message() << '\n';
-    return 1;
-  } catch (const rt::FileError &e) {
+  } catch (const std::exception &e) {
+    // rt::FileError names the file; filesystem_error the folder it could
+    // not make.
     std::cerr << "aec: error: " << e.what() << '\n';
     return 1;
   }

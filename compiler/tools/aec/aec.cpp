@@ -216,7 +216,8 @@ int main(int argc, char **argv) {
   std::string runBackend = "onednn";
   // Every number is range-checked here, before anything runs or is
   // written: a batch of 0 divides by zero, a negative one never ends.
-  auto addRunOptions = [&](CLI::App *cmd) {
+  // encode and decode write one file, |outFile| says what --out is then.
+  auto addRunOptions = [&](CLI::App *cmd, const char *outFile = nullptr) {
     addFile(cmd);
     cmd->add_option("--model", run.model,
                     "The model to run (default: the first with a train "
@@ -226,9 +227,12 @@ int main(int argc, char **argv) {
                     "the train block's)")
         ->check(wholeNumber<int64_t>(1, kMaxBatch))
         ->type_name("N");
-    cmd->add_option("--out", run.outDir,
-                    "Folder for checkpoints, metrics and pictures "
-                    "(default: out/MODEL)");
+    if (outFile)
+      cmd->add_option("--out", run.outFile, outFile)->type_name("F");
+    else
+      cmd->add_option("--out", run.outDir,
+                      "Folder for checkpoints, metrics and pictures "
+                      "(default: out/MODEL)");
     addBackend(cmd, runBackend,
                "Where heavy ops run: onednn (oneDNN primitives, the "
                "default: faster on every model measured) or loops "
@@ -291,26 +295,11 @@ int main(int argc, char **argv) {
   probe->add_option("--weights", run.weights, "The checkpoint to encode with")
       ->required();
 
-  // encode and decode write one file (--out F), not a run's folder.
   DecodeOptions decodeOptions;
-  auto addSubModelOptions = [&](CLI::App *cmd, const std::string &out) {
-    addFile(cmd);
-    cmd->add_option("--model", run.model,
-                    "The model to run (default: the first with a train "
-                    "block)");
+  auto addSubModelOptions = [&](CLI::App *cmd, const char *out) {
+    addRunOptions(cmd, out);
     cmd->add_option("--weights", run.weights, "The trained checkpoint")
         ->required();
-    cmd->add_option("--batch", run.batch,
-                    "Batch size (default: the train block's)")
-        ->check(wholeNumber<int64_t>(1, kMaxBatch))
-        ->type_name("N");
-    cmd->add_option("--out", run.outFile, out)->type_name("F");
-    addBackend(cmd, runBackend,
-               "Where heavy ops run: onednn (default) or loops");
-    cmd->add_option("--limit", run.limit,
-                    "Use only the first N samples of the data (N >= 1)")
-        ->check(wholeNumber<int64_t>(1))
-        ->type_name("N");
   };
   CLI::App *encode = app.add_subcommand(
       "encode", "Run the encoder of trained weights on the validation data; "
