@@ -1,15 +1,17 @@
 //===- BackendCheck.h - One model on both backends --------------*- C++ -*-===//
 //
 // A harness for the agreement tests of the loops and oneDNN backends. A test
-// declares arguments (inputs and parameters) and a body of aenet ops over
-// f32 tensors that defines `%loss`; the harness builds the two-function
-// module of GradientCheck.h (`@train_loss`, differentiated, with SGD at lr
-// 1, and `@evaluate`) and compiles it three times: in f32 on the loops
-// backend, in f32 on the oneDNN backend, and with every f32 made f64 on the
-// loops backend (the reference, itself checked against finite differences
-// by the f64 gradient tests). Values are rounded to f32 once, so all three
-// start from the same numbers. Each train_step runs once from them; its
-// loss and its gradients (g = p - p' at lr 1) are what is compared.
+// declares arguments (inputs, parameters, optionally a seed for the random
+// ops, which every compiled module then draws alike) and a body of aenet
+// ops over f32 tensors that defines `%loss`; the harness builds the
+// two-function module of GradientCheck.h (`@train_loss`, differentiated,
+// with SGD at lr 1, and `@evaluate`) and compiles it three times: in f32 on
+// the loops backend, in f32 on the oneDNN backend, and with every f32 made
+// f64 on the loops backend (the reference, itself checked against finite
+// differences by the f64 gradient tests). Values are rounded to f32 once,
+// so all three start from the same numbers. Each train_step runs once from
+// them; its loss and its gradients (g = p - p' at lr 1) are what is
+// compared.
 //
 // Only CompiledModel.h from the compiler: no MLIR headers here.
 //

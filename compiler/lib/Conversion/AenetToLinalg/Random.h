@@ -19,8 +19,8 @@
 //   dropout keeps `i` iff uniform(hash(s, c, i)) >= rate, i.e. iff
 //     bits(hash(s, c, i)) >= ceil(rate * 2^p), and scales kept elements by
 //     1 / (1 - rate);
-//   gaussian noise (and sample_normal's eps) at `i` is Box-Muller on u1 = uniform(hash(s, c, 2i)),
-//     u2 = uniform(hash(s, c, 2i + 1)):
+//   gaussian noise (and sample_normal's eps) at `i` is Box-Muller on
+//     u1 = uniform(hash(s, c, 2i)), u2 = uniform(hash(s, c, 2i + 1)):
 //     z = sqrt(-2 ln(1 - u1)) * cos(2 pi u2)   (1 - u1 is in (0, 1]).
 //
 //===----------------------------------------------------------------------===//
