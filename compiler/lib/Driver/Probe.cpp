@@ -14,8 +14,10 @@
 //     pixels (x)           784    0.7850        0.88
 //   chance (the most frequent validation class): 0.1070
 //
-// The labels are a `class[N]` input the encoder does not read (Codes.h);
-// the pixels are the model's f32 inputs, one after another per sample.
+// The codes are those of the value the `encoder` block ends with, or of
+// `--value NAME`; the labels are a `class[N]` input the encoder does not
+// read (Codes.h); the pixels are the model's f32 inputs, one after another
+// per sample.
 //
 //===----------------------------------------------------------------------===//
 
@@ -169,7 +171,8 @@ int runProbe(const SourceFile &file, const CheckedProgram &program,
                  "`validate` sources or a `split`\n";
     return 1;
   }
-  std::unique_ptr<Encoder> encoder = Encoder::create(file, setup, options);
+  std::unique_ptr<Encoder> encoder =
+      Encoder::create(file, setup, options, options.value);
   if (!encoder)
     return 1;
   try {

@@ -294,6 +294,9 @@ int main(int argc, char **argv) {
   addRunOptions(probe);
   probe->add_option("--weights", run.weights, "The checkpoint to encode with")
       ->required();
+  probe->add_option("--value", run.value,
+                    "The value whose codes to probe (default: the one the "
+                    "encoder block ends with)");
 
   DecodeOptions decodeOptions;
   auto addSubModelOptions = [&](CLI::App *cmd, const char *out) {
@@ -337,8 +340,8 @@ int main(int argc, char **argv) {
       decode
           ->add_option("--grid", decodeOptions.grid,
                        "Decode a K x K grid of a 2-D latent at normal "
-                       "quantiles from 0.05 to 0.95")
-          ->check(wholeNumber<int64_t>(1, 1000))
+                       "quantiles from 0.05 to 0.95 (K from 1 to 100)")
+          ->check(wholeNumber<int64_t>(1, 100))
           ->type_name("K");
   codesOption->excludes(randomOption)->excludes(gridOption);
   randomOption->excludes(gridOption);
