@@ -181,6 +181,27 @@ std::string phaseMarkers(const MetricsTable &table, int epochColumn,
   return out.str();
 }
 
+/// The lines that open every script: a 900x600 PNG terminal (pngcairo
+/// when gnuplot has it) writing plot.png in |scratch|, text taken as is.
+std::string terminalLines(const ScratchDir &scratch) {
+  return "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+         "  set terminal pngcairo size 900,600 font ',11'\n"
+         "} else {\n"
+         "  set terminal png size 900,600\n"
+         "}\n"
+         "set termoption noenhanced\n"
+         "set output " +
+         quote(scratch.file("plot.png")) + "\n";
+}
+
+/// Moves the picture gnuplot drew in |scratch| to |pngPath| atomically.
+void moveIntoPlace(const ScratchDir &scratch, const std::string &pngPath) {
+  std::string bytes = readText(scratch.file("plot.png"));
+  std::string problem = writeFileAtomically(pngPath, bytes);
+  if (!problem.empty())
+    throw OutputError(pngPath, "cannot write: " + problem);
+}
+
 } // namespace
 
 void plotLossCurves(const std::string &csvPath, const std::string &pngPath,
@@ -212,16 +233,10 @@ void plotLossCurves(const std::string &csvPath, const std::string &pngPath,
 
   bool fewPoints = table.rows.size() <= 40;
   std::ostringstream script;
-  script << "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-            "  set terminal pngcairo size 900,600 font ',11'\n"
-            "} else {\n"
-            "  set terminal png size 900,600\n"
-            "}\n"
-            "set termoption noenhanced\n"
-            // "nan" and "inf" are not numbers to gnuplot: the line breaks
-            // there. An empty cell is a missing point.
-            "set datafile separator ','\n"
-         << "set output " << quote(scratch.file("plot.png")) << "\n"
+  script << terminalLines(scratch)
+         // "nan" and "inf" are not numbers to gnuplot: the line breaks
+         // there. An empty cell is a missing point.
+         << "set datafile separator ','\n"
          << "set title " << quote(title) << "\n"
          << "set xlabel 'epoch'\nset ylabel 'loss'\n"
          << "set key top right box opaque\nset grid\n"
@@ -237,11 +252,58 @@ void plotLossCurves(const std::string &csvPath, const std::string &pngPath,
   writeText(scratch.file("plot.gp"), script.str(), pngPath);
   runGnuplot(scratch, scratch.file("plot.gp"), csvPath, pngPath,
              timeoutSeconds);
+  moveIntoPlace(scratch, pngPath);
+}
 
-  std::string bytes = readText(scratch.file("plot.png"));
-  std::string problem = writeFileAtomically(pngPath, bytes);
-  if (!problem.empty())
-    throw OutputError(pngPath, "cannot write: " + problem);
+void plotScatter(const std::string &pngPath, const std::string &title,
+                 const std::string &xLabel, const std::string &yLabel,
+                 const std::vector<float> &xy,
+                 const std::vector<int64_t> &labels,
+                 const std::vector<std::string> &classNames,
+                 unsigned timeoutSeconds) {
+  const size_t points = xy.size() / 2;
+  if (!labels.empty() && labels.size() != points)
+    throw DataError(pngPath, std::to_string(labels.size()) + " labels for " +
+                                 std::to_string(points) + " points");
+  for (int64_t label : labels)
+    if (label < 0 || label >= static_cast<int64_t>(classNames.size()))
+      throw DataError(pngPath, "class " + std::to_string(label) +
+                                   " of " +
+                                   std::to_string(classNames.size()) +
+                                   " classes");
+  ScratchDir scratch(pngPath);
+  // One "x y class" line per point, gnuplot's default format; a point that
+  // is not finite is left out rather than breaking the plot.
+  std::ostringstream data;
+  data.precision(9);
+  for (size_t i = 0; i < points; ++i)
+    if (std::isfinite(xy[2 * i]) && std::isfinite(xy[2 * i + 1]))
+      data << xy[2 * i] << ' ' << xy[2 * i + 1] << ' '
+           << (labels.empty() ? 0 : labels[i]) << '\n';
+  writeText(scratch.file("points.txt"), data.str(), pngPath);
+
+  std::ostringstream script;
+  script << terminalLines(scratch) << "set title " << quote(title) << "\n"
+         << "set xlabel " << quote(xLabel) << "\nset ylabel "
+         << quote(yLabel) << "\nset grid\n"
+         << "set key outside right top box\n";
+  // Small points when there are many, so that the classes' clouds show.
+  std::string style = std::string(" with points pt 7 ps ") +
+                      (points > 1000 ? "0.4" : "0.8");
+  if (labels.empty()) {
+    script << "plot ARG1 using 1:2" << style << " notitle\n";
+  } else {
+    script << "plot ";
+    for (size_t k = 0; k < classNames.size(); ++k)
+      script << (k ? ", \\\n     " : "") << "ARG1 using 1:($3 == " << k
+             << " ? $2 : 1/0)" << style << " lc " << k + 1 << " title "
+             << quote(classNames[k]);
+    script << "\n";
+  }
+  writeText(scratch.file("plot.gp"), script.str(), pngPath);
+  runGnuplot(scratch, scratch.file("plot.gp"), scratch.file("points.txt"),
+             pngPath, timeoutSeconds);
+  moveIntoPlace(scratch, pngPath);
 }
 
 } // namespace aenet::rt

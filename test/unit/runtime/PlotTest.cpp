@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 
@@ -141,3 +142,33 @@ TEST(PlotTest, HangingGnuplotIsStopped) {
 }
 
 } // namespace
+
+TEST(PlotScatterTest, DrawsClassesAsA900x600Png) {
+  TempDir dir;
+  std::string png = dir.file("latent.png");
+  std::vector<float> xy = {0, 0, 1, 1, -1, 2, 0.5f, -3, NAN, 1};
+  plotScatter(png, "vae: it's z", "z[0]", "z[1]", xy, {0, 1, 2, 1, 0},
+              {"zero", "o'ne", "two"});
+  aenet::test::PngHeader header = readPngHeader(readFile(png));
+  EXPECT_TRUE(header.signatureOk);
+  EXPECT_EQ(header.width, 900u);
+  EXPECT_EQ(header.height, 600u);
+  // Without labels: one colour.
+  std::string plain = dir.file("plain.png");
+  plotScatter(plain, "codes", "pc 1", "pc 2", xy, {}, {});
+  EXPECT_TRUE(readPngHeader(readFile(plain)).signatureOk);
+}
+
+TEST(PlotScatterTest, LabelsMustMatchThePoints) {
+  TempDir dir;
+  std::string png = dir.file("latent.png");
+  EXPECT_NE(messageOf<DataError>([&] {
+              plotScatter(png, "t", "x", "y", {0, 0, 1, 1}, {0}, {"a"});
+            }).find("1 labels for 2 points"),
+            std::string::npos);
+  EXPECT_NE(messageOf<DataError>([&] {
+              plotScatter(png, "t", "x", "y", {0, 0}, {3}, {"a", "b"});
+            }).find("class 3 of 2 classes"),
+            std::string::npos);
+  EXPECT_FALSE(exists(png));
+}

@@ -1,4 +1,4 @@
-//===- Plot.h - Loss curves as PNG via gnuplot ------------------*- C++ -*-===//
+//===- Plot.h - Loss curves and scatter plots as PNG via gnuplot -*- C++ -*-===//
 //
 // A training run draws its loss curves from metrics.csv: one line per series
 // (e.g. "loss" and "val_loss") against the "epoch" column (or the row number
@@ -40,6 +40,19 @@ void plotLossCurves(const std::string &csvPath, const std::string &pngPath,
                     const std::vector<std::string> &series,
                     unsigned timeoutSeconds = kPlotTimeoutSeconds,
                     const std::vector<std::string> &phaseNames = {});
+
+/// Draws the points |xy| (x0, y0, x1, y1, ...) into the 900x600 PNG
+/// |pngPath| under |title|, axes labelled |xLabel| and |yLabel|: in one
+/// colour per class with a legend of |classNames| when |labels| gives each
+/// point's class (0 .. classNames.size() - 1), in one colour when it is
+/// empty. Throws OutputError as plotLossCurves does, and DataError when
+/// |labels| does not match the points or names a class out of range.
+void plotScatter(const std::string &pngPath, const std::string &title,
+                 const std::string &xLabel, const std::string &yLabel,
+                 const std::vector<float> &xy,
+                 const std::vector<int64_t> &labels,
+                 const std::vector<std::string> &classNames,
+                 unsigned timeoutSeconds = kPlotTimeoutSeconds);
 
 } // namespace aenet::rt
 

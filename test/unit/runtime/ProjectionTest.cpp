@@ -1,0 +1,79 @@
+//===- ProjectionTest.cpp - Codes on their principal plane ----------------===//
+//
+// Rows built from two known orthogonal directions of unequal spread (plus
+// a constant offset) must come back as their coordinates along those
+// directions, from the mean, up to each direction's sign; degenerate rows
+// (no variance, one column) must not break it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "aenet/Runtime/Projection.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+using namespace aenet::rt;
+
+namespace {
+
+TEST(ProjectionTest, RecoversTwoKnownDirections) {
+  const int64_t n = 200, d = 5;
+  // Orthonormal u and v in R^5.
+  const double u[d] = {0.6, 0.8, 0, 0, 0};
+  const double v[d] = {0, 0, 0.6, 0, -0.8};
+  const double offset[d] = {3, -1, 2, 7, 0.5};
+  std::mt19937 gen(1);
+  std::normal_distribution<double> wide(0, 4), narrow(0, 1);
+  std::vector<double> a(n), b(n);
+  std::vector<float> rows(n * d);
+  double meanA = 0, meanB = 0;
+  for (int64_t r = 0; r < n; ++r) {
+    a[r] = wide(gen);
+    b[r] = narrow(gen);
+    meanA += a[r] / n;
+    meanB += b[r] / n;
+  }
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t j = 0; j < d; ++j)
+      rows[r * d + j] = static_cast<float>(offset[j] + a[r] * u[j] + b[r] * v[j]);
+
+  PlaneProjection p = projectOnPrincipalPlane(rows, n, d);
+  ASSERT_EQ(p.xy.size(), static_cast<size_t>(2 * n));
+  // The sign of each axis is the projection's choice: take it from row 0.
+  double signA = (p.xy[0] >= 0) == (a[0] - meanA >= 0) ? 1 : -1;
+  double signB = (p.xy[1] >= 0) == (b[0] - meanB >= 0) ? 1 : -1;
+  for (int64_t r = 0; r < n; ++r) {
+    EXPECT_NEAR(p.xy[2 * r], signA * (a[r] - meanA), 1e-3) << "row " << r;
+    EXPECT_NEAR(p.xy[2 * r + 1], signB * (b[r] - meanB), 1e-3) << "row " << r;
+  }
+  // Nothing varies outside the plane: the two shares add up to 1, the
+  // first the larger.
+  EXPECT_NEAR(p.explained[0] + p.explained[1], 1.0, 1e-6);
+  EXPECT_GT(p.explained[0], p.explained[1]);
+  // Repeatable bit for bit.
+  EXPECT_EQ(projectOnPrincipalPlane(rows, n, d).xy, p.xy);
+}
+
+TEST(ProjectionTest, RowsThatDoNotVaryLieAtTheOrigin) {
+  std::vector<float> rows(4 * 3, 2.5f);
+  PlaneProjection p = projectOnPrincipalPlane(rows, 4, 3);
+  for (float x : p.xy)
+    EXPECT_EQ(x, 0.0f);
+  EXPECT_EQ(p.explained[0], 0.0);
+  EXPECT_EQ(p.explained[1], 0.0);
+}
+
+TEST(ProjectionTest, OneColumnIsItsOwnAxis) {
+  std::vector<float> rows = {1, 2, 3, 6};
+  PlaneProjection p = projectOnPrincipalPlane(rows, 4, 1);
+  const float expected[4] = {-2, -1, 0, 3}; // from the mean, 3
+  for (int r = 0; r < 4; ++r) {
+    EXPECT_NEAR(p.xy[2 * r], expected[r], 1e-6);
+    EXPECT_EQ(p.xy[2 * r + 1], 0.0f);
+  }
+  EXPECT_NEAR(p.explained[0], 1.0, 1e-12);
+}
+
+} // namespace
