@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LatentPictures.h"
 #include "Pictures.h"
 #include "SubModel.h"
 
@@ -25,24 +26,6 @@
 namespace aenet {
 
 namespace {
-
-/// The normal quantiles of |k| evenly spaced probabilities from 0.05 to
-/// 0.95 (0.5 alone for one).
-std::vector<double> normalQuantiles(int64_t k) {
-  // Inverts Phi(x) = erfc(-x / sqrt 2) / 2 by bisection: 60 halvings of
-  // [-10, 10] are exact in double precision, and K is small.
-  std::vector<double> out;
-  for (int64_t i = 0; i < k; ++i) {
-    double p = k == 1 ? 0.5 : 0.05 + 0.9 * static_cast<double>(i) / (k - 1);
-    double low = -10, high = 10;
-    for (int step = 0; step < 60; ++step) {
-      double mid = (low + high) / 2;
-      (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p ? low : high) = mid;
-    }
-    out.push_back((low + high) / 2);
-  }
-  return out;
-}
 
 /// The codes to decode, [N * width], from |options|; throws rt::DataError.
 std::vector<float> makeCodes(const DecodeOptions &options,

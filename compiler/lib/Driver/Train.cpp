@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LatentPictures.h"
 #include "Pictures.h"
 #include "RunSetup.h"
 #include "TextData.h"
@@ -417,10 +418,16 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
                                      setup.outDir + "/reconstructions.png");
     bool codes = writeCodes(graph, shown, predict, setup.plan.batch,
                             setup.outDir + "/codes.png");
+    std::vector<std::string> latent =
+        writeLatentPictures(file, setup, shown, predict, setup.plan.batch,
+                            options.backend, checkpoint);
     std::cout << "Wrote " << checkpoint << ", " << metrics
               << (plotted ? ", " + setup.outDir + "/loss.png" : "")
               << (drew ? ", " + setup.outDir + "/reconstructions.png" : "")
-              << (codes ? ", " + setup.outDir + "/codes.png" : "") << '\n';
+              << (codes ? ", " + setup.outDir + "/codes.png" : "");
+    for (const std::string &png : latent)
+      std::cout << ", " << png;
+    std::cout << '\n';
   } catch (const std::exception &e) {
     std::cerr << "aec: error: " << e.what() << '\n';
     return 1;
