@@ -288,15 +288,18 @@ void plotScatter(const std::string &pngPath, const std::string &title,
          << quote(yLabel) << "\nset grid\n"
          << "set key outside right top box\n";
   // Small points when there are many, so that the classes' clouds show.
-  std::string style = std::string(" with points pt 7 ps ") +
-                      (points > 1000 ? "0.4" : "0.8");
+  const char *size = points > 1000 ? " ps 0.4" : " ps 0.8";
   if (labels.empty()) {
-    script << "plot ARG1 using 1:2" << style << " notitle\n";
+    script << "plot ARG1 using 1:2 with points pt 7" << size << " notitle\n";
   } else {
+    // gnuplot has 8 default colours: classes beyond them take the colours
+    // again with another marker (discs, squares, triangles, ...).
+    const int markers[] = {7, 5, 9, 11, 13};
     script << "plot ";
     for (size_t k = 0; k < classNames.size(); ++k)
       script << (k ? ", \\\n     " : "") << "ARG1 using 1:($3 == " << k
-             << " ? $2 : 1/0)" << style << " lc " << k + 1 << " title "
+             << " ? $2 : 1/0) with points pt " << markers[(k / 8) % 5]
+             << size << " lc " << k % 8 + 1 << " title "
              << quote(classNames[k]);
     script << "\n";
   }

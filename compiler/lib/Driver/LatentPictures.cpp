@@ -49,7 +49,7 @@ std::vector<float> predictCodes(const rt::Dataset &data, BoundEntry &predict,
   for (int64_t start = 0; start < count; start += rows) {
     int64_t n = std::min(rows, count - start);
     for (size_t a = 0; a < data.arrays().size(); ++a)
-      data.gatherBatch(order, start, n, static_cast<int>(a),
+      data.gatherBatch(order, start, start + n, static_cast<int>(a),
                        predict.input(static_cast<int>(a)));
     predict.run(0, rt::evaluationSeed(0));
     const std::vector<float> *out = predict.output(name);

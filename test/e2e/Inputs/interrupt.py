@@ -5,7 +5,8 @@ Usage: interrupt.py DELAY CHECKPOINT COMMAND...
 
 Starts COMMAND, waits for CHECKPOINT to appear (aec train writes the initial
 weights right before its first batch, so the signal never lands while the
-model is still compiling), sleeps DELAY seconds, sends SIGINT and waits for
+model is still compiling), sleeps DELAY seconds (and, if need be, until the
+command has a third thread: an OpenMP worker), sends SIGINT and waits for
 the command to end. Echoes the command's stdout and stderr and ends with a
 line "exit N" giving its exit code, for FileCheck. Before the signal it
 prints whether every thread of the command but one blocks SIGINT and
@@ -66,6 +67,18 @@ def main():
         while not os.path.exists(checkpoint) and child.poll() is None:
             time.sleep(0.01)
         time.sleep(delay)
+        # On a loaded machine the first batch (whose kernels start OpenMP's
+        # threads) may not have begun yet: wait up to 10 s more for a third
+        # thread, so that the masks checked include a worker's.
+        waited = 0.0
+        while child.poll() is None and waited < 10:
+            try:
+                if len(os.listdir("/proc/%d/task" % child.pid)) >= 3:
+                    break
+            except FileNotFoundError:
+                break  # it ended: reported below
+            time.sleep(0.01)
+            waited += 0.01
         sent = child.poll() is None
         masks = signal_masks(child.pid) if sent else ""
         if sent:

@@ -35,6 +35,15 @@ TEST(ProjectionTest, RecoversTwoKnownDirections) {
     meanA += a[r] / n;
     meanB += b[r] / n;
   }
+  // Uncorrelated in the sample too (b minus its part along a), so that the
+  // sample's principal directions are exactly u and v.
+  double ab = 0, aa = 0;
+  for (int64_t r = 0; r < n; ++r) {
+    ab += (a[r] - meanA) * (b[r] - meanB);
+    aa += (a[r] - meanA) * (a[r] - meanA);
+  }
+  for (int64_t r = 0; r < n; ++r)
+    b[r] -= ab / aa * (a[r] - meanA);
   for (int64_t r = 0; r < n; ++r)
     for (int64_t j = 0; j < d; ++j)
       rows[r * d + j] = static_cast<float>(offset[j] + a[r] * u[j] + b[r] * v[j]);
