@@ -11,6 +11,28 @@
 
 namespace aenet::sema {
 
+namespace {
+
+/// The kind |fn| names in |kinds| (losses or metrics, |what|), or null
+/// after an "unknown WHAT" error that lists the nearest name.
+template <typename Kind>
+const Kind *lookUpKind(const std::map<std::string, Kind> &kinds,
+                       const ast::Call &fn, const char *what,
+                       DiagnosticEngine &diags) {
+  auto kind = kinds.find(fn.callee.name);
+  if (kind != kinds.end())
+    return &kind->second;
+  std::vector<std::string> names;
+  for (const auto &k : kinds)
+    names.push_back(k.first);
+  diags.error(fn.callee.offset, std::string("unknown ") + what + " '" +
+                                    fn.callee.name + "'" +
+                                    didYouMean(fn.callee.name, names));
+  return nullptr;
+}
+
+} // namespace
+
 bool ModelChecker::checkTarget(const std::string &fn, int value, int target,
                                bool acceptsClasses, uint32_t at) {
   if (poisoned_.count(value) || poisoned_.count(target))
@@ -50,17 +72,11 @@ void ModelChecker::addLoss(const ast::LossDecl &decl) {
       {"bce", LossKind::BCE},        {"cce", LossKind::CCE},
       {"sparse_cce", LossKind::SparseCCE}, {"kl_normal", LossKind::KLNormal}};
   const ast::Call &fn = decl.fn;
-  auto kind = kinds.find(fn.callee.name);
-  if (kind == kinds.end()) {
-    std::vector<std::string> names;
-    for (const auto &k : kinds)
-      names.push_back(k.first);
-    diags_.error(fn.callee.offset, "unknown loss '" + fn.callee.name + "'" +
-                                       didYouMean(fn.callee.name, names));
+  const auto *kind = lookUpKind(kinds, fn, "loss", diags_);
+  if (!kind)
     return;
-  }
   LossInfo loss;
-  loss.kind = kind->second;
+  loss.kind = *kind;
   loss.offset = decl.offset;
   if (decl.weight) {
     std::optional<double> weight = readReal(*decl.weight, "a loss weight",
@@ -154,15 +170,9 @@ void ModelChecker::addMetric(const ast::MetricDecl &decl) {
       {"rmse", MetricKind::RMSE},
       {"errors", MetricKind::Errors}};
   const ast::Call &fn = decl.fn;
-  auto kind = kinds.find(fn.callee.name);
-  if (kind == kinds.end()) {
-    std::vector<std::string> names;
-    for (const auto &k : kinds)
-      names.push_back(k.first);
-    diags_.error(fn.callee.offset, "unknown metric '" + fn.callee.name + "'" +
-                                       didYouMean(fn.callee.name, names));
+  const auto *kind = lookUpKind(kinds, fn, "metric", diags_);
+  if (!kind)
     return;
-  }
   const ast::Ident *target =
       fn.args.size() == 1 && !fn.args[0].key ? ast::asIdent(fn.args[0].value)
                                              : nullptr;
@@ -172,7 +182,7 @@ void ModelChecker::addMetric(const ast::MetricDecl &decl) {
     return;
   }
   MetricInfo metric;
-  metric.kind = kind->second;
+  metric.kind = *kind;
   metric.offset = decl.offset;
   metric.value = resolve(decl.value);
   metric.target = resolve(*target);

@@ -219,6 +219,29 @@ void expectClose(const char *what, const std::vector<double> &expected,
                          << ", expected " << expected[at];
 }
 
+/// Checks every gradient |call|'s backward wrote against central finite
+/// differences of the reference; dc0 only for the LSTM (others leave it).
+void expectGradientsMatch(const RecurrentLayer &layer, const Cotangents &d,
+                          const KernelCall &call) {
+  expectClose("dx", numericGradient(layer, &RecurrentLayer::x, d),
+              call.dx.data);
+  expectClose("dh0", numericGradient(layer, &RecurrentLayer::h0, d),
+              call.dh0.data);
+  expectClose("dkernel", numericGradient(layer, &RecurrentLayer::kernel, d),
+              call.dkernel.data);
+  expectClose("drecurrent_kernel",
+              numericGradient(layer, &RecurrentLayer::recurrent, d),
+              call.drecurrent.data);
+  expectClose("dbias", numericGradient(layer, &RecurrentLayer::bias, d),
+              call.dbias.data);
+  if (layer.cell == RecurrentCell::Lstm) {
+    expectClose("dc0", numericGradient(layer, &RecurrentLayer::c0, d),
+                call.dc0.data);
+  } else {
+    EXPECT_TRUE(untouched(call.dc0)) << "dc0 written";
+  }
+}
+
 } // namespace
 
 namespace aenet::rt {
@@ -280,23 +303,7 @@ TEST_P(RecurrentKernels, GradientsMatchFiniteDifferences) {
   KernelCall call(layer, d);
   call.forward(sites, 0, true);
   call.backward(sites, 0);
-  expectClose("dx", numericGradient(layer, &RecurrentLayer::x, d),
-              call.dx.data);
-  expectClose("dh0", numericGradient(layer, &RecurrentLayer::h0, d),
-              call.dh0.data);
-  expectClose("dkernel", numericGradient(layer, &RecurrentLayer::kernel, d),
-              call.dkernel.data);
-  expectClose("drecurrent_kernel",
-              numericGradient(layer, &RecurrentLayer::recurrent, d),
-              call.drecurrent.data);
-  expectClose("dbias", numericGradient(layer, &RecurrentLayer::bias, d),
-              call.dbias.data);
-  if (GetParam() == RecurrentCell::Lstm) {
-    expectClose("dc0", numericGradient(layer, &RecurrentLayer::c0, d),
-                call.dc0.data);
-  } else {
-    EXPECT_TRUE(untouched(call.dc0)) << "dc0 written";
-  }
+  expectGradientsMatch(layer, d, call);
 }
 
 TEST_P(RecurrentKernels, BackwardOverwritesItsGradients) {
@@ -392,19 +399,7 @@ TEST_P(LstmKernels, ForwardAndGradientsFollowKeras) {
     expectClose("cT", expected.cT, call->cT.data);
   }
   training.backward(sites, 0);
-  expectClose("dx", numericGradient(layer, &RecurrentLayer::x, d),
-              training.dx.data);
-  expectClose("dh0", numericGradient(layer, &RecurrentLayer::h0, d),
-              training.dh0.data);
-  expectClose("dc0", numericGradient(layer, &RecurrentLayer::c0, d),
-              training.dc0.data);
-  expectClose("dkernel", numericGradient(layer, &RecurrentLayer::kernel, d),
-              training.dkernel.data);
-  expectClose("drecurrent_kernel",
-              numericGradient(layer, &RecurrentLayer::recurrent, d),
-              training.drecurrent.data);
-  expectClose("dbias", numericGradient(layer, &RecurrentLayer::bias, d),
-              training.dbias.data);
+  expectGradientsMatch(layer, d, training);
 }
 
 INSTANTIATE_TEST_SUITE_P(
