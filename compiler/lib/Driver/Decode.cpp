@@ -35,15 +35,31 @@ std::vector<float> makeCodes(const DecodeOptions &options,
   if (!options.codes.empty()) {
     rt::Checkpoint file = rt::loadSafetensors(options.codes);
     const rt::NamedTensor *t = file.find(name);
-    // A file of one tensor (besides encode's labels) needs no such name.
-    if (!t)
+    // A file of one tensor (besides encode's labels) needs no such name;
+    // of several, which one holds the codes cannot be guessed.
+    if (!t) {
+      std::vector<const rt::NamedTensor *> candidates;
       for (const rt::NamedTensor &candidate : file.tensors)
         if (candidate.name != "labels")
-          t = t ? nullptr : &candidate;
-    if (!t)
-      throw rt::DataError(options.codes,
-                          "has no tensor '" + name +
-                              "', the value the decoder starts from");
+          candidates.push_back(&candidate);
+      if (candidates.empty())
+        throw rt::DataError(options.codes,
+                            "has no tensor '" + name +
+                                "', the value the decoder starts from");
+      if (candidates.size() > 1) {
+        std::string names;
+        for (const rt::NamedTensor *c : candidates)
+          names += (names.empty() ? "'" : ", '") + c->name + "'";
+        throw rt::DataError(options.codes,
+                            "has no tensor '" + name +
+                                "', the value the decoder starts from, "
+                                "and several others that could be the "
+                                "codes (" +
+                                names + "); name one of them '" + name +
+                                "'");
+      }
+      t = candidates.front();
+    }
     int64_t perSample = 1;
     for (size_t d = 1; d < t->shape.size(); ++d)
       perSample *= t->shape[d];
