@@ -298,7 +298,7 @@ def check_twin(torch, aec, name, model):
     theirs = [(tuple(number(d) for d in m.group(3).split(",")),
                number(m.group(4)))
               for m in re.finditer(r"^ (\S+) +(\S+) +\(None, ([\d, ]+)\) +"
-                                   r"([\d,]+)$", summary, re.M)
+                                   r"([\d,]+)(?: +\S.*)?$", summary, re.M)
               if m.group(2) != "InputLayer"]
     ours = []
     x = torch.zeros((1,) + MODELS[name]["shape"])
