@@ -5,14 +5,15 @@
 // prior, or laid on a K x K grid of a 2-D latent at the normal quantiles of
 // evenly spaced probabilities from 0.05 to 0.95 (as Keras's VAE example
 // walks its latent space). Optional Gaussian noise on the codes shows how
-// smooth the decoder is around them. Writes the codes decoded and the
-// decoder's output as safetensors, and the outputs as a PNG grid when they
-// are images.
+// smooth the decoder is around them. Writes the decoder's output and the
+// codes decoded as the output file's extension says (SampleFiles.h), and
+// the outputs as a PNG grid when they are images.
 //
 //===----------------------------------------------------------------------===//
 
 #include "LatentPictures.h"
 #include "Pictures.h"
+#include "SampleFiles.h"
 #include "SubModel.h"
 
 #include "aenet/Runtime/Errors.h"
@@ -63,16 +64,13 @@ std::vector<float> makeCodes(const DecodeOptions &options,
     int64_t perSample = 1;
     for (size_t d = 1; d < t->shape.size(); ++d)
       perSample *= t->shape[d];
-    if (t->shape.size() < 2 || perSample != width) {
-      std::string dims;
-      for (int64_t d : t->shape)
-        dims += (dims.empty() ? "" : ", ") + std::to_string(d);
+    if (t->shape.size() < 2 || perSample != width)
       throw rt::DataError(options.codes,
-                          "tensor '" + t->name + "' has shape [" + dims +
-                              "]: codes of " + std::to_string(perSample) +
+                          "tensor '" + t->name + "' has shape " +
+                              rt::shapeText(t->shape) + ": codes of " +
+                              std::to_string(perSample) +
                               " values; the decoder takes codes '" + name +
                               "' of " + std::to_string(width));
-    }
     codes = t->data;
   } else if (options.grid > 0) {
     if (width != 2)
@@ -111,6 +109,9 @@ int runDecode(const SourceFile &file, const CheckedProgram &program,
                  "--random N or --grid K\n";
     return 1;
   }
+  if (!run.outFile.empty() &&
+      !checkSampleFormat(run.outFile, "the codes decoded"))
+    return 1;
   RunSetup setup;
   if (!prepareData(file, program, run, setup))
     return 1;
@@ -130,7 +131,8 @@ int runDecode(const SourceFile &file, const CheckedProgram &program,
                         ? setup.outDir + "/decoded.safetensors"
                         : run.outFile;
   try {
-    std::vector<float> codes = makeCodes(options, code.name, width, file.path());
+    std::vector<float> codes =
+        makeCodes(options, code.name, width, file.path());
     std::unique_ptr<SubModel> sub = SubModel::compile(
         file, setup, {from}, {to}, run.backend, run.weights);
     if (!sub)
@@ -138,15 +140,16 @@ int runDecode(const SourceFile &file, const CheckedProgram &program,
     int64_t n = static_cast<int64_t>(codes.size()) / width;
     rt::Dataset data;
     data.add(rt::Array(code.name, code.shape.dims, codes, options.codes));
+    // The outputs first: a .npy file holds them, the codes go beside it.
     std::vector<rt::NamedTensor> tensors = sub->run(data);
     std::vector<int64_t> shape = {n};
     shape.insert(shape.end(), code.shape.dims.begin(), code.shape.dims.end());
-    tensors.insert(tensors.begin(), {code.name, shape, std::move(codes)});
+    tensors.push_back({code.name, shape, std::move(codes)});
     std::filesystem::path parent = std::filesystem::path(out).parent_path();
     if (!parent.empty())
       std::filesystem::create_directories(parent);
-    rt::saveSafetensors(out, tensors,
-                        {{"model", graph.name}, {"weights", run.weights}});
+    writeSamples(out, tensors, {},
+                 {{"model", graph.name}, {"weights", run.weights}});
     std::string png;
     if (std::optional<ImageShape> image = imageShape(graph.values[to].shape)) {
       // A grid as the plane it walks; other codes ten to a row, 100 at most.
@@ -157,7 +160,7 @@ int runDecode(const SourceFile &file, const CheckedProgram &program,
       for (int64_t i = 0; i < shown; ++i) {
         if (i % perRow == 0)
           rows.emplace_back();
-        rows.back().push_back(tensors.back().data.data() + i * size);
+        rows.back().push_back(tensors.front().data.data() + i * size);
       }
       png = out.substr(0, out.size() - std::filesystem::path(out)
                                            .extension()

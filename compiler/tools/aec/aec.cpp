@@ -322,8 +322,9 @@ int main(int argc, char **argv) {
       "decode", "Run the decoder of trained weights alone on given, random "
                 "or grid codes; write the outputs and, for images, a PNG "
                 "grid");
-  addSubModelOptions(decode, "The safetensors file to write, the PNG beside "
-                             "it (default: out/MODEL/decoded.safetensors)");
+  addSubModelOptions(decode, "The file to write: .safetensors, .npy or .csv, "
+                             "the PNG beside it (default: "
+                             "out/MODEL/decoded.safetensors)");
   CLI::Option *codesOption =
       decode
           ->add_option("--codes", decodeOptions.codes,
