@@ -34,13 +34,6 @@ constexpr const char *kKnownDtypes[] = {
     "BOOL", "U8",  "I8",  "U16", "I16",  "F16",     "BF16",    "U32",
     "I32",  "F32", "U64", "I64", "F64",  "F8_E4M3", "F8_E5M2", "C64"};
 
-std::string shapeText(const std::vector<int64_t> &shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
 std::string rangeText(uint64_t begin, uint64_t end) {
   return "[" + std::to_string(begin) + ", " + std::to_string(end) + "]";
 }

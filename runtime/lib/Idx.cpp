@@ -51,21 +51,16 @@ std::string hexByte(uint8_t byte) {
   return text;
 }
 
-std::string shapeText(const std::vector<int64_t> &dims, size_t from) {
-  std::string text;
-  for (size_t i = from; i < dims.size(); ++i)
-    text += (i == from ? "" : "x") + std::to_string(dims[i]);
-  return text;
-}
-
 /// "60000 images of 28x28", "10000 labels", "500 samples of 3x32x32".
 std::string describe(const std::vector<int64_t> &dims) {
   std::string count = std::to_string(dims[0]);
+  std::string size =
+      sizeText(std::vector<int64_t>(dims.begin() + 1, dims.end()));
   if (dims.size() == 1)
     return count + " labels";
   if (dims.size() == 3)
-    return count + " images of " + shapeText(dims, 1);
-  return count + " samples of " + shapeText(dims, 1);
+    return count + " images of " + size;
+  return count + " samples of " + size;
 }
 
 /// Reads a whole gzip file; a damaged stream is a DataError.

@@ -12,13 +12,6 @@
 
 namespace aenet::rt {
 
-static std::string shapeString(const std::vector<int64_t> &shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 NamedTensor &ParameterStore::add(const std::string &name,
                                  std::vector<int64_t> shape, float fill,
                                  bool isState) {
@@ -48,47 +41,29 @@ std::vector<NamedTensor> ParameterStore::snapshot() const {
 }
 
 void ParameterStore::load(const Checkpoint &checkpoint,
-                          const std::string &path,
-                          const std::vector<std::string> &names) {
-  auto selected = [&](const std::string &tensor) {
-    if (names.empty())
-      return true;
-    for (const std::string &prefix : names)
-      if (tensor.compare(0, prefix.size() + 1, prefix + ".") == 0)
-        return true;
-    return false;
-  };
-  int loaded = 0;
+                          const std::string &path) {
   for (size_t i = 0; i < tensors_.size(); ++i) {
     NamedTensor &t = tensors_[i];
-    if (!selected(t.name))
-      continue;
     const NamedTensor *stored = checkpoint.find(t.name);
-    if (!stored) {
-      // Parameters come from the model, state from the optimizer: a missing
-      // state tensor means the optimizer (or its momentum) changed.
-      if (names.empty() && isState_[i])
-        throw CheckpointError(path, "has no optimizer state '" + t.name +
-                                        "': it was saved with another "
-                                        "optimizer or optimizer settings");
-      if (names.empty())
-        throw CheckpointError(path, "has no tensor '" + t.name + "'");
-      continue;
-    }
+    // Parameters come from the model, state from the optimizer: a missing
+    // state tensor means the optimizer (or its momentum) changed.
+    if (!stored && isState_[i])
+      throw CheckpointError(path, "has no optimizer state '" + t.name +
+                                      "': it was saved with another "
+                                      "optimizer or optimizer settings");
+    if (!stored)
+      throw CheckpointError(path, "has no tensor '" + t.name + "'");
     copyFrom(*stored, t, path);
-    ++loaded;
   }
-  if (!names.empty() && loaded == 0)
-    throw CheckpointError(path, "has no tensor for any of the layers to load");
 }
 
 void ParameterStore::copyFrom(const NamedTensor &stored, NamedTensor &into,
                               const std::string &path) {
   if (stored.shape != into.shape)
     throw CheckpointError(path, "tensor '" + into.name + "' has shape " +
-                                    shapeString(stored.shape) +
+                                    shapeText(stored.shape) +
                                     ", the model needs " +
-                                    shapeString(into.shape));
+                                    shapeText(into.shape));
   into.data = stored.data;
 }
 

@@ -27,13 +27,6 @@ namespace aenet {
 
 namespace {
 
-std::string shapeText(const std::vector<int64_t> &dims) {
-  std::string s;
-  for (size_t i = 0; i < dims.size(); ++i)
-    s += (i ? "x" : "") + std::to_string(dims[i]);
-  return s;
-}
-
 const InputInfo &inputNamed(const ModelGraph &model, const std::string &name) {
   for (const InputInfo &input : model.inputs)
     if (input.name == name)
@@ -100,7 +93,7 @@ rt::Array loadSource(const ModelGraph &model, const DataSource &source,
   if (input.kind == InputKind::Class) {
     if (idx.dims.size() != 1)
       throw rt::DataError(source.path,
-                          "holds " + shapeText(idx.dims) +
+                          "holds " + rt::sizeText(idx.dims) +
                               " values, but input '" + input.name +
                               "' needs one class label per sample");
     return rt::fromIdxLabelsOneHot(idx, input.classes, input.name,
@@ -114,14 +107,14 @@ rt::Array loadSource(const ModelGraph &model, const DataSource &source,
                             " single values (labels?), but input '" +
                             input.name + "' needs samples of " +
                             (input.shape.rank() > 1
-                                 ? shapeText(input.shape.dims) + " = "
+                                 ? rt::sizeText(input.shape.dims) + " = "
                                  : std::string()) +
                             std::to_string(wanted) + " values");
   rt::Array array = rt::fromIdxImages(idx, source.scale, input.name,
                                       source.path);
   if (array.sampleSize() != wanted)
     throw rt::DataError(source.path,
-                        "holds samples of " + shapeText(array.sampleShape) +
+                        "holds samples of " + rt::sizeText(array.sampleShape) +
                             " = " + std::to_string(array.sampleSize()) +
                             " values, but input '" + input.name + "' has " +
                             std::to_string(wanted));

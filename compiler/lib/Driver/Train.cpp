@@ -38,14 +38,6 @@ std::vector<std::string> layersOf(const ModelGraph &graph,
   return layers;
 }
 
-/// "[16, 1, 3, 3]".
-std::string shapeText(const std::vector<int64_t> &shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
 /// Copies into |store| the parameters of |layers| (the layers of
 /// `init.target`) from the checkpoint `init.path`, matched by name. Every
 /// such parameter must be there with the model's shape; otherwise throws
@@ -67,11 +59,11 @@ void loadInit(rt::ParameterStore &store, const InitFrom &init,
       continue;
     const rt::NamedTensor *stored = saved.find(t.name);
     if (!stored)
-      problems += "\n  '" + t.name + "' " + shapeText(t.shape) +
+      problems += "\n  '" + t.name + "' " + rt::shapeText(t.shape) +
                   " of the model is not in the checkpoint";
     else if (stored->shape != t.shape)
-      problems += "\n  '" + t.name + "' is " + shapeText(stored->shape) +
-                  " in the checkpoint but " + shapeText(t.shape) +
+      problems += "\n  '" + t.name + "' is " + rt::shapeText(stored->shape) +
+                  " in the checkpoint but " + rt::shapeText(t.shape) +
                   " in the model";
     else
       copies.emplace_back(store.find(t.name), stored);
@@ -85,7 +77,7 @@ void loadInit(rt::ParameterStore &store, const InitFrom &init,
       if (t.name.find('/') != std::string::npos)
         continue;
       if (shown++ < 12)
-        held += "\n  '" + t.name + "' " + shapeText(t.shape);
+        held += "\n  '" + t.name + "' " + rt::shapeText(t.shape);
     }
     if (shown > 12)
       held += "\n  ... and " + std::to_string(shown - 12) + " more";

@@ -10,15 +10,18 @@
 //
 // The kinds differ only in type, so a caller can tell bad input data
 // (DataError), a bad checkpoint (CheckpointError) and a failed output
-// (OutputError) apart.
+// (OutputError) apart. Shapes in messages are written by shapeText and
+// sizeText, so the runtime and the driver name a shape the same way.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef AENET_RUNTIME_ERRORS_H
 #define AENET_RUNTIME_ERRORS_H
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace aenet::rt {
 
@@ -58,6 +61,14 @@ struct OutputError : FileError {
 
 /// The text of errno |err|, e.g. "No such file or directory".
 std::string errnoText(int err);
+
+/// |shape| as messages write a tensor's shape: "[16, 1, 3, 3]" ("[]" for a
+/// scalar).
+std::string shapeText(const std::vector<int64_t> &shape);
+
+/// |dims| as messages write the size of a sample or an image: "28x28" (the
+/// IDX format's own way of naming it).
+std::string sizeText(const std::vector<int64_t> &dims);
 
 } // namespace aenet::rt
 

@@ -29,13 +29,10 @@ public:
   std::vector<NamedTensor> snapshot() const;
 
   /// Copies the tensors of |checkpoint| (read from |path|) into those of the
-  /// same name. With |names| empty every stored tensor must be present in the
-  /// checkpoint; otherwise only tensors whose name starts with one of |names|
-  /// followed by '.' are loaded (transfer learning), and at least one must
-  /// be. A shape mismatch or a missing tensor throws CheckpointError naming
-  /// the path and the tensor.
-  void load(const Checkpoint &checkpoint, const std::string &path,
-            const std::vector<std::string> &names = {});
+  /// same name; every stored tensor, optimizer state included, must be
+  /// there (resuming a run). A shape mismatch or a missing tensor throws
+  /// CheckpointError naming the path and the tensor.
+  void load(const Checkpoint &checkpoint, const std::string &path);
 
   /// Loads only the parameters (not the optimizer state), all of which
   /// |checkpoint| must hold.
