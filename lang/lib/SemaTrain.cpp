@@ -21,27 +21,6 @@ const char *optimizerKindName(OptimizerKind kind) {
   return names[static_cast<int>(kind)];
 }
 
-TrainPlan planOfPhase(const TrainPlan &plan, size_t phase) {
-  if (plan.phases.empty())
-    return plan;
-  TrainPlan out = plan;
-  const PhasePlan &p = plan.phases.at(phase);
-  out.optimizer = p.optimizer;
-  out.frozen = p.frozen;
-  out.epochs = p.epochs;
-  return out;
-}
-
-std::pair<size_t, int64_t> phaseAtEpoch(const TrainPlan &plan, int64_t epoch) {
-  int64_t start = 0;
-  for (size_t i = 0; i < plan.phases.size(); ++i) {
-    if (epoch < start + plan.phases[i].epochs || i + 1 == plan.phases.size())
-      return {i, start};
-    start += plan.phases[i].epochs;
-  }
-  return {0, 0};
-}
-
 namespace sema {
 namespace {
 

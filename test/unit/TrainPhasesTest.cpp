@@ -3,8 +3,8 @@
 // A train block's phases start from the block's own settings: a phase that
 // names no optimizer or epochs takes the block's, and its frozen set is the
 // block's plus its own. The plan's top-level settings are the first phase's
-// (what `aec compile` shows), its epochs the sum; phaseAtEpoch tells resume
-// which phase an epoch belongs to.
+// (what `aec compile` shows), its epochs the sum; resumePoint tells resume
+// which phase goes on from a checkpoint, from the phase it was saved in.
 //
 //===----------------------------------------------------------------------===//
 
@@ -74,16 +74,63 @@ TEST(TrainPhases, FrozenParametersPerPhase) {
   EXPECT_EQ(program.frozenParamCount(0, 1), 40);
 }
 
-TEST(TrainPhases, EpochsBelongToPhases) {
+/// Where resumePoint says a run goes on from a checkpoint of |phase| saved
+/// after |epoch| epochs and |batch| batches: "phase N from E" plus
+/// " (parameters only)" where the phase starts a new optimizer, or the error.
+std::string resumeAt(const TrainPlan &plan, const std::string &phase,
+                     int64_t epoch, int64_t batch = 0) {
+  ResumePoint point = resumePoint(plan, phase, epoch, batch);
+  if (!point.error.empty())
+    return point.error;
+  return "phase " + std::to_string(point.phase) + " from " +
+         std::to_string(point.phaseStart) +
+         (point.optimizerState ? "" : " (parameters only)");
+}
+
+/// Checks that |text| begins with |prefix|.
+void expectStartsWith(const std::string &text, const std::string &prefix) {
+  EXPECT_EQ(text.substr(0, prefix.size()), prefix);
+}
+
+TEST(TrainPhases, ResumeGoesOnInTheSavedPhase) {
   CheckedProgram program = check(kModel);
   const TrainPlan &plan = *program.trainFor("m");
-  using Phase = std::pair<size_t, int64_t>;
-  EXPECT_EQ(phaseAtEpoch(plan, 0), Phase(0, 0));
-  EXPECT_EQ(phaseAtEpoch(plan, 1), Phase(0, 0));
-  EXPECT_EQ(phaseAtEpoch(plan, 2), Phase(1, 2));
-  EXPECT_EQ(phaseAtEpoch(plan, 4), Phase(1, 2));
+  EXPECT_EQ(phaseStart(plan, 0), 0);
+  EXPECT_EQ(phaseStart(plan, 1), 2);
+  EXPECT_EQ(resumeAt(plan, "warm", 0), "phase 0 from 0");
+  EXPECT_EQ(resumeAt(plan, "warm", 1, 1), "phase 0 from 0");
+  // warm ended: rest starts its own optimizer, so only the parameters and
+  // only phase 1 (compiled alone) are taken on.
+  EXPECT_EQ(resumeAt(plan, "warm", 2), "phase 1 from 2 (parameters only)");
+  EXPECT_EQ(resumeAt(plan, "rest", 2, 1), "phase 1 from 2");
+  EXPECT_EQ(resumeAt(plan, "rest", 4), "phase 1 from 2");
   // A finished run stays in its last phase.
-  EXPECT_EQ(phaseAtEpoch(plan, 5), Phase(1, 2));
+  EXPECT_EQ(resumeAt(plan, "rest", 5), "phase 1 from 2");
+}
+
+TEST(TrainPhases, ResumeRefusesAPhaseEditedAway) {
+  CheckedProgram program = check(kModel);
+  const TrainPlan &plan = *program.trainFor("m");
+  // warm was longer when saved: epoch 3 is rest's now.
+  EXPECT_EQ(resumeAt(plan, "warm", 3),
+            "was saved in phase 'warm' after epoch 3, but in the train block "
+            "phase 'warm' is now epochs 1 to 2 of 5; its optimizer state "
+            "belongs to no phase of the block now: resume with the phases it "
+            "was trained with, or start again with --overwrite");
+  expectStartsWith(resumeAt(plan, "warm", 2, 1),
+                   "was saved in phase 'warm' in epoch 3 after 1 batches, "
+                   "but in the train block ");
+  // warm was shorter when saved: epoch 1 is warm's now.
+  expectStartsWith(resumeAt(plan, "rest", 1),
+                   "was saved in phase 'rest' after epoch 1, but in the "
+                   "train block phase 'rest' is now epochs 3 to 5 of 5;");
+  expectStartsWith(resumeAt(plan, "cold", 1),
+                   "was saved in phase 'cold' after epoch 1, but the train "
+                   "block has no phase 'cold' now (its phases are 'warm', "
+                   "'rest')");
+  expectStartsWith(resumeAt(plan, "", 1),
+                   "was saved after epoch 1 by a train block without "
+                   "phases, but the block now has phases 'warm', 'rest';");
 }
 
 TEST(TrainPhases, NoPhasesIsOnePhase) {
@@ -93,7 +140,10 @@ TEST(TrainPhases, NoPhasesIsOnePhase) {
   const TrainPlan &plan = *program.trainFor("m");
   EXPECT_TRUE(plan.phases.empty());
   EXPECT_EQ(planOfPhase(plan, 0).epochs, 7);
-  EXPECT_EQ(phaseAtEpoch(plan, 3), (std::pair<size_t, int64_t>(0, 0)));
+  EXPECT_EQ(resumeAt(plan, "", 3), "phase 0 from 0");
+  expectStartsWith(resumeAt(plan, "warm", 3),
+                   "was saved in phase 'warm' after epoch 3, but the train "
+                   "block now has no phases;");
 }
 
 } // namespace

@@ -173,11 +173,11 @@ std::vector<std::string> phaseNames(const TrainPlan &plan) {
 }
 
 /// Trains phase |phase| of |setup| (|plan|, the block as that phase runs
-/// it, which begins at epoch |phaseStart|) from |state|: 0 when it ends,
+/// it, which begins at epoch |firstEpoch|) from |state|: 0 when it ends,
 /// 130 when interrupted, 1 after an error or divergence (reported).
 int trainPhase(const SourceFile &file, const RunOptions &options,
                RunSetup &setup, const TrainPlan &plan,
-               size_t phase, int64_t phaseStart, uint64_t seed,
+               size_t phase, int64_t firstEpoch, uint64_t seed,
                rt::LoopState &state) {
   const ModelGraph &graph = setup.graph();
   // Compile the steps of the last, smaller batches now, so their compile
@@ -220,7 +220,7 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
             << " s" << std::endl;
 
   rt::LoopOptions loop;
-  loop.epochs = saturatingAdd(phaseStart, plan.epochs);
+  loop.epochs = saturatingAdd(firstEpoch, plan.epochs);
   loop.batch = batch;
   loop.shuffle = plan.shuffle;
   loop.resetStatesEvery = plan.resetStateEvery;
@@ -230,7 +230,7 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
   loop.terminal = rt::ProgressBar::stdoutIsTerminal();
   if (phased) {
     loop.phase = static_cast<int64_t>(phase) + 1;
-    loop.phaseFirstStep = phaseStart * setup.data.train.batchCount(batch);
+    loop.phaseFirstStep = firstEpoch * setup.data.train.batchCount(batch);
   }
 
   std::map<std::string, std::string> metadata = {
@@ -307,6 +307,7 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
 
   rt::LoopState state;
   size_t firstPhase = 0;
+  bool phased = !setup.plan.phases.empty();
   uint64_t seed = setup.plan.seedGiven ? setup.plan.seed
                                        : std::random_device()() |
                                              (uint64_t(std::random_device()())
@@ -323,21 +324,32 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
                                                            : model->second) +
                             "', not '" + graph.name + "'; resume it with its "
                             "own model or train into another --out folder");
-      // A checkpoint saved where a phase begins holds the previous phase's
-      // optimizer state, which the new phase does not take over.
-      auto [phase, phaseStart] = phaseAtEpoch(setup.plan, state.epoch);
-      bool phaseBegins = phase > 0 && state.epoch == phaseStart &&
-                         state.batchInEpoch == 0;
+      // The phase the checkpoint was saved in, not its epoch alone, says
+      // whose optimizer state it holds. One saved where its phase ended
+      // holds state the next phase does not take over.
+      auto savedPhase = saved.metadata.find("phase");
+      ResumePoint point = resumePoint(
+          setup.plan,
+          savedPhase == saved.metadata.end() ? "" : savedPhase->second,
+          state.epoch, state.batchInEpoch);
+      if (!point.error.empty())
+        throw rt::CheckpointError(checkpoint, point.error);
+      size_t phase = point.phase;
+      bool phaseBegins = !point.optimizerState;
       firstPhase = phase;
       // An optimizer's state means nothing to another optimizer.
       const char *optimizer = optimizerKindName(
           planOfPhase(setup.plan, phase).optimizer.kind);
+      std::string inPhase =
+          phased ? " in phase '" + setup.plan.phases[phase].name + "'"
+                 : std::string();
       auto used = saved.metadata.find("optimizer");
       if (!phaseBegins && used != saved.metadata.end() &&
           used->second != optimizer)
         throw rt::CheckpointError(
-            checkpoint, "was trained with " + used->second +
+            checkpoint, "was trained with " + used->second + inPhase +
                             ", but the train block now uses " + optimizer +
+                            inPhase +
                             "; its state does not carry over to another "
                             "optimizer: resume with " + used->second +
                             ", or start again with --overwrite");
@@ -384,10 +396,8 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
     if (phase != firstPhase && !enterPhase(file, options, setup, phase, seed))
       return 1;
     TrainPlan plan = planOfPhase(setup.plan, phase);
-    int64_t phaseStart = 0;
-    for (size_t i = 0; i < phase; ++i)
-      phaseStart = saturatingAdd(phaseStart, setup.plan.phases[i].epochs);
-    code = trainPhase(file, options, setup, plan, phase, phaseStart, seed, state);
+    code = trainPhase(file, options, setup, plan, phase,
+                      phaseStart(setup.plan, phase), seed, state);
     if (code != 0)
       break;
   }

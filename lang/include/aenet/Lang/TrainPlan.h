@@ -11,7 +11,6 @@
 
 #include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace aenet {
@@ -117,10 +116,35 @@ struct TrainPlan {
 /// epochs in place of the block's. |plan| itself for a plan without phases.
 TrainPlan planOfPhase(const TrainPlan &plan, size_t phase);
 
-/// The phase that epoch |epoch| (0-based, counted over all phases) belongs
-/// to, and the epoch at which it starts; for |epoch| past the end, the last
-/// phase. {0, 0} for a plan without phases.
-std::pair<size_t, int64_t> phaseAtEpoch(const TrainPlan &plan, int64_t epoch);
+/// The epoch (counted over all phases) at which phase |phase| begins.
+int64_t phaseStart(const TrainPlan &plan, size_t phase);
+
+/// The index of the phase named |name|, or -1.
+int findPhase(const TrainPlan &plan, const std::string &name);
+
+/// "'warm', 'rest'": the phases' names, for messages.
+std::string phaseList(const TrainPlan &plan);
+
+/// Where a resumed run of a plan goes on (resumePoint).
+struct ResumePoint {
+  size_t phase = 0;      ///< the first phase to run
+  int64_t phaseStart = 0; ///< the epoch at which |phase| begins
+  /// Whether the checkpoint's optimizer state is |phase|'s. It is not when
+  /// the checkpoint ends the phase before: a phase starts a new optimizer.
+  bool optimizerState = true;
+  /// Why the checkpoint cannot go on under the plan; empty when it can.
+  std::string error;
+};
+
+/// Where a run of |plan| goes on from a checkpoint saved in the phase named
+/// |savedPhase| (empty: by a block without phases) after |epoch| epochs and
+/// |batchInEpoch| batches of the next. The saved phase decides, not the
+/// epoch alone: a checkpoint whose epoch lies outside its phase as |plan|
+/// now has it (phase lengths edited since), or whose phase |plan| no longer
+/// has, gets an |error| naming both sides, because its optimizer state
+/// would be dropped or given to another phase.
+ResumePoint resumePoint(const TrainPlan &plan, const std::string &savedPhase,
+                        int64_t epoch, int64_t batchInEpoch);
 
 const char *optimizerKindName(OptimizerKind kind);
 
