@@ -40,11 +40,12 @@ struct Codes {
 
 class Encoder {
 public:
-  /// The encoder of |setup|'s model (prepared by prepareData), weights from
-  /// |options.weights|, making the value |value|: empty for the value the
-  /// model's `encoder` block ends with. Prints `aec: error: FILE: ...` and
-  /// returns null when the model has no encoder block, names no such value
-  /// (or an input), or the weights do not load. |setup| must outlive it.
+  /// The encoder of |setup|'s model (prepared by prepareData or
+  /// prepareWithoutData), weights from |options.weights|, making the value
+  /// |value|: empty for the value the model's `encoder` block ends with.
+  /// Prints `aec: error: FILE: ...` and returns null when the model has no
+  /// encoder block, names no such value (or an input), or the weights do
+  /// not load. |setup| must outlive it.
   static std::unique_ptr<Encoder> create(const SourceFile &file,
                                          const RunSetup &setup,
                                          const RunOptions &options,

@@ -112,8 +112,9 @@ int runDecode(const SourceFile &file, const CheckedProgram &program,
   if (!run.outFile.empty() &&
       !checkSampleFormat(run.outFile, "the codes decoded"))
     return 1;
+  // The codes are all decode reads: the training data need not exist.
   RunSetup setup;
-  if (!prepareData(file, program, run, setup))
+  if (!prepareWithoutData(file, program, run, setup))
     return 1;
   const ModelGraph &graph = setup.graph();
   const BlockInfo *block = graph.findBlock("decoder");
@@ -133,11 +134,14 @@ int runDecode(const SourceFile &file, const CheckedProgram &program,
   try {
     std::vector<float> codes =
         makeCodes(options, code.name, width, file.path());
+    int64_t n = static_cast<int64_t>(codes.size()) / width;
+    if (n == 0)
+      throw rt::DataError(options.codes, "holds no codes");
+    capBatch(setup, n);
     std::unique_ptr<SubModel> sub = SubModel::compile(
         file, setup, {from}, {to}, run.backend, run.weights);
     if (!sub)
       return 1;
-    int64_t n = static_cast<int64_t>(codes.size()) / width;
     rt::Dataset data;
     data.add(rt::Array(code.name, code.shape.dims, codes, options.codes));
     // The outputs first: a .npy file holds them, the codes go beside it.

@@ -23,9 +23,24 @@ int runEncode(const SourceFile &file, const CheckedProgram &program,
   std::string out = options.outFile;
   if (!out.empty() && !checkSampleFormat(out, "the codes"))
     return 1;
+  // The samples of --inputs are all encode reads then: the training data
+  // need not exist.
   RunSetup setup;
-  if (!prepareData(file, program, options, setup))
-    return 1;
+  rt::Dataset given;
+  if (options.inputs.empty()) {
+    if (!prepareData(file, program, options, setup))
+      return 1;
+  } else {
+    if (!prepareWithoutData(file, program, options, setup))
+      return 1;
+    try {
+      given = readInputs(options.inputs, inputArrays(setup), setup.graph());
+    } catch (const rt::FileError &e) {
+      std::cerr << "aec: error: " << e.what() << '\n';
+      return 1;
+    }
+    capBatch(setup, given.size());
+  }
   std::unique_ptr<Encoder> encoder =
       Encoder::create(file, setup, options, options.value);
   if (!encoder)
@@ -33,9 +48,6 @@ int runEncode(const SourceFile &file, const CheckedProgram &program,
   const rt::Dataset &validation =
       setup.data.validation ? *setup.data.validation : setup.data.train;
   try {
-    rt::Dataset given;
-    if (!options.inputs.empty())
-      given = readInputs(options.inputs, setup.data.train, setup.graph());
     const rt::Dataset &data = options.inputs.empty() ? validation : given;
     Codes codes = encoder->encode(data);
     // readInputs fills the inputs a file leaves out with zeros: no labels.

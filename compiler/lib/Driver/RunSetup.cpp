@@ -59,7 +59,7 @@ static bool fixVariableInputs(const SourceFile &file, const ModelGraph &graph,
   return false;
 }
 
-bool prepareData(const SourceFile &file, const CheckedProgram &program,
+bool chooseModel(const SourceFile &file, const CheckedProgram &program,
                  const RunOptions &options, RunSetup &setup) {
   // The model: named, or the first one with a train block.
   for (size_t i = 0; i < program.models.size(); ++i) {
@@ -105,7 +105,15 @@ bool prepareData(const SourceFile &file, const CheckedProgram &program,
     setup.plan.seedGiven = true;
   }
   setup.outDir = options.outDir.empty() ? "out/" + graph.name : options.outDir;
+  setup.program = program;
+  return true;
+}
 
+bool prepareData(const SourceFile &file, const CheckedProgram &program,
+                 const RunOptions &options, RunSetup &setup) {
+  if (!chooseModel(file, program, options, setup))
+    return false;
+  const ModelGraph &graph = program.models[setup.model];
   try {
     // eval and predict index texts with the vocabulary the model learned.
     std::optional<rt::Vocabulary> vocabulary;
@@ -128,7 +136,6 @@ bool prepareData(const SourceFile &file, const CheckedProgram &program,
               << "' is empty\n";
     return false;
   }
-  setup.program = program;
   if (!fixVariableInputs(file, graph, setup.data.train, setup.program))
     return false;
   // Buffers are sized by the batch, so a batch larger than the data would

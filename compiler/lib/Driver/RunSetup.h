@@ -41,6 +41,15 @@ bool enterPhase(const SourceFile &file, const RunOptions &options,
 bool prepareRun(const SourceFile &file, const CheckedProgram &program,
                 const RunOptions &options, RunSetup &setup);
 
+/// The first half of prepareData, which reads no data: the model
+/// (|options.model|, or the first with a train block) and its train block
+/// with the command line's overrides (|setup|'s model, plan, outDir and
+/// program). Enough to compile a sub-model whose shapes do not wait for the
+/// data (no `?` extents). Prints `aec: error: ...` and returns false on a
+/// problem.
+bool chooseModel(const SourceFile &file, const CheckedProgram &program,
+                 const RunOptions &options, RunSetup &setup);
+
 /// prepareRun without compiling the model (|setup.steps| stays null): for
 /// commands that compile only a part of it (SubModel.h).
 bool prepareData(const SourceFile &file, const CheckedProgram &program,

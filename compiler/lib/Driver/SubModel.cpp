@@ -40,6 +40,30 @@ static int missingValue(const ModelGraph &graph, const std::vector<int> &from,
   return -1;
 }
 
+bool prepareWithoutData(const SourceFile &file, const CheckedProgram &program,
+                        const RunOptions &options, RunSetup &setup) {
+  if (!chooseModel(file, program, options, setup))
+    return false;
+  for (const InputInfo &input : setup.graph().inputs)
+    if (!input.shape.isStatic())
+      return prepareData(file, program, options, setup);
+  return true;
+}
+
+rt::Dataset inputArrays(const RunSetup &setup) {
+  if (setup.data.train.size() > 0)
+    return setup.data.train;
+  rt::Dataset arrays;
+  for (const InputInfo &input : setup.graph().inputs)
+    arrays.add(rt::Array(input.name, input.shape.dims));
+  return arrays;
+}
+
+void capBatch(RunSetup &setup, int64_t samples) {
+  setup.plan.batch =
+      std::max<int64_t>(1, std::min(setup.plan.batch, samples));
+}
+
 std::unique_ptr<SubModel>
 SubModel::compile(const SourceFile &file, const RunSetup &setup,
                   std::vector<int> from, std::vector<int> to, Backend backend,

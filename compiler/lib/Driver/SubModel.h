@@ -55,6 +55,25 @@ private:
   std::unique_ptr<BoundEntry> entry_;
 };
 
+/// Prepares |setup| for a sub-model that reads no data set (`aec decode`,
+/// `aec encode --inputs`): the model and its train block only, so a run
+/// whose training data is not on this machine still works. A model with
+/// `?` extents waits for its data to fix them: its data is loaded, as
+/// prepareData does. Prints `aec: error: ...` and returns false on a
+/// problem.
+bool prepareWithoutData(const SourceFile &file, const CheckedProgram &program,
+                        const RunOptions &options, RunSetup &setup);
+
+/// |setup|'s training data when prepareWithoutData loaded it, else arrays
+/// named and shaped as its model's inputs that hold no samples: what
+/// readInputs takes to know the arrays a file must give.
+rt::Dataset inputArrays(const RunSetup &setup);
+
+/// Caps |setup|'s batch at |samples| (at least 1), as prepareData caps it
+/// at the data's size: a larger batch would compute rows that are never
+/// read.
+void capBatch(RunSetup &setup, int64_t samples);
+
 } // namespace aenet
 
 #endif // AENET_LIB_DRIVER_SUBMODEL_H
