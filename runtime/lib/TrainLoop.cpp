@@ -267,9 +267,14 @@ LoopOutcome TrainLoop::run(LoopState &state,
         train_.epochOrder(options_.shuffle, options_.seed, state.epoch);
     if (state.sums.size() != k)
       state.sums.assign(k, 0);
-    ProgressBar bar(out_, options_.terminal, batches,
-                    "Epoch " + std::to_string(state.epoch + 1) + "/" +
-                        std::to_string(options_.epochs));
+    // Counted over the whole run, so that a phase's epochs read as a part
+    // of it.
+    std::string epochLabel =
+        "Epoch " + std::to_string(state.epoch + 1) + "/" +
+        std::to_string(options_.totalEpochs > 0 ? options_.totalEpochs
+                                                : options_.epochs) +
+        (options_.phaseName.empty() ? "" : " (" + options_.phaseName + ")");
+    ProgressBar bar(out_, options_.terminal, batches, epochLabel);
     auto start = std::chrono::steady_clock::now();
     auto elapsed = [&] {
       return std::chrono::duration<double>(std::chrono::steady_clock::now() -
@@ -343,9 +348,7 @@ LoopOutcome TrainLoop::run(LoopState &state,
       shown.insert(shown.end(), v.begin(), v.end());
     }
     row.push_back(state.seconds);
-    bar.finish("Epoch " + std::to_string(state.epoch + 1) + "/" +
-               std::to_string(options_.epochs) + "  " +
-               ProgressBar::formatValues(shown) + " - " +
+    bar.finish(epochLabel + "  " + ProgressBar::formatValues(shown) + " - " +
                ProgressBar::formatDuration(state.seconds));
     log.append(row);
     state.epoch += 1;

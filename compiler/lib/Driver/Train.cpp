@@ -230,6 +230,8 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
   loop.terminal = rt::ProgressBar::stdoutIsTerminal();
   if (phased) {
     loop.phase = static_cast<int64_t>(phase) + 1;
+    loop.phaseName = setup.plan.phases[phase].name;
+    loop.totalEpochs = setup.plan.epochs;
     loop.phaseFirstStep = firstEpoch * setup.data.train.batchCount(batch);
   }
 

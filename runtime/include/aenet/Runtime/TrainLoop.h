@@ -72,6 +72,12 @@ struct LoopOptions {
   /// The 1-based phase of a train block with phases, written to a "phase"
   /// column of metrics.csv after "epoch" (0: no phases, no column).
   int64_t phase = 0;
+  /// The phase's name, shown after the epoch count: "Epoch 7/10
+  /// (fine_tune)".
+  std::string phaseName;
+  /// The epochs of the whole run, shown after the slash when |epochs| ends
+  /// only the current phase (0: |epochs|).
+  int64_t totalEpochs = 0;
   /// The optimizer steps taken before this phase began: each phase's
   /// optimizer counts its steps (Adam's bias correction) from 1, as a fresh
   /// optimizer does. Random draws still follow the run's step count.
