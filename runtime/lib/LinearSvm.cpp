@@ -31,6 +31,7 @@ namespace {
 /// The bias feature's value: 1, as liblinear's `-B 1`.
 constexpr double kBias = 1.0;
 
+/// liblinear's print function while training: its progress text dropped.
 void dropText(const char *) {}
 
 /// Appends |row| (|features| values) times |scale| to |nodes| as liblinear
@@ -52,6 +53,8 @@ void appendNodes(const float *row, const std::vector<double> &scale,
   nodes.push_back({-1, 0});
 }
 
+/// Throws SvmError unless |labels| holds |rows| classes in [0, |classes|);
+/// |what| says which rows ("training", "test").
 void checkLabels(const std::vector<int64_t> &labels, int64_t rows,
                  int64_t classes, const std::string &what) {
   if (static_cast<int64_t>(labels.size()) != rows)
@@ -60,7 +63,8 @@ void checkLabels(const std::vector<int64_t> &labels, int64_t rows,
   for (size_t i = 0; i < labels.size(); ++i)
     if (labels[i] < 0 || labels[i] >= classes)
       throw SvmError("label " + std::to_string(labels[i]) + " of " + what +
-                     " row " + std::to_string(i) + " is not a class from 0 to " +
+                     " row " + std::to_string(i) +
+                     " is not a class from 0 to " +
                      std::to_string(classes - 1));
 }
 
@@ -111,8 +115,8 @@ LinearSvm LinearSvm::train(const float *x, int64_t rows, int64_t features,
   svm.scale.assign(features, 0.0);
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < features; ++j)
-      svm.scale[j] = std::max(svm.scale[j],
-                              static_cast<double>(std::fabs(x[i * features + j])));
+      svm.scale[j] = std::max(
+          svm.scale[j], static_cast<double>(std::fabs(x[i * features + j])));
   for (double &s : svm.scale)
     s = s > 0 && std::isfinite(s) ? 1 / s : 0;
 

@@ -1,13 +1,15 @@
-//===- Plot.cpp - Loss curves as PNG via gnuplot --------------------------===//
+//===- Plot.cpp - Loss curves and scatter plots via gnuplot ---------------===//
 //
-// Reads the metrics (to check the series and choose the axes), writes
-// `plot.gp` into a fresh mkdtemp directory, runs `gnuplot -c plot.gp CSV`
-// through llvm::sys::ExecuteAndWait with a time limit, and moves the
-// resulting `plot.png` to the requested path. gnuplot reads metrics.csv
-// itself; its path arrives as ARG1, so it is never quoted or parsed as
-// script text. The other strings in the script are gnuplot single-quoted
-// strings (where only a doubled quote is special) with enhanced-text markup
-// switched off, so titles and column names are printed literally.
+// Reads the metrics (to check the series and choose the axes), or writes a
+// scatter plot's points to `points.txt`, then writes `plot.gp` into a fresh
+// mkdtemp directory, runs `gnuplot -c plot.gp DATA` through
+// llvm::sys::ExecuteAndWait with a time limit, and moves the resulting
+// `plot.png` to the requested path. gnuplot reads the data (metrics.csv or
+// points.txt) itself; its path arrives as ARG1, so it is never quoted or
+// parsed as script text. The other strings in the script are gnuplot
+// single-quoted strings (where only a doubled quote is special) with
+// enhanced-text markup switched off, so titles and column names are printed
+// literally.
 //
 //===----------------------------------------------------------------------===//
 
@@ -88,6 +90,8 @@ bool wantsLogScale(const MetricsTable &table, const std::vector<int> &columns) {
   return hi > 0 && hi / lo > 100;
 }
 
+/// Writes |text| to the scratch file |path|; throws OutputError about
+/// |forPath|, the picture it is for, when it cannot.
 void writeText(const std::string &path, const std::string &text,
                const std::string &forPath) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -98,6 +102,7 @@ void writeText(const std::string &path, const std::string &text,
                                    errnoText(errno));
 }
 
+/// The whole of |path|, or "" when it cannot be read.
 std::string readText(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

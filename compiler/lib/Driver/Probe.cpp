@@ -82,7 +82,7 @@ Features codeRows(Codes &codes) {
   return f;
 }
 
-/// One row of the table: accuracy on |test| of an SVM trained on |train|.
+/// One row of the table.
 struct ProbeRow {
   std::string features;
   int64_t dims = 0;
@@ -90,6 +90,8 @@ struct ProbeRow {
   double seconds = 0;
 };
 
+/// The row |name|: the accuracy on |test| of an SVM trained on |train|, and
+/// how long the training took.
 ProbeRow probe(const std::string &name, const Features &train,
                const std::vector<int64_t> &trainLabels, const Features &test,
                const std::vector<int64_t> &testLabels, int64_t classes) {
@@ -112,12 +114,15 @@ double chance(const std::vector<int64_t> &labels, int64_t classes) {
          static_cast<double>(labels.size());
 }
 
+/// |value| with |decimals| digits after the point.
 std::string fixed(double value, int decimals) {
   char text[64];
   std::snprintf(text, sizeof text, "%.*f", decimals, value);
   return text;
 }
 
+/// Prints the table of the file's banner: a heading, |rows| and the chance
+/// level of |testCodes|' labels.
 void printTable(const std::vector<ProbeRow> &rows, int64_t trainSamples,
                 int64_t testSamples, const Codes &testCodes) {
   std::cout << "Linear SVM (liblinear, L2-loss, C = 1) on "

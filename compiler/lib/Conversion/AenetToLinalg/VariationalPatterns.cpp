@@ -31,6 +31,7 @@ Value createScaledEps(OpBuilder &b, Location loc, Value key,
   return s.mul(sigma, eps);
 }
 
+/// z = mu + exp(lv / 2) * eps, one generic over the latent.
 struct SampleNormalLowering : OpConversionPattern<SampleNormalOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -55,6 +56,7 @@ struct SampleNormalLowering : OpConversionPattern<SampleNormalOp> {
   }
 };
 
+/// dlv = dz * exp(lv / 2) * eps / 2, eps redrawn as the forward drew it.
 struct SampleNormalGradLowering : OpConversionPattern<SampleNormalGradOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -80,6 +82,7 @@ struct SampleNormalGradLowering : OpConversionPattern<SampleNormalGradOp> {
   }
 };
 
+/// The KL term: one sum over every element, scaled by -1 / (2 B).
 struct KlNormalLowering : OpConversionPattern<KlNormalOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -107,6 +110,7 @@ struct KlNormalLowering : OpConversionPattern<KlNormalOp> {
   }
 };
 
+/// Both gradients of the KL term from one generic of two results.
 struct KlNormalGradLowering : OpConversionPattern<KlNormalGradOp> {
   using OpConversionPattern::OpConversionPattern;
 

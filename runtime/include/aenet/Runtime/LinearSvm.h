@@ -31,6 +31,7 @@
 #include <stdexcept>
 #include <vector>
 
+/// liblinear's trained model (linear.h), kept opaque here.
 struct model;
 
 namespace aenet::rt {
@@ -51,6 +52,8 @@ enum class SvmSolver {
   Primal, ///< L2R_L2LOSS_SVC: one variable per feature.
 };
 
+/// How an SVM is trained; the defaults are liblinear's own (`train -s 2` or
+/// `-s 1` with `-B 1`).
 struct SvmOptions {
   /// The cost of a margin violation; larger fits the training data closer.
   double c = 1;
@@ -77,7 +80,9 @@ public:
   LinearSvm &operator=(LinearSvm &&) noexcept;
   ~LinearSvm();
 
+  /// The number of values in a row, as trained.
   int64_t features() const { return featureCount; }
+  /// The number of classes labels range over, as trained.
   int64_t classes() const { return classCount; }
   /// The solver that ran (never Automatic).
   SvmSolver solver() const { return solverUsed; }

@@ -1,9 +1,11 @@
-//===- Plot.h - Loss curves and scatter plots as PNG via gnuplot -*- C++ -*-===//
+//===- Plot.h - Loss curves and scatter plots via gnuplot -------*- C++ -*-===//
 //
 // A training run draws its loss curves from metrics.csv: one line per series
 // (e.g. "loss" and "val_loss") against the "epoch" column (or the row number
 // if there is none), with a title, axis labels "epoch" and "loss", a legend,
 // and a logarithmic y axis when the values span more than two decades.
+// After training an autoencoder it draws its codes too: points scattered on
+// a plane, one colour per class (latent.png).
 //
 // The picture is drawn by gnuplot (Debian's gnuplot-nox), run as a separate
 // program (llvm::sys::ExecuteAndWait, no shell) on a script in a private

@@ -1,4 +1,4 @@
-//===- AenetVariationalOps.td - Variational autoencoder ops -*- tablegen -*-===//
+//===- AenetVariationalOps.td - Variational autoencoders ---*- tablegen -*-===//
 //
 // The two ops a variational autoencoder adds to a plain one, and their
 // gradient ops: `sample_normal`, the reparameterized draw of the latent code
@@ -84,7 +84,8 @@ def Aenet_KlNormalOp : Aenet_DiffOp<"kl_normal",
   }];
   let arguments = (ins Aenet_FloatTensor:$mu, Aenet_FloatTensor:$logvar);
   let results = (outs Aenet_Scalar:$loss);
-  let assemblyFormat = "$mu `,` $logvar attr-dict `:` type($mu) `->` type($loss)";
+  let assemblyFormat =
+      "$mu `,` $logvar attr-dict `:` type($mu) `->` type($loss)";
   let hasVerifier = 1;
   let builders = [
     OpBuilder<(ins "::mlir::Value":$mu, "::mlir::Value":$logvar), [{
