@@ -184,17 +184,22 @@ bool prepareRun(const SourceFile &file, const CheckedProgram &program,
   return compileSteps(file, options, setup);
 }
 
-bool enterPhase(const SourceFile &file, const RunOptions &options,
-                RunSetup &setup, size_t phase, uint64_t seed) {
+bool compilePhase(const SourceFile &file, const RunOptions &options,
+                  RunSetup &setup, size_t phase) {
   for (TrainPlan &plan : setup.program.trains)
     if (plan.model == setup.graph().name)
       plan = planOfPhase(setup.plan, phase);
+  return compileSteps(file, options, setup);
+}
+
+bool enterPhase(const SourceFile &file, const RunOptions &options,
+                RunSetup &setup, size_t phase, uint64_t seed) {
   rt::Checkpoint current;
   current.tensors = setup.store.snapshot();
   // The steps bind the store's buffers: drop them before the store.
   setup.steps.reset();
   setup.store = rt::ParameterStore();
-  if (!compileSteps(file, options, setup))
+  if (!compilePhase(file, options, setup, phase))
     return false;
   setup.steps->initializeStore(seed);
   try {

@@ -30,6 +30,13 @@ struct RunSetup {
   const ModelGraph &graph() const { return program.models[model]; }
 };
 
+/// Compiles |setup| (its data loaded by prepareData) for phase |phase| of
+/// its train block, with that phase's optimizer and frozen set: the first
+/// phase a run trains, so that a resumed run compiles no phase it skips.
+/// Prints and returns false on a problem.
+bool compilePhase(const SourceFile &file, const RunOptions &options,
+                  RunSetup &setup, size_t phase);
+
 /// Compiles |setup| anew for phase |phase| of its train block (its optimizer
 /// and frozen set) into a fresh store: the parameters are carried over from
 /// the current store, the optimizer state starts as a new optimizer's.

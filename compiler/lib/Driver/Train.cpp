@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <random>
 
 namespace aenet {
@@ -260,6 +261,64 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
   return outcome == rt::LoopOutcome::Interrupted ? 130 : 0;
 }
 
+/// A checkpoint to resume from and where its run goes on.
+struct Resumed {
+  rt::Checkpoint saved;
+  ResumePoint point;
+};
+
+/// Reads the checkpoint |path| to resume |setup|'s run from, and its loop
+/// state into |state|, before anything is compiled (only the phase it goes
+/// on in will be). Throws CheckpointError when it holds another model, was
+/// saved in a phase the train block no longer has where it was (phase
+/// lengths edited), holds another optimizer's state, or indexed other
+/// characters.
+Resumed readResumed(const RunSetup &setup, const std::string &path,
+                    rt::LoopState &state) {
+  Resumed resumed{rt::loadSafetensors(path), {}};
+  const std::map<std::string, std::string> &metadata = resumed.saved.metadata;
+  state = rt::LoopState::fromMetadata(metadata, path);
+  const std::string &name = setup.graph().name;
+  auto model = metadata.find("model");
+  if (model == metadata.end() || model->second != name)
+    throw rt::CheckpointError(
+        path, "holds model '" +
+                  (model == metadata.end() ? std::string("?")
+                                           : model->second) +
+                  "', not '" + name + "'; resume it with its own model or "
+                  "train into another --out folder");
+  // The phase the checkpoint was saved in, not its epoch alone, says whose
+  // optimizer state it holds. One saved where its phase ended holds state
+  // the next phase does not take over.
+  auto savedPhase = metadata.find("phase");
+  resumed.point = resumePoint(
+      setup.plan, savedPhase == metadata.end() ? "" : savedPhase->second,
+      state.epoch, state.batchInEpoch);
+  const ResumePoint &point = resumed.point;
+  if (!point.error.empty())
+    throw rt::CheckpointError(path, point.error);
+  // An optimizer's state means nothing to another optimizer.
+  const char *optimizer = optimizerKindName(
+      planOfPhase(setup.plan, point.phase).optimizer.kind);
+  std::string inPhase =
+      setup.plan.phases.empty()
+          ? std::string()
+          : " in phase '" + setup.plan.phases[point.phase].name + "'";
+  auto used = metadata.find("optimizer");
+  if (point.optimizerState && used != metadata.end() &&
+      used->second != optimizer)
+    throw rt::CheckpointError(
+        path, "was trained with " + used->second + inPhase +
+                  ", but the train block now uses " + optimizer + inPhase +
+                  "; its state does not carry over to another optimizer: "
+                  "resume with " + used->second +
+                  ", or start again with --overwrite");
+  // One-hot positions mean the characters of the vocabulary trained on.
+  if (setup.data.vocabulary)
+    checkResumedVocabulary(resumed.saved, path, *setup.data.vocabulary);
+  return resumed;
+}
+
 } // namespace
 
 /// A stateful layer carries sample i's state to sample i of the next batch,
@@ -289,90 +348,64 @@ bool checkStatefulBatches(const ModelGraph &graph, const RunSetup &setup) {
 int runTrain(const SourceFile &file, const CheckedProgram &program,
              const RunOptions &options) {
   RunSetup setup;
-  if (!prepareRun(file, program, options, setup))
+  if (!prepareData(file, program, options, setup))
     return 1;
   const ModelGraph &graph = setup.graph();
   if (!checkStatefulBatches(graph, setup))
     return 1;
+  std::string checkpoint = setup.outDir + "/model.safetensors";
+  std::string metrics = setup.outDir + "/metrics.csv";
+
+  // A resumed run reads its checkpoint first, to know which phase to
+  // compile; a fresh run clears its folder (--overwrite) only once it
+  // compiled.
+  rt::LoopState state;
+  std::optional<Resumed> resumed;
+  if (options.resume) {
+    if (!prepareOutputFolder(setup.outDir, options))
+      return 1;
+    try {
+      resumed = readResumed(setup, checkpoint, state);
+    } catch (const rt::FileError &e) {
+      std::cerr << "aec: error: " << e.what() << '\n';
+      return 1;
+    }
+  }
+  // Only the phases that run are compiled: a run resumed in a later phase
+  // starts with that phase's compile.
+  size_t firstPhase = resumed ? resumed->point.phase : 0;
+  if (!compilePhase(file, options, setup, firstPhase))
+    return 1;
+  if (!options.resume && !prepareOutputFolder(setup.outDir, options))
+    return 1;
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (!prepareOutputFolder(setup.outDir, options))
-    return 1;
   fs::create_directories(setup.outDir, ec);
   if (ec) {
     std::cerr << "aec: error: cannot create " << setup.outDir << ": "
               << ec.message() << '\n';
     return 1;
   }
-  std::string checkpoint = setup.outDir + "/model.safetensors";
-  std::string metrics = setup.outDir + "/metrics.csv";
 
-  rt::LoopState state;
-  size_t firstPhase = 0;
-  bool phased = !setup.plan.phases.empty();
   uint64_t seed = setup.plan.seedGiven ? setup.plan.seed
                                        : std::random_device()() |
                                              (uint64_t(std::random_device()())
                                               << 32);
   try {
-    if (options.resume) {
-      rt::Checkpoint saved = rt::loadSafetensors(checkpoint);
-      state = rt::LoopState::fromMetadata(saved.metadata, checkpoint);
-      auto model = saved.metadata.find("model");
-      if (model == saved.metadata.end() || model->second != graph.name)
-        throw rt::CheckpointError(
-            checkpoint, "holds model '" +
-                            (model == saved.metadata.end() ? std::string("?")
-                                                           : model->second) +
-                            "', not '" + graph.name + "'; resume it with its "
-                            "own model or train into another --out folder");
-      // The phase the checkpoint was saved in, not its epoch alone, says
-      // whose optimizer state it holds. One saved where its phase ended
-      // holds state the next phase does not take over.
-      auto savedPhase = saved.metadata.find("phase");
-      ResumePoint point = resumePoint(
-          setup.plan,
-          savedPhase == saved.metadata.end() ? "" : savedPhase->second,
-          state.epoch, state.batchInEpoch);
-      if (!point.error.empty())
-        throw rt::CheckpointError(checkpoint, point.error);
-      size_t phase = point.phase;
-      bool phaseBegins = !point.optimizerState;
-      firstPhase = phase;
-      // An optimizer's state means nothing to another optimizer.
-      const char *optimizer = optimizerKindName(
-          planOfPhase(setup.plan, phase).optimizer.kind);
-      std::string inPhase =
-          phased ? " in phase '" + setup.plan.phases[phase].name + "'"
-                 : std::string();
-      auto used = saved.metadata.find("optimizer");
-      if (!phaseBegins && used != saved.metadata.end() &&
-          used->second != optimizer)
-        throw rt::CheckpointError(
-            checkpoint, "was trained with " + used->second + inPhase +
-                            ", but the train block now uses " + optimizer +
-                            inPhase +
-                            "; its state does not carry over to another "
-                            "optimizer: resume with " + used->second +
-                            ", or start again with --overwrite");
-      // One-hot positions mean the characters of the vocabulary trained on.
-      if (setup.data.vocabulary)
-        checkResumedVocabulary(saved, checkpoint, *setup.data.vocabulary);
+    if (resumed) {
       state.checkResumable(setup.data.train.size(), setup.plan.batch,
                            setup.steps->scalarNames().size(), checkpoint);
-      auto it = saved.metadata.find("seed");
-      if (it != saved.metadata.end()) {
+      auto it = resumed->saved.metadata.find("seed");
+      if (it != resumed->saved.metadata.end()) {
         uint64_t stored = savedSeed(it->second, checkpoint);
         if (!options.seed)
           seed = stored;
       }
       setup.steps->initializeStore(seed);
-      if (phase > 0 && !enterPhase(file, options, setup, phase, seed))
-        return 1;
-      if (phaseBegins)
-        setup.store.loadParameters(saved, checkpoint);
+      if (resumed->point.optimizerState)
+        setup.store.load(resumed->saved, checkpoint);
       else
-        setup.store.load(saved, checkpoint);
+        setup.store.loadParameters(resumed->saved, checkpoint);
       std::cout << "Resuming " << graph.name << " from " << checkpoint
                 << " (epoch " << state.epoch << ", step " << state.step
                 << ")\n";
