@@ -16,6 +16,12 @@ the data it read, of which the first N samples of each are used. Checks:
     here. That classifier is linear too, but not fitted to separate the
     classes, so an SVM on the same pixels that scores below it is wrong.
 Prints what it found and exits 0 when all hold, 1 otherwise.
+
+Usage:
+  probe.py codes OUTPUT MARGIN
+Checks only that the codes row of OUTPUT scores at least MARGIN above the
+chance it printed (the full check above counts that chance independently):
+a short test over many models that probe runs on each of them.
 """
 
 import gzip
@@ -98,5 +104,19 @@ def main(argv):
     return 0 if ok else 1
 
 
+def codes_only(out, margin):
+    rows, chance = table(out)
+    if "codes" not in rows or chance is None:
+        print("no codes row and chance line in %s" % out)
+        return 1
+    beats = rows["codes"][1] >= chance + float(margin)
+    print("codes accuracy %.4f %s chance %.4f + %s" %
+          (rows["codes"][1], "beats" if beats else "does NOT beat", chance,
+           margin))
+    return 0 if beats else 1
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "codes":
+        sys.exit(codes_only(*sys.argv[2:4]))
     sys.exit(main(sys.argv))
