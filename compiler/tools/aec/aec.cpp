@@ -138,6 +138,35 @@ CLI::Validator positiveReal() {
       "", "");
 }
 
+/// Makes phase |name| of the train block of model |model| the plan that
+/// `aec compile` compiles (its optimizer and frozen set, where the first
+/// phase's stand by default). Prints and returns false when the block has
+/// no phase of that name, or no phases.
+bool selectPhase(CheckedProgram &program, int model, const std::string &name) {
+  const std::string &modelName = program.models[model].name;
+  for (TrainPlan &plan : program.trains) {
+    if (plan.model != modelName)
+      continue;
+    if (plan.phases.empty()) {
+      std::cerr << "aec: error: --phase " << name << ": the train block of '"
+                << modelName << "' has no phases\n";
+      return false;
+    }
+    int phase = findPhase(plan, name);
+    if (phase < 0) {
+      std::cerr << "aec: error: --phase " << name << ": the train block of '"
+                << modelName << "' has no phase '" << name
+                << "'; its phases are " << phaseList(plan) << '\n';
+      return false;
+    }
+    plan = planOfPhase(plan, static_cast<size_t>(phase));
+    return true;
+  }
+  std::cerr << "aec: error: --phase " << name << ": model '" << modelName
+            << "' has no train block, so no phases\n";
+  return false;
+}
+
 } // namespace
 
 /// oneDNN runs on libgomp, whose threads spin while waiting for work. On a
@@ -211,6 +240,10 @@ int main(int argc, char **argv) {
       ->type_name("N");
   compile->add_option("--model", modelName,
                       "The model to compile (default: the first in the file)");
+  std::string phaseName;
+  compile->add_option("--phase", phaseName,
+                      "The phase of the train block to compile, with its "
+                      "optimizer and frozen set (default: the first)");
 
   RunOptions run;
   std::string runBackend = "onednn";
@@ -495,6 +528,8 @@ int main(int argc, char **argv) {
               << file << '\n';
     return 1;
   }
+  if (!phaseName.empty() && !selectPhase(fe.program, model, phaseName))
+    return 1;
   Stage stage = emit == "aenet"    ? Stage::Aenet
                 : emit == "grad"   ? Stage::Grad
                 : emit == "onednn" ? Stage::OneDNN
