@@ -2,8 +2,9 @@
 //
 // See LatentPictures.h. The codes are the encoder block's last value as the
 // whole model's predict step computes it (a VAE's z is its mean there), so
-// no second model is compiled for them; the decoder alone is a SubModel
-// from the value it starts from.
+// no second model is compiled for them, unless that value is unnamed
+// (predict outputs named values only): then the encoder is compiled alone.
+// The decoder alone is a SubModel from the value it starts from.
 //
 //===----------------------------------------------------------------------===//
 
@@ -58,6 +59,26 @@ std::vector<float> predictCodes(const rt::Dataset &data, BoundEntry &predict,
     codes.insert(codes.end(), out->begin(), out->begin() + n * width);
   }
   return codes;
+}
+
+/// The codes of the first |count| samples of |data| from the encoder block
+/// compiled alone with the weights of |checkpoint|: for a code predict does
+/// not output (it outputs named values only, and an encoder block may end
+/// in an unnamed one).
+std::vector<float> encodeCodes(const SourceFile &file, const RunSetup &setup,
+                               const rt::Dataset &data, int64_t count,
+                               Backend backend, const std::string &checkpoint) {
+  RunOptions options;
+  options.backend = backend;
+  options.weights = checkpoint;
+  std::unique_ptr<Encoder> encoder = Encoder::create(file, setup, options, "");
+  if (!encoder)
+    throw std::runtime_error("the encoder of '" + setup.graph().name +
+                             "' did not compile alone");
+  rt::Dataset first;
+  for (const rt::Array &array : data.arrays())
+    first.add(array.slice(0, count));
+  return encoder->encode(first).values.data;
 }
 
 /// Draws the decoder's images of |codes| ([n, 2]) as a grid of rows of
@@ -128,6 +149,8 @@ std::vector<std::string> writeLatentPictures(const SourceFile &file,
   const int64_t count = std::min<int64_t>(kScatterSamples, data.size());
   std::vector<float> codes =
       predictCodes(data, predict, rows, code.name, width, count);
+  if (codes.empty())
+    codes = encodeCodes(file, setup, data, count, backend, checkpoint);
   // Nothing to draw from codes that are not all numbers.
   if (codes.empty() ||
       !std::all_of(codes.begin(), codes.end(),
