@@ -71,7 +71,10 @@ std::unique_ptr<Encoder> Encoder::create(const SourceFile &file,
   encoder->sub_ = SubModel::compile(file, setup,
                                     inputsRead(graph, encoder->value_),
                                     {encoder->value_}, options.backend,
-                                    options.weights);
+                                    options.weights,
+                                    options.sample
+                                        ? std::optional(samplingSeed(setup))
+                                        : std::nullopt);
   if (!encoder->sub_)
     return nullptr;
   return encoder;

@@ -5,7 +5,7 @@
 // encode` writes them, `aec probe` trains a linear SVM on them. An Encoder
 // compiles only the layers from the inputs to that value (SubModel.h), so
 // no loss, decoder or head runs; a VAE's `sample_normal` gives its mean in
-// inference, so a VAE's codes are mu.
+// inference, so a VAE's codes are mu (draws of z with `--sample`).
 //
 // Typical use (prepareData loads the model's data without compiling it):
 //

@@ -145,6 +145,7 @@ const CompiledModel *CompiledSteps::compileFor(int64_t rows) {
   CompileOptions options;
   options.batch = rows;
   options.backend = backend_;
+  options.sampleSeed = sampleSeed_;
   std::unique_ptr<CompiledModel> model =
       CompiledModel::compile(file_, program_, model_, options);
   if (!model)

@@ -59,6 +59,9 @@ public:
                    std::vector<std::string> arrayNames,
                    std::vector<int64_t> arraySizes);
 
+  /// Makes evaluate and predict draw `sample_normal`'s z keyed by |seed|
+  /// instead of taking mu (`--sample`); call before compile().
+  void sampleAtInference(uint64_t seed) { sampleSeed_ = seed; }
   /// Compiles for the full batch; false after an error (already reported).
   bool compile();
   /// Adds every parameter (Glorot-uniform kernels, zero biases, as Keras
@@ -87,6 +90,7 @@ private:
   int model_;
   int64_t batch_;
   Backend backend_;
+  std::optional<uint64_t> sampleSeed_;
   rt::ParameterStore &store_;
   std::vector<std::string> arrayNames_;
   std::vector<int64_t> arraySizes_;

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <random>
 
 namespace aenet {
 
@@ -106,7 +107,22 @@ bool chooseModel(const SourceFile &file, const CheckedProgram &program,
   }
   setup.outDir = options.outDir.empty() ? "out/" + graph.name : options.outDir;
   setup.program = program;
+  if (options.sample &&
+      std::none_of(graph.layers.begin(), graph.layers.end(),
+                   [](const LayerNode &layer) {
+                     return layer.spec.kind == LayerKind::SampleNormal;
+                   })) {
+    std::cerr << "aec: error: " << file.path() << ": model '" << graph.name
+              << "' has no sample_normal layer for --sample to draw from\n";
+    return false;
+  }
   return true;
+}
+
+uint64_t samplingSeed(const RunSetup &setup) {
+  return setup.plan.seedGiven ? setup.plan.seed
+                              : std::random_device()() |
+                                    (uint64_t(std::random_device()()) << 32);
 }
 
 bool prepareData(const SourceFile &file, const CheckedProgram &program,
@@ -173,6 +189,8 @@ static bool compileSteps(const SourceFile &file, const RunOptions &options,
   setup.steps = std::make_unique<CompiledSteps>(
       file, setup.program, setup.model, setup.plan.batch, options.backend,
       setup.store, arrayNames, arraySizes);
+  if (options.sample)
+    setup.steps->sampleAtInference(samplingSeed(setup));
   return setup.steps->compile();
 }
 

@@ -67,7 +67,8 @@ void capBatch(RunSetup &setup, int64_t samples) {
 std::unique_ptr<SubModel>
 SubModel::compile(const SourceFile &file, const RunSetup &setup,
                   std::vector<int> from, std::vector<int> to, Backend backend,
-                  const std::string &weights) {
+                  const std::string &weights,
+                  std::optional<uint64_t> sampleSeed) {
   const ModelGraph &graph = setup.graph();
   if (int v = missingValue(graph, from, to); v >= 0) {
     std::cerr << "aec: error: " << file.path() << ": the layers that make '"
@@ -86,6 +87,7 @@ SubModel::compile(const SourceFile &file, const RunSetup &setup,
   CompileOptions options;
   options.batch = sub->batch_;
   options.backend = backend;
+  options.sampleSeed = sampleSeed;
   options.from = std::move(from);
   options.to = std::move(to);
   sub->model_ =

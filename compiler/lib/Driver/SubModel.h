@@ -27,10 +27,12 @@ public:
   /// from the checkpoint |weights|. Prints `aec: error: ...` (or the model
   /// file's `file:line:col: error:`) and returns null on a problem: a
   /// missing or foreign checkpoint, a layer that reads a value neither in
-  /// |from| nor computed from it.
+  /// |from| nor computed from it. With |sampleSeed|, its `sample_normal`
+  /// layers draw (FrontendOptions::sampleSeed) instead of giving mu.
   static std::unique_ptr<SubModel>
   compile(const SourceFile &file, const RunSetup &setup, std::vector<int> from,
-          std::vector<int> to, Backend backend, const std::string &weights);
+          std::vector<int> to, Backend backend, const std::string &weights,
+          std::optional<uint64_t> sampleSeed = std::nullopt);
 
   /// The values of |to| for every sample of |data|, in data order: one
   /// tensor [N, value shape] per value, named as the value. |data| holds an

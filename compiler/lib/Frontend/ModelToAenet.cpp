@@ -4,7 +4,7 @@
 // activation op where the layer has one) per layer, then the losses, their
 // weighted sum and the metrics. The same walk builds the three entry
 // functions; only the mode differs (dropout and gaussian_noise layers act in
-// training only).
+// training only; sample_normal too unless inference is asked to sample).
 //
 // Convolution layers get explicit pads computed here from Keras's 'same' and
 // 'valid' (as TensorFlow does). An input that the train block corrupts
@@ -82,6 +82,16 @@ DenseI64ArrayAttr imagePads(OpBuilder &b, const Shape &image,
   auto [top, bottom] = axisPads(image.dims[1], window[0], strides[0], padding);
   auto [left, right] = axisPads(image.dims[2], window[1], strides[1], padding);
   return b.getDenseI64ArrayAttr({top, left, bottom, right});
+}
+
+/// The salt of `sample_normal` layer |index| when inference samples with
+/// |seed|: splitmix64's finalizer of both, so that each seed keys other
+/// draws of eps, the same in every run.
+int64_t samplingSalt(uint64_t seed, int index) {
+  uint64_t z = seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(index + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return static_cast<int64_t>(z ^ (z >> 31));
 }
 
 class ModuleBuilder {
@@ -356,11 +366,17 @@ Value ModuleBuilder::emitLayer(const LayerNode &layer, int index,
               : in;
     break;
   case LayerKind::SampleNormal:
-    // Inference takes the mean: predict, evaluate and the codes are
-    // deterministic, and evaluate's reconstruction loss is that of mu.
-    out = training ? Value(ir::SampleNormalOp::create(b_, l, in, operands[1],
-                                                      seed, salt))
-                   : in;
+    // Inference takes the mean unless asked to sample: predict, evaluate
+    // and the codes are deterministic, and evaluate's reconstruction loss
+    // is that of mu. Asked, it draws as training does, keyed by the seed.
+    if (training)
+      out = ir::SampleNormalOp::create(b_, l, in, operands[1], seed, salt);
+    else if (options_.sampleSeed)
+      out = ir::SampleNormalOp::create(
+          b_, l, in, operands[1], seed,
+          b_.getI64IntegerAttr(samplingSalt(*options_.sampleSeed, index)));
+    else
+      out = in;
     break;
   case LayerKind::RNN:
   case LayerKind::LSTM:
@@ -525,8 +541,13 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   }
   // Every entry point of a model with corrupted inputs draws their noise,
   // so each needs a seed; otherwise only training does (dropout, noise).
+  // Sampled inference (FrontendOptions::sampleSeed) too.
   bool corrupts = plan_ && !plan_->corruptions.empty() && !sub;
-  bool seeded = mode == Mode::Train || corrupts;
+  bool samples = false;
+  for (size_t i = 0; i < model_.layers.size(); ++i)
+    samples |= options_.sampleSeed && needed[i] &&
+               model_.layers[i].spec.kind == LayerKind::SampleNormal;
+  bool seeded = mode == Mode::Train || corrupts || samples;
   if (seeded) {
     argTypes.push_back(RankedTensorType::get({}, b_.getI64Type()));
     argAttrs.push_back(attr(D::getSeedAttrName(), b_.getUnitAttr()));

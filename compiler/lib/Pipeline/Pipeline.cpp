@@ -184,6 +184,7 @@ OwningOpRef<ModuleOp> buildModelModule(MLIRContext &ctx,
                                      : 32;
   frontend.from = options.from;
   frontend.to = options.to;
+  frontend.sampleSeed = options.sampleSeed;
   return buildAenetModule(ctx, file, graph, plan, frontend);
 }
 

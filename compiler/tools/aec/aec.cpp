@@ -300,12 +300,24 @@ int main(int argc, char **argv) {
                  "metrics and pictures (without this, train refuses to)")
       ->excludes(resume);
 
+  // Inference gives a VAE's mu; asked, it draws z as training does.
+  auto addSampleOptions = [&](CLI::App *cmd) {
+    cmd->add_flag("--sample", run.sample,
+                  "Draw the codes of sample_normal layers, z = mu + "
+                  "exp(logvar / 2) * eps, instead of taking mu");
+    cmd->add_option("--seed", run.seed,
+                    "Seed of --sample's draws, from 0 to 2^64-1 (default: "
+                    "the train block's, else random)")
+        ->check(wholeNumber<uint64_t>(0))
+        ->type_name("S");
+  };
   CLI::App *eval = app.add_subcommand(
       "eval", "Print the loss and metrics of trained weights on the "
               "validation data");
   addRunOptions(eval);
   eval->add_option("--weights", run.weights, "The checkpoint to evaluate")
       ->required();
+  addSampleOptions(eval);
 
   CLI::App *predict = app.add_subcommand(
       "predict", "Run trained weights on the validation data; write every "
@@ -313,6 +325,7 @@ int main(int argc, char **argv) {
   addRunOptions(predict);
   predict->add_option("--weights", run.weights, "The checkpoint to run")
       ->required();
+  addSampleOptions(predict);
   predict
       ->add_option("--inputs", run.inputs,
                    "A safetensors file holding the samples to predict, one "
@@ -351,6 +364,7 @@ int main(int argc, char **argv) {
   encode->add_option("--value", run.value,
                      "The value to compute (default: the one the encoder "
                      "block ends with)");
+  addSampleOptions(encode);
   CLI::App *decode = app.add_subcommand(
       "decode", "Run the decoder of trained weights alone on given, random "
                 "or grid codes; write the outputs and, for images, a PNG "

@@ -32,6 +32,9 @@ struct RunOptions {
   std::string value;
   /// encode, decode: the file to write (empty: one in out/MODEL).
   std::string outFile;
+  /// eval, predict, encode: `sample_normal` draws z = mu + exp(logvar / 2)
+  /// * eps, keyed by the seed, instead of giving mu.
+  bool sample = false;
   bool resume = false;
   bool overwrite = false;           ///< train: replace an existing checkpoint
   Backend backend = Backend::OneDNN;

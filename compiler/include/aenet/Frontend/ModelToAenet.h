@@ -25,6 +25,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include <optional>
+
 namespace aenet {
 
 struct FrontendOptions {
@@ -38,6 +40,10 @@ struct FrontendOptions {
   /// Inputs are not corrupted. The caller checks that the layers need no
   /// value outside |from|.
   std::vector<int> from, to;
+  /// Set: the inference functions (evaluate, predict, a sub-model) draw
+  /// `sample_normal`'s z = mu + exp(logvar / 2) * eps as training does,
+  /// eps keyed by this seed (`--sample --seed N`); unset: they take mu.
+  std::optional<uint64_t> sampleSeed;
 };
 
 /// Builds the module of |model|; |plan| (may be null) supplies the optimizer

@@ -12,6 +12,7 @@
 #include "aenet/Lang/Sema.h"
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,8 @@ struct CompileOptions {
   /// A sub-model: the values it starts from and ends with (see
   /// FrontendOptions); |to| empty for the whole model.
   std::vector<int> from, to;
+  /// Set: inference samples `sample_normal` (FrontendOptions::sampleSeed).
+  std::optional<uint64_t> sampleSeed;
 };
 
 /// "loops" or "onednn".
