@@ -297,14 +297,20 @@ void plotScatter(const std::string &pngPath, const std::string &title,
   if (labels.empty()) {
     script << "plot ARG1 using 1:2 with points pt 7" << size << " notitle\n";
   } else {
-    // gnuplot has 8 default colours: classes beyond them take the colours
-    // again with another marker (discs, squares, triangles, ...).
+    // Ten distinct colours (matplotlib's tab10), so that the ten classes
+    // of digits or garments each get their own: gnuplot's default cycle
+    // has eight, and at these point sizes a second marker in a repeated
+    // colour does not tell two classes apart. Classes beyond ten take the
+    // colours again with another marker (squares, triangles, ...).
+    static const char *const colours[] = {
+        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+        "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
     const int markers[] = {7, 5, 9, 11, 13};
     script << "plot ";
     for (size_t k = 0; k < classNames.size(); ++k)
       script << (k ? ", \\\n     " : "") << "ARG1 using 1:($3 == " << k
-             << " ? $2 : 1/0) with points pt " << markers[(k / 8) % 5]
-             << size << " lc " << k % 8 + 1 << " title "
+             << " ? $2 : 1/0) with points pt " << markers[(k / 10) % 5]
+             << size << " lc rgb '" << colours[k % 10] << "' title "
              << quote(classNames[k]);
     script << "\n";
   }
