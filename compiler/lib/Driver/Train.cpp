@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "InitFrom.h"
 #include "LatentPictures.h"
 #include "Pictures.h"
 #include "RunSetup.h"
@@ -25,76 +26,6 @@
 namespace aenet {
 
 namespace {
-
-/// Names of the layers (as parameter prefixes) that a block or layer name
-/// covers.
-std::vector<std::string> layersOf(const ModelGraph &graph,
-                                  const std::string &name) {
-  std::vector<std::string> layers;
-  if (const BlockInfo *block = graph.findBlock(name))
-    for (int i = block->firstLayer; i < block->endLayer; ++i)
-      layers.push_back(graph.layers[i].name);
-  else
-    layers.push_back(name);
-  return layers;
-}
-
-/// Copies into |store| the parameters of |layers| (the layers of
-/// `init.target`) from the checkpoint `init.path`, matched by name. Every
-/// such parameter must be there with the model's shape; otherwise throws
-/// CheckpointError naming each missing or mismatched tensor with both shapes
-/// and what the checkpoint holds, so another model's checkpoint is
-/// recognised as such. Optimizer state ("NAME/m") is never taken over.
-void loadInit(rt::ParameterStore &store, const InitFrom &init,
-              const std::vector<std::string> &layers) {
-  rt::Checkpoint saved = rt::loadSafetensors(init.path);
-  std::string problems;
-  std::vector<std::pair<rt::NamedTensor *, const rt::NamedTensor *>> copies;
-  for (const rt::NamedTensor &t : store.tensors()) {
-    if (t.name.find('/') != std::string::npos)
-      continue;
-    bool covered = false;
-    for (const std::string &layer : layers)
-      covered |= t.name.compare(0, layer.size() + 1, layer + ".") == 0;
-    if (!covered)
-      continue;
-    const rt::NamedTensor *stored = saved.find(t.name);
-    if (!stored)
-      problems += "\n  '" + t.name + "' " + rt::shapeText(t.shape) +
-                  " of the model is not in the checkpoint";
-    else if (stored->shape != t.shape)
-      problems += "\n  '" + t.name + "' is " + rt::shapeText(stored->shape) +
-                  " in the checkpoint but " + rt::shapeText(t.shape) +
-                  " in the model";
-    else
-      copies.emplace_back(store.find(t.name), stored);
-  }
-  if (copies.empty() && problems.empty())
-    problems = "\n  '" + init.target + "' has no parameters to load";
-  if (!problems.empty()) {
-    std::string held;
-    size_t shown = 0;
-    for (const rt::NamedTensor &t : saved.tensors) {
-      if (t.name.find('/') != std::string::npos)
-        continue;
-      if (shown++ < 12)
-        held += "\n  '" + t.name + "' " + rt::shapeText(t.shape);
-    }
-    if (shown > 12)
-      held += "\n  ... and " + std::to_string(shown - 12) + " more";
-    auto model = saved.metadata.find("model");
-    throw rt::CheckpointError(
-        init.path,
-        "does not fit '" + init.target + "'" +
-            (model != saved.metadata.end()
-                 ? " (it is a checkpoint of model '" + model->second + "')"
-                 : std::string()) +
-            ":" + problems + "\nthe checkpoint holds:" +
-            (held.empty() ? std::string(" no parameters") : held));
-  }
-  for (auto &[into, from] : copies)
-    into->data = from->data;
-}
 
 /// The files a run writes into its output folder besides temporaries, which
 /// --overwrite removes so that none of an earlier run's outputs stay beside
@@ -412,7 +343,7 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
     } else {
       setup.steps->initializeStore(seed);
       for (const InitFrom &init : setup.plan.inits) {
-        loadInit(setup.store, init, layersOf(graph, init.target));
+        loadInit(setup.store, graph, init);
         std::cout << "Initialised " << init.target << " from " << init.path
                   << '\n';
       }
