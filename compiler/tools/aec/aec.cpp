@@ -240,6 +240,17 @@ int main(int argc, char **argv) {
       ->type_name("N");
   compile->add_option("--model", modelName,
                       "The model to compile (default: the first in the file)");
+  bool compileSample = false;
+  compile->add_flag("--sample", compileSample,
+                    "The evaluate and predict functions draw "
+                    "sample_normal's z, as "
+                    "predict --sample does, instead of taking mu");
+  uint64_t compileSeed = 0;
+  compile
+      ->add_option("--seed", compileSeed,
+                   "The seed --sample's draws are keyed by (default 0)")
+      ->check(wholeNumber<uint64_t>(0))
+      ->type_name("S");
   std::string phaseName;
   compile->add_option("--phase", phaseName,
                       "The phase of the train block to compile, with its "
@@ -553,6 +564,8 @@ int main(int argc, char **argv) {
   options.batch = batch;
   options.backend =
       emit == "onednn" ? Backend::OneDNN : backendNamed(compileBackend);
+  if (compileSample)
+    options.sampleSeed = compileSeed;
   return printStage(*fe.file, fe.program, model, stage, options, std::cout)
              ? 0
              : 1;
