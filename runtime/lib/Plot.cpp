@@ -290,13 +290,15 @@ void plotScatter(const std::string &pngPath, const std::string &title,
   std::ostringstream script;
   script << terminalLines(scratch) << "set title " << quote(title) << "\n"
          << "set xlabel " << quote(xLabel) << "\nset ylabel "
-         << quote(yLabel) << "\nset grid\n"
-         << "set key outside right top box\n";
+         << quote(yLabel) << "\nset grid\n";
   // Small points when there are many, so that the classes' clouds show.
   const char *size = points > 1000 ? " ps 0.4" : " ps 0.8";
   if (labels.empty()) {
-    script << "plot ARG1 using 1:2 with points pt 7" << size << " notitle\n";
+    // No classes, no legend (an empty key box would still be drawn).
+    script << "unset key\n"
+           << "plot ARG1 using 1:2 with points pt 7" << size << " notitle\n";
   } else {
+    script << "set key outside right top box\n";
     // Ten distinct colours (matplotlib's tab10), so that the ten classes
     // of digits or garments each get their own: gnuplot's default cycle
     // has eight, and at these point sizes a second marker in a repeated

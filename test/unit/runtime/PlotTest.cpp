@@ -1,8 +1,9 @@
-//===- PlotTest.cpp - Loss curves through gnuplot -------------------------===//
+//===- PlotTest.cpp - Loss curves and scatter plots through gnuplot -------===//
 //
-// The real gnuplot draws a 900x600 PNG from metrics.csv itself; a missing
-// gnuplot, a failing one and one that hangs (stand-in scripts first on
-// $PATH) give the documented messages.
+// The real gnuplot draws a 900x600 PNG from metrics.csv or a scatter plot's
+// points itself; a missing gnuplot, a failing one and one that hangs
+// (stand-in scripts first on $PATH) give the documented messages, and a
+// stand-in shows the script's lines where they matter.
 //
 //===----------------------------------------------------------------------===//
 
@@ -157,6 +158,24 @@ TEST(PlotScatterTest, DrawsClassesAsA900x600Png) {
   std::string plain = dir.file("plain.png");
   plotScatter(plain, "codes", "pc 1", "pc 2", xy, {}, {});
   EXPECT_TRUE(readPngHeader(readFile(plain)).signatureOk);
+}
+
+TEST(PlotScatterTest, LegendOnlyForClasses) {
+  // The stand-in shows the script's key lines: a legend box for classes,
+  // none (not even an empty box) for points of one colour.
+  TempDir dir;
+  std::string png = dir.file("latent.png");
+  writeFakeGnuplot(dir, "grep -h key \"$2\" >&2\nexit 1\n");
+  ScopedPath path(dir.path() + ":/usr/bin:/bin");
+  std::vector<float> xy = {0, 0, 1, 1};
+  EXPECT_EQ(messageOf<OutputError>([&] {
+              plotScatter(png, "t", "x", "y", xy, {0, 1}, {"a", "b"});
+            }),
+            png + ": gnuplot failed (exit status 1): set key outside right "
+                  "top box");
+  EXPECT_EQ(messageOf<OutputError>(
+                [&] { plotScatter(png, "t", "x", "y", xy, {}, {}); }),
+            png + ": gnuplot failed (exit status 1): unset key");
 }
 
 TEST(PlotScatterTest, LabelsMustMatchThePoints) {
