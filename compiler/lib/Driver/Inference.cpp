@@ -56,11 +56,6 @@ bool layersRead(const ModelGraph &graph, const InputInfo &input) {
 rt::Dataset readInputs(const std::string &path, const rt::Dataset &like,
                        const ModelGraph &graph) {
   rt::Checkpoint file = rt::loadSafetensors(path);
-  auto list = [](std::string text, const std::vector<int64_t> &dims) {
-    for (int64_t d : dims)
-      text += (text.size() > 1 ? ", " : "") + std::to_string(d);
-    return text + "]";
-  };
   int64_t samples = -1;
   std::string first;
   for (const rt::Array &array : like.arrays()) {
@@ -69,11 +64,14 @@ rt::Dataset readInputs(const std::string &path, const rt::Dataset &like,
       continue;
     std::vector<int64_t> want = array.sampleShape;
     if (t->shape.size() != want.size() + 1 ||
-        !std::equal(want.begin(), want.end(), t->shape.begin() + 1))
+        !std::equal(want.begin(), want.end(), t->shape.begin() + 1)) {
+      // "[N, 6, 32]": any number of samples of the input's shape.
+      std::string takes = rt::shapeText(want);
+      takes.insert(1, want.empty() ? "N" : "N, ");
       throw rt::DataError(path, "tensor '" + array.name + "' has shape " +
-                                    list("[", t->shape) + "; input '" +
-                                    array.name + "' takes " +
-                                    list("[N", want));
+                                    rt::shapeText(t->shape) + "; input '" +
+                                    array.name + "' takes " + takes);
+    }
     if (samples >= 0 && t->shape[0] != samples)
       throw rt::DataError(path, "tensor '" + array.name + "' holds " +
                                     std::to_string(t->shape[0]) +
