@@ -89,6 +89,13 @@ ResumePoint resumePoint(const TrainPlan &plan, const std::string &savedPhase,
                     ", but the train block now has no phases" + remedy;
     return point;
   }
+  // A checkpoint saved before any step (`--epochs 0` saves one in every
+  // phase) holds the initial weights: every phase is still to run. Its
+  // optimizer state is the first phase's only if that phase saved it.
+  if (epoch == 0 && batchInEpoch == 0) {
+    point.optimizerState = savedPhase == plan.phases[0].name;
+    return point;
+  }
   if (savedPhase.empty()) {
     point.error = "was saved " + where + " by a train block without phases, "
                   "but the block now has phases " + phaseList(plan) + remedy;

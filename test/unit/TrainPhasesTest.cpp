@@ -98,6 +98,9 @@ TEST(TrainPhases, ResumeGoesOnInTheSavedPhase) {
   EXPECT_EQ(phaseStart(plan, 0), 0);
   EXPECT_EQ(phaseStart(plan, 1), 2);
   EXPECT_EQ(resumeAt(plan, "warm", 0), "phase 0 from 0");
+  // Nothing trained yet (--epochs 0 ends in the last phase): all phases run.
+  EXPECT_EQ(resumeAt(plan, "rest", 0), "phase 0 from 0 (parameters only)");
+  EXPECT_EQ(resumeAt(plan, "", 0), "phase 0 from 0 (parameters only)");
   EXPECT_EQ(resumeAt(plan, "warm", 1, 1), "phase 0 from 0");
   // warm ended: rest starts its own optimizer, so only the parameters and
   // only phase 1 (compiled alone) are taken on.
