@@ -1,40 +1,31 @@
 //===- ModelToAenet.cpp - Build aenet IR from a checked model -------------===//
 //
-// Walks the layers of a `ModelGraph` in order and emits one aenet op (plus an
-// activation op where the layer has one) per layer, then the losses, their
-// weighted sum and the metrics. The same walk builds the three entry
-// functions; only the mode differs (dropout and gaussian_noise layers act in
-// training only; sample_normal too unless inference is asked to sample).
+// Builds the module of a `ModelGraph`: the three entry functions (or one
+// sub-model's), their arguments (inputs, parameters with their initializers
+// and frozen marks, carried states, the seed), a walk over the layers in
+// order that emits each (LayerEmission.cpp), then the losses, their
+// weighted sum and the metrics, or predict's named outputs. Only the mode
+// differs between the functions.
 //
-// Convolution layers get explicit pads computed here from Keras's 'same' and
-// 'valid' (as TensorFlow does). An input that the train block corrupts
-// (`corrupt x with gaussian(0.5) clip(0, 1)`) is corrupted in the graph, by
-// the counter-based RNG of the gaussian_noise layer, then clipped: layers
-// read the noisy value, losses and metrics the clean input, so a denoising
-// autoencoder learns to map noisy inputs to clean targets. All three entry
-// points corrupt, each from its seed argument: train_step gets a fresh seed
-// per step, evaluate and predict a fixed one per batch (the runtime's
-// `evaluationSeed`), so validation sees the same noise every epoch and run,
-// and predict, which also returns the noisy input as "x (noisy)", shows
-// what evaluate saw.
+// An input that the train block corrupts (`corrupt x with gaussian(0.5)
+// clip(0, 1)`) is corrupted in the graph, by the counter-based RNG of the
+// gaussian_noise layer, then clipped: layers read the noisy value, losses
+// and metrics the clean input, so a denoising autoencoder learns to map
+// noisy inputs to clean targets. All three entry points corrupt, each from
+// its seed argument: train_step gets a fresh seed per step, evaluate and
+// predict a fixed one per batch (the runtime's `evaluationSeed`), so
+// validation sees the same noise every epoch and run, and predict, which
+// also returns the noisy input as "x (noisy)", shows what evaluate saw.
 //
 //===----------------------------------------------------------------------===//
 
-#include "aenet/Frontend/ModelToAenet.h"
-
-#include "aenet/Dialect/Aenet/IR/AenetOps.h"
+#include "ModuleBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Verifier.h"
 
-#include <set>
-
 using namespace mlir;
-/// The dialect; `aenet::` alone is the language front end.
-namespace ir = mlir::aenet;
 using D = mlir::aenet::AenetDialect;
 
 namespace aenet {
@@ -57,149 +48,7 @@ std::vector<std::string> reportedNames(const ModelGraph &model) {
   return names;
 }
 
-namespace {
-
-/// Sub: the inference function of a sub-model (FrontendOptions::to).
-enum class Mode { Train, Evaluate, Predict, Sub };
-
-/// TensorFlow's padding of one image axis of extent |in| for a window |k| at
-/// stride |s|, as (before, after): none for 'valid'; for 'same' a total of
-/// max((ceil(in / s) - 1) * s + k - in, 0), the odd row after.
-std::pair<int64_t, int64_t> axisPads(int64_t in, int64_t k, int64_t s,
-                                     Padding padding) {
-  if (padding == Padding::Valid)
-    return {0, 0};
-  int64_t total = std::max<int64_t>(((in + s - 1) / s - 1) * s + k - in, 0);
-  return {total / 2, total - total / 2};
-}
-
-/// The `pads` attribute [top, left, bottom, right] of a window placed on an
-/// image [C, H, W] of shape |image|.
-DenseI64ArrayAttr imagePads(OpBuilder &b, const Shape &image,
-                            const std::array<int64_t, 2> &window,
-                            const std::array<int64_t, 2> &strides,
-                            Padding padding) {
-  auto [top, bottom] = axisPads(image.dims[1], window[0], strides[0], padding);
-  auto [left, right] = axisPads(image.dims[2], window[1], strides[1], padding);
-  return b.getDenseI64ArrayAttr({top, left, bottom, right});
-}
-
-/// The salt of `sample_normal` layer |index| when inference samples with
-/// |seed|: splitmix64's finalizer of both, so that each seed keys other
-/// draws of eps, the same in every run.
-int64_t samplingSalt(uint64_t seed, int index) {
-  uint64_t z = seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(index + 1);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return static_cast<int64_t>(z ^ (z >> 31));
-}
-
-class ModuleBuilder {
-public:
-  ModuleBuilder(MLIRContext &ctx, const SourceFile &file,
-                const ModelGraph &model, const TrainPlan *plan,
-                const FrontendOptions &options)
-      : ctx_(ctx), file_(file), model_(model), plan_(plan), options_(options),
-        b_(&ctx) {
-    element_ = options.useF64 ? Type(b_.getF64Type()) : b_.getF32Type();
-  }
-
-  OwningOpRef<ModuleOp> build();
-
-private:
-  Location loc(uint32_t offset) {
-    LineCol pos = file_.lineCol(offset);
-    return FileLineColLoc::get(&ctx_, file_.path(), pos.line, pos.column);
-  }
-  RankedTensorType batched(const Shape &shape) {
-    SmallVector<int64_t> dims = {options_.batch};
-    dims.append(shape.dims.begin(), shape.dims.end());
-    return RankedTensorType::get(dims, element_);
-  }
-  /// Reports an error at |offset| in the model file.
-  void error(uint32_t offset, const Twine &message) {
-    emitError(loc(offset)) << message;
-    failed_ = true;
-  }
-
-  LogicalResult checkSupported();
-  std::set<int> frozenLayers() const;
-  /// Per layer: whether a sub-model's results need it (every layer when
-  /// the module is the whole model).
-  std::vector<bool> neededLayers() const;
-  func::FuncOp buildFunction(ModuleOp module, StringRef name, Mode mode);
-  /// Emits corruption |index| of the train block on |x|: Gaussian noise
-  /// drawn from |seed|, then the clip if it has one.
-  Value emitCorruption(const Corruption &c, int index, Value x, Value seed);
-  /// Emits layer |index|; returns its result (null after an error).
-  Value emitLayer(const LayerNode &layer, int index, ArrayRef<Value> operands,
-                  ArrayRef<Value> params, Value seed, Mode mode,
-                  SmallVectorImpl<Value> &regularizers);
-  /// Emits the rnn, lstm or gru |layer| on |in| from zero initial states;
-  /// its result is the whole sequence with return_sequences, else the last
-  /// step's h.
-  Value emitRecurrent(const LayerNode &layer, Value in,
-                      ArrayRef<Value> params);
-  /// The train block's optimizer (Adam with Keras's defaults without one).
-  ir::OptimizerAttr optimizerAttr();
-
-  MLIRContext &ctx_;
-  const SourceFile &file_;
-  const ModelGraph &model_;
-  const TrainPlan *plan_;
-  FrontendOptions options_;
-  OpBuilder b_;
-  Type element_;
-  bool failed_ = false;
-  /// Per value of the function being built: the lengths of its padded
-  /// sequences, or null.
-  std::vector<Value> lengths_;
-  /// Per layer of the function being built: a stateful layer's state
-  /// arguments (h, then an LSTM's c); and the final states to write back,
-  /// by state name.
-  std::vector<SmallVector<Value, 2>> layerStates_;
-  SmallVector<std::pair<std::string, Value>> finalStates_;
-};
-
-LogicalResult ModuleBuilder::checkSupported() {
-  for (const InputInfo &input : model_.inputs)
-    if (!input.shape.isStatic())
-      error(input.offset,
-            "input '" + input.name +
-                "' has a variable length, which only its training data "
-                "fixes (aec train, eval and predict do); compiling it "
-                "without data needs a fixed length such as f32[50, 6]");
-  for (const LayerNode &layer : model_.layers) {
-    switch (layer.spec.kind) {
-    case LayerKind::Dense:
-    case LayerKind::Conv2D:
-    case LayerKind::Conv2DTranspose:
-    case LayerKind::MaxPool:
-    case LayerKind::Upsample:
-    case LayerKind::Activation:
-    case LayerKind::Flatten:
-    case LayerKind::Reshape:
-    case LayerKind::Dropout:
-    case LayerKind::GaussianNoise:
-    case LayerKind::RNN:
-    case LayerKind::LSTM:
-    case LayerKind::GRU:
-    case LayerKind::SampleNormal:
-      break;
-    default:
-      error(layer.offset, Twine("the compiler does not handle ") +
-                              layerKindName(layer.spec.kind) +
-                              " layers yet");
-    }
-    if (layer.spec.kernelRegularizer.l1 != 0)
-      error(layer.offset, "kernel_regularizer with an l1 term is not "
-                          "supported yet; use l2(f)");
-    if (layer.spec.activityRegularizer.l2 != 0)
-      error(layer.offset, "activity_regularizer with an l2 term is not "
-                          "supported yet; use l1(f)");
-  }
-  return failure(failed_);
-}
+namespace frontend {
 
 std::set<int> ModuleBuilder::frozenLayers() const {
   std::set<int> frozen;
@@ -272,180 +121,10 @@ ir::OptimizerAttr ModuleBuilder::optimizerAttr() {
       field("clip_value", plan_ ? plan_->clipValue : 0.0));
 }
 
-Value ModuleBuilder::emitCorruption(const Corruption &c, int index, Value x,
-                                   Value seed) {
-  Location l = loc(c.offset);
-  // Layers salt their draws with their index + 1; corruptions count down
-  // from -1, so that no draw of a step repeats another.
-  Value noisy = ir::GaussianNoiseOp::create(b_, l, x, seed,
-                                            b_.getF64FloatAttr(c.stddev),
-                                            b_.getI64IntegerAttr(-1 - index));
-  if (c.clip)
-    noisy = ir::ClipOp::create(b_, l, noisy, b_.getF64FloatAttr(c.clipLow),
-                               b_.getF64FloatAttr(c.clipHigh));
-  return noisy;
-}
-
 /// Whether |kind| is one of the recurrent layers.
 static bool isRecurrent(LayerKind kind) {
   return kind == LayerKind::RNN || kind == LayerKind::LSTM ||
          kind == LayerKind::GRU;
-}
-
-/// The dialect's spelling of activation |a|.
-static ir::ActivationKind activationKind(Activation a) {
-  return *ir::symbolizeActivationKind(activationName(a));
-}
-
-Value ModuleBuilder::emitLayer(const LayerNode &layer, int index,
-                               ArrayRef<Value> operands,
-                               ArrayRef<Value> params, Value seed, Mode mode,
-                               SmallVectorImpl<Value> &regularizers) {
-  Location l = loc(layer.offset);
-  const LayerSpec &spec = layer.spec;
-  Value in = operands.front();
-  RankedTensorType outType = batched(model_.values[layer.result].shape);
-  bool training = mode == Mode::Train;
-  // Salts tell the random layers of one model apart.
-  auto salt = b_.getI64IntegerAttr(index + 1);
-  Value out;
-  switch (spec.kind) {
-  case LayerKind::Dense:
-    out = ir::DenseOp::create(b_, l, outType, in, params[0],
-                                 spec.useBias ? params[1] : Value());
-    break;
-  case LayerKind::Conv2D:
-    out = ir::Conv2DOp::create(
-        b_, l, outType, in, params[0], spec.useBias ? params[1] : Value(),
-        b_.getDenseI64ArrayAttr(spec.strides),
-        imagePads(b_, model_.values[layer.operands[0]].shape, spec.kernel,
-                  spec.strides, spec.padding));
-    break;
-  case LayerKind::Conv2DTranspose:
-    // The pads of the conv2d it transposes, which runs from this layer's
-    // output back to its input.
-    out = ir::Conv2DTransposeOp::create(
-        b_, l, outType, in, params[0], spec.useBias ? params[1] : Value(),
-        b_.getDenseI64ArrayAttr(spec.strides),
-        imagePads(b_, model_.values[layer.result].shape, spec.kernel,
-                  spec.strides, spec.padding));
-    break;
-  case LayerKind::MaxPool: {
-    const std::array<int64_t, 2> &strides =
-        spec.stridesGiven ? spec.strides : spec.pool;
-    out = ir::MaxPool2DOp::create(
-        b_, l, outType, in, b_.getDenseI64ArrayAttr(spec.pool),
-        b_.getDenseI64ArrayAttr(strides),
-        imagePads(b_, model_.values[layer.operands[0]].shape, spec.pool,
-                  strides, spec.padding));
-    break;
-  }
-  case LayerKind::Upsample:
-    out = ir::Upsample2DOp::create(b_, l, outType, in,
-                                   b_.getDenseI64ArrayAttr(spec.size));
-    break;
-  case LayerKind::Activation:
-    out = in;
-    break;
-  case LayerKind::Flatten:
-  case LayerKind::Reshape:
-    out = ir::ReshapeOp::create(b_, l, outType, in);
-    break;
-  case LayerKind::Dropout:
-    out = training && spec.rate > 0
-              ? Value(ir::DropoutOp::create(b_, l, outType, in, seed,
-                                               b_.getF64FloatAttr(spec.rate),
-                                               salt))
-              : in;
-    break;
-  case LayerKind::GaussianNoise:
-    out = training && spec.stddev > 0
-              ? Value(ir::GaussianNoiseOp::create(
-                    b_, l, outType, in, seed, b_.getF64FloatAttr(spec.stddev),
-                    salt))
-              : in;
-    break;
-  case LayerKind::SampleNormal:
-    // Inference takes the mean unless asked to sample: predict, evaluate
-    // and the codes are deterministic, and evaluate's reconstruction loss
-    // is that of mu. Asked, it draws as training does, keyed by the seed.
-    if (training)
-      out = ir::SampleNormalOp::create(b_, l, in, operands[1], seed, salt);
-    else if (options_.sampleSeed)
-      out = ir::SampleNormalOp::create(
-          b_, l, in, operands[1], seed,
-          b_.getI64IntegerAttr(samplingSalt(*options_.sampleSeed, index)));
-    else
-      out = in;
-    break;
-  case LayerKind::RNN:
-  case LayerKind::LSTM:
-  case LayerKind::GRU:
-    // The activations are the cell's own, not applied after the layer.
-    return emitRecurrent(layer, in, params);
-  default:
-    llvm_unreachable("unsupported layers are rejected up front");
-  }
-  // Dense and convolution kernels come first among the parameters.
-  if (spec.kernelRegularizer.l2 > 0)
-    regularizers.push_back(ir::L2WeightOp::create(
-        b_, l, params[0],
-        b_.getF64FloatAttr(spec.kernelRegularizer.l2)));
-  if (spec.activation != Activation::Linear) {
-    out = ir::ActivationOp::create(b_, l, activationKind(spec.activation),
-                                   out);
-  }
-  if (spec.activityRegularizer.l1 > 0)
-    regularizers.push_back(ir::L1ActivityOp::create(
-        b_, l, out, b_.getF64FloatAttr(spec.activityRegularizer.l1)));
-  return out;
-}
-
-Value ModuleBuilder::emitRecurrent(const LayerNode &layer, Value in,
-                                   ArrayRef<Value> params) {
-  Location l = loc(layer.offset);
-  const LayerSpec &spec = layer.spec;
-  auto stateType = RankedTensorType::get({options_.batch, spec.units},
-                                         element_);
-  // A stateful layer starts from its carried states, the others from zeros.
-  const SmallVector<Value, 2> &carried =
-      layerStates_[&layer - model_.layers.data()];
-  Value h0, c0;
-  if (carried.empty()) {
-    h0 = c0 = arith::ConstantOp::create(
-        b_, l, stateType, cast<TypedAttr>(b_.getZeroAttr(stateType)));
-  } else {
-    h0 = carried[0];
-    c0 = carried.size() > 1 ? carried[1] : Value();
-  }
-  Value bias = spec.useBias ? params[2] : Value();
-  Value lengths = lengths_[layer.operands[0]];
-  ir::ActivationKind a = activationKind(spec.activation);
-  ir::ActivationKind ra = activationKind(spec.recurrentActivation);
-  Operation *op = nullptr;
-  switch (spec.kind) {
-  case LayerKind::RNN:
-    op = ir::RnnOp::create(b_, l, a, in, h0, params[0], params[1], bias,
-                           lengths);
-    break;
-  case LayerKind::LSTM:
-    op = ir::LstmOp::create(b_, l, a, ra, in, h0, c0, params[0], params[1],
-                            bias, lengths);
-    break;
-  case LayerKind::GRU:
-    op = ir::GruOp::create(b_, l, a, ra, spec.resetAfter, in, h0, params[0],
-                           params[1], bias, lengths);
-    break;
-  default:
-    llvm_unreachable("not a recurrent layer");
-  }
-  // Results: the sequence, then the final h (then an LSTM's final c).
-  if (!carried.empty()) {
-    finalStates_.push_back({layer.name + ".h", op->getResult(1)});
-    if (carried.size() > 1)
-      finalStates_.push_back({layer.name + ".c", op->getResult(2)});
-  }
-  return op->getResult(spec.returnSequences ? 0 : 1);
 }
 
 /// The `#aenet.init` of a parameter, from its layer definition. The dialect
@@ -721,15 +400,15 @@ OwningOpRef<ModuleOp> ModuleBuilder::build() {
   return module;
 }
 
-} // namespace
+} // namespace frontend
 
 OwningOpRef<ModuleOp> buildAenetModule(MLIRContext &ctx,
                                        const SourceFile &file,
                                        const ModelGraph &model,
                                        const TrainPlan *plan,
                                        const FrontendOptions &options) {
-  ctx.loadDialect<ir::AenetDialect, func::FuncDialect>();
-  return ModuleBuilder(ctx, file, model, plan, options).build();
+  ctx.loadDialect<mlir::aenet::AenetDialect, func::FuncDialect>();
+  return frontend::ModuleBuilder(ctx, file, model, plan, options).build();
 }
 
 } // namespace aenet
