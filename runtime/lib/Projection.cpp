@@ -1,10 +1,14 @@
 //===- Projection.cpp - Codes of many dimensions drawn on a plane ---------===//
 //
-// PCA of at most a few thousand codes of at most a few hundred numbers:
-// the d x d covariance costs n d^2 multiply-adds (2,000 codes of 392
-// numbers: 0.3 G, well under a second), and the two leading eigenvectors
-// come from power iteration on it, the first removed before the second is
-// sought.
+// PCA of at most a few thousand codes: the two leading eigenvectors come
+// from power iteration on a symmetric matrix of the centred codes, the
+// first removed before the second is sought. That matrix is the d x d
+// covariance (n d^2 / 2 multiply-adds: 2,000 codes of 392 numbers, 0.15 G,
+// well under a second) unless the codes are wider than they are many: then
+// the n x n matrix of their dot products, which has the same nonzero
+// eigenvalues and is the smaller (the denoiser's 2,000 codes of 6,272
+// numbers: 12.5 G instead of 39 G, and 32 MB instead of 315), each of its
+// eigenvectors u giving the direction X^T u.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace aenet::rt {
 
@@ -50,15 +55,18 @@ std::vector<double> leadingEigenvector(const Matrix &m, int64_t d,
     if (change < 1e-12)
       break;
   }
-  // A repeatable sign: the largest component positive.
-  int64_t largest = 0;
-  for (int64_t i = 1; i < d; ++i)
+  return v;
+}
+
+/// Flips |v| so that its largest component is positive: a repeatable sign.
+void makeLargestPositive(std::vector<double> &v) {
+  size_t largest = 0;
+  for (size_t i = 1; i < v.size(); ++i)
     if (std::fabs(v[i]) > std::fabs(v[largest]))
       largest = i;
-  if (v[largest] < 0)
+  if (!v.empty() && v[largest] < 0)
     for (double &x : v)
       x = -x;
-  return v;
 }
 
 } // namespace
@@ -76,34 +84,68 @@ PlaneProjection projectOnPrincipalPlane(const std::vector<float> &rows,
   for (double &m : mean)
     m /= static_cast<double>(n);
 
-  Matrix cov(d * d, 0.0);
-  std::vector<double> centred(d);
-  for (int64_t r = 0; r < n; ++r) {
-    for (int64_t j = 0; j < d; ++j)
-      centred[j] = rows[r * d + j] - mean[j];
-    for (int64_t i = 0; i < d; ++i)
-      for (int64_t j = i; j < d; ++j)
-        cov[i * d + j] += centred[i] * centred[j];
+  // The smaller of the covariance (d x d) and the rows' dot products
+  // (n x n), both divided by n: their nonzero eigenvalues are the same.
+  const bool byRows = d > n;
+  const int64_t m = byRows ? n : d;
+  Matrix mat(m * m, 0.0);
+  std::vector<float> centred(byRows ? n * d : 0);
+  if (byRows) {
+    for (int64_t r = 0; r < n; ++r)
+      for (int64_t j = 0; j < d; ++j)
+        centred[r * d + j] = static_cast<float>(rows[r * d + j] - mean[j]);
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t r = i; r < n; ++r) {
+        double sum = 0;
+        for (int64_t j = 0; j < d; ++j)
+          sum += static_cast<double>(centred[i * d + j]) * centred[r * d + j];
+        mat[i * n + r] = sum;
+      }
+  } else {
+    std::vector<double> row(d);
+    for (int64_t r = 0; r < n; ++r) {
+      for (int64_t j = 0; j < d; ++j)
+        row[j] = rows[r * d + j] - mean[j];
+      for (int64_t i = 0; i < d; ++i)
+        for (int64_t j = i; j < d; ++j)
+          mat[i * d + j] += row[i] * row[j];
+    }
   }
   double total = 0;
-  for (int64_t i = 0; i < d; ++i) {
-    for (int64_t j = i; j < d; ++j) {
-      cov[i * d + j] /= static_cast<double>(n);
-      cov[j * d + i] = cov[i * d + j];
+  for (int64_t i = 0; i < m; ++i) {
+    for (int64_t j = i; j < m; ++j) {
+      mat[i * m + j] /= static_cast<double>(n);
+      mat[j * m + i] = mat[i * m + j];
     }
-    total += cov[i * d + i];
+    total += mat[i * m + i];
   }
 
   std::vector<double> directions[2];
   for (int k = 0; k < 2 && k < d; ++k) {
     double eigenvalue;
-    directions[k] = leadingEigenvector(cov, d, eigenvalue);
+    std::vector<double> w = leadingEigenvector(mat, m, eigenvalue);
     out.explained[k] = total > 0 ? eigenvalue / total : 0;
-    // Deflate: remove the direction found from the covariance.
-    for (int64_t i = 0; i < d; ++i)
-      for (int64_t j = 0; j < d; ++j)
-        cov[i * d + j] -=
-            eigenvalue * directions[k][i] * directions[k][j];
+    // Deflate: remove the eigenvector found from the matrix.
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < m; ++j)
+        mat[i * m + j] -= eigenvalue * w[i] * w[j];
+    if (byRows) {
+      // The direction in code space: X^T w, made a unit vector (zero when
+      // w is: no variance left).
+      std::vector<double> v(d, 0.0);
+      for (int64_t r = 0; r < n; ++r)
+        for (int64_t j = 0; j < d; ++j)
+          v[j] += w[r] * centred[r * d + j];
+      double norm = 0;
+      for (double x : v)
+        norm += x * x;
+      norm = std::sqrt(norm);
+      for (double &x : v)
+        x = norm > 0 ? x / norm : 0;
+      w = std::move(v);
+    }
+    makeLargestPositive(w);
+    directions[k] = std::move(w);
   }
   for (int64_t r = 0; r < n; ++r)
     for (int k = 0; k < 2 && k < d; ++k) {

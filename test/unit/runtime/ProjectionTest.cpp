@@ -2,8 +2,9 @@
 //
 // Rows built from two known orthogonal directions of unequal spread (plus
 // a constant offset) must come back as their coordinates along those
-// directions, from the mean, up to each direction's sign; degenerate rows
-// (no variance, one column) must not break it.
+// directions, from the mean, up to each direction's sign, whether there are
+// more rows than columns or fewer; degenerate rows (no variance, one
+// column) must not break it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,12 +19,15 @@ using namespace aenet::rt;
 
 namespace {
 
-TEST(ProjectionTest, RecoversTwoKnownDirections) {
-  const int64_t n = 200, d = 5;
-  // Orthonormal u and v in R^5.
-  const double u[d] = {0.6, 0.8, 0, 0, 0};
-  const double v[d] = {0, 0, 0.6, 0, -0.8};
-  const double offset[d] = {3, -1, 2, 7, 0.5};
+/// Checks that |n| rows of |d| >= 5 numbers, spread along two known
+/// orthogonal directions, come back as their coordinates along them.
+void checkRecoversTwoKnownDirections(int64_t n, int64_t d) {
+  // Orthonormal u and v in R^d, and an offset that is not.
+  std::vector<double> u(d, 0.0), v(d, 0.0), offset(d);
+  u[0] = 0.6, u[1] = 0.8;
+  v[2] = 0.6, v[d - 1] = -0.8;
+  for (int64_t j = 0; j < d; ++j)
+    offset[j] = 3.0 - 0.75 * static_cast<double>(j % 7);
   std::mt19937 gen(1);
   std::normal_distribution<double> wide(0, 4), narrow(0, 1);
   std::vector<double> a(n), b(n);
@@ -65,6 +69,16 @@ TEST(ProjectionTest, RecoversTwoKnownDirections) {
   EXPECT_EQ(projectOnPrincipalPlane(rows, n, d).xy, p.xy);
 }
 
+TEST(ProjectionTest, RecoversTwoKnownDirections) {
+  checkRecoversTwoKnownDirections(200, 5);
+}
+
+// Codes wider than they are many (the denoiser's 6,272 numbers) take the
+// rows' dot products instead of the covariance: the same plane.
+TEST(ProjectionTest, RecoversTwoKnownDirectionsOfCodesWiderThanMany) {
+  checkRecoversTwoKnownDirections(12, 300);
+}
+
 TEST(ProjectionTest, RowsThatDoNotVaryLieAtTheOrigin) {
   std::vector<float> rows(4 * 3, 2.5f);
   PlaneProjection p = projectOnPrincipalPlane(rows, 4, 3);
@@ -72,6 +86,11 @@ TEST(ProjectionTest, RowsThatDoNotVaryLieAtTheOrigin) {
     EXPECT_EQ(x, 0.0f);
   EXPECT_EQ(p.explained[0], 0.0);
   EXPECT_EQ(p.explained[1], 0.0);
+  // Wider than many: the same, from the rows' dot products.
+  PlaneProjection wide = projectOnPrincipalPlane(rows, 2, 6);
+  for (float x : wide.xy)
+    EXPECT_EQ(x, 0.0f);
+  EXPECT_EQ(wide.explained[0], 0.0);
 }
 
 TEST(ProjectionTest, OneColumnIsItsOwnAxis) {
