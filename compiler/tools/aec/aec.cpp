@@ -540,6 +540,12 @@ int main(int argc, char **argv) {
   // compile --emit=ast prints the tree of any file that parses, so the
   // parser can be tested apart from the checks.
   if (emit == "ast") {
+    if (!phaseName.empty()) {
+      std::cerr << "aec: error: --phase " << phaseName
+                << ": --emit=ast prints the file as parsed, before any "
+                   "phase is chosen\n";
+      return 1;
+    }
     if (!runFrontend(file, fe, /*check=*/false))
       return 1;
     dumpAST(fe.ast, *fe.file, std::cout);
