@@ -20,8 +20,9 @@ def Aenet_SampleNormalOp : Aenet_DiffOp<"sample_normal",
     draws it: a counter-based hash of (`seed`, `salt`, element index) made
     normal by Box-Muller. The gradient op recomputes `eps` from the same three
     numbers instead of storing it. `mu` gets the gradient unchanged, `logvar`
-    `dz * exp(logvar / 2) * eps / 2`. The frontend emits it in training only;
-    inference uses `mu`.
+    `dz * exp(logvar / 2) * eps / 2`. The frontend emits it in training;
+    inference uses `mu` unless asked to sample (`--sample`), when it emits
+    the op with a salt that mixes in the seed asked for.
 
     ```mlir
     %z = aenet.sample_normal %mu, %logvar, %seed {salt = 4 : i64} : tensor<128x2xf32>, tensor<i64>
