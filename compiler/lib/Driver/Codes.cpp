@@ -39,6 +39,25 @@ static std::vector<int> inputsRead(const ModelGraph &graph, int v) {
   return inputs;
 }
 
+/// Whether a `sample_normal` layer is among those that make value |v|.
+static bool samples(const ModelGraph &graph, int v) {
+  std::vector<int> pending = {v};
+  std::vector<bool> seen(graph.values.size(), false);
+  while (!pending.empty()) {
+    int u = pending.back();
+    pending.pop_back();
+    int layer = graph.values[u].producer;
+    if (seen[u] || layer < 0)
+      continue;
+    seen[u] = true;
+    if (graph.layers[layer].spec.kind == LayerKind::SampleNormal)
+      return true;
+    for (int operand : graph.layers[layer].operands)
+      pending.push_back(operand);
+  }
+  return false;
+}
+
 std::unique_ptr<Encoder> Encoder::create(const SourceFile &file,
                                          const RunSetup &setup,
                                          const RunOptions &options,
@@ -67,6 +86,13 @@ std::unique_ptr<Encoder> Encoder::create(const SourceFile &file,
                 << "', not a value its layers make\n";
       return nullptr;
     }
+  }
+  // The model samples (chooseModel checked), but perhaps not on the way.
+  if (options.sample && !samples(graph, encoder->value_)) {
+    std::cerr << "aec: error: " << file.path() << ": no sample_normal layer "
+              << "makes '" << graph.values[encoder->value_].name
+              << "', so --sample would draw nothing\n";
+    return nullptr;
   }
   encoder->sub_ = SubModel::compile(file, setup,
                                     inputsRead(graph, encoder->value_),

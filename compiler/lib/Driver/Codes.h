@@ -44,8 +44,9 @@ public:
   /// prepareWithoutData), weights from |options.weights|, making the value
   /// |value|: empty for the value the model's `encoder` block ends with.
   /// Prints `aec: error: FILE: ...` and returns null when the model has no
-  /// encoder block, names no such value (or an input), or the weights do
-  /// not load. |setup| must outlive it.
+  /// encoder block, names no such value (or an input), the weights do not
+  /// load, or |options.sample| asks for draws where no `sample_normal`
+  /// layer makes the value. |setup| must outlive it.
   static std::unique_ptr<Encoder> create(const SourceFile &file,
                                          const RunSetup &setup,
                                          const RunOptions &options,
