@@ -14,6 +14,8 @@
 
 #include "ModuleBuilder.h"
 
+#include "aenet/Runtime/Random.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 namespace aenet {
@@ -44,13 +46,14 @@ DenseI64ArrayAttr imagePads(OpBuilder &b, const Shape &image,
 }
 
 /// The salt of `sample_normal` layer |index| when inference samples with
-/// |seed|: splitmix64's finalizer of both, so that each seed keys other
-/// draws of eps, the same in every run.
+/// |seed|: the seed mixed into a stream of its own, then the layer's index
+/// into that, so that each seed keys other draws of eps, the same in every
+/// run. (Mixing seed + k * index in one step would let seeds s and s + k
+/// give two layers each other's draws.)
 int64_t samplingSalt(uint64_t seed, int index) {
-  uint64_t z = seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(index + 1);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return static_cast<int64_t>(z ^ (z >> 31));
+  constexpr uint64_t kSampleStream = 0x73616d706c65ull; // "sample"
+  return static_cast<int64_t>(rt::mixSeed(
+      rt::mixSeed(seed, kSampleStream), static_cast<uint64_t>(index)));
 }
 
 } // namespace
