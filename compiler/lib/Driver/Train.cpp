@@ -29,10 +29,14 @@ namespace {
 
 /// The files a run writes into its output folder besides temporaries, which
 /// --overwrite removes so that none of an earlier run's outputs stay beside
-/// the new run's (predict's outputs were made from the old weights too).
+/// the new run's: train's own and its latent pictures (a new run may draw
+/// none, e.g. when its latent is no longer 2-D), and what predict, encode
+/// and decode write there by default (made from the old weights too).
 constexpr const char *kOutputs[] = {
-    "model.safetensors", "metrics.csv",  "loss.png",
-    "reconstructions.png", "codes.png", "predictions.safetensors"};
+    "model.safetensors",   "metrics.csv",         "loss.png",
+    "reconstructions.png", "codes.png",           "latent.png",
+    "latent_grid.png",     "interpolation.png",   "predictions.safetensors",
+    "codes.safetensors",   "decoded.safetensors", "decoded.png"};
 
 /// Refuses to replace a checkpoint unless told to; with --overwrite removes
 /// the previous run's outputs. Prints and returns false on a problem.
