@@ -48,6 +48,13 @@ int ModelGraph::findLayer(const std::string &name) const {
   return -1;
 }
 
+bool ModelGraph::hasLayerOf(LayerKind kind) const {
+  for (const LayerNode &layer : layers)
+    if (layer.spec.kind == kind)
+      return true;
+  return false;
+}
+
 const char *lossKindName(LossKind kind) {
   static const char *names[] = {"mse", "mae", "bce", "cce", "sparse_cce",
                                 "kl_normal"};

@@ -9,6 +9,7 @@
 
 #include <cassert>
 #include <cmath>
+#include <random>
 
 namespace aenet::rt {
 
@@ -31,6 +32,11 @@ uint64_t mixSeed(uint64_t seed, uint64_t stream) {
   uint64_t s = stream;
   uint64_t t = seed ^ splitmix64(s);
   return splitmix64(t);
+}
+
+uint64_t freshSeed() {
+  std::random_device device;
+  return device() | (uint64_t(device()) << 32);
 }
 
 Rng::Rng(uint64_t seed) {

@@ -99,7 +99,7 @@ std::unique_ptr<Encoder> Encoder::create(const SourceFile &file,
                                     {encoder->value_}, options.backend,
                                     options.weights,
                                     options.sample
-                                        ? std::optional(samplingSeed(setup))
+                                        ? std::optional(setup.plan.seed)
                                         : std::nullopt);
   if (!encoder->sub_)
     return nullptr;

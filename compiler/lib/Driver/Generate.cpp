@@ -14,10 +14,10 @@
 #include "aenet/Driver/Commands.h"
 #include "aenet/Lang/Parser.h"
 #include "aenet/Runtime/Errors.h"
+#include "aenet/Runtime/Random.h"
 #include "aenet/Runtime/Sampling.h"
 
 #include <iostream>
-#include <random>
 
 namespace aenet {
 
@@ -248,9 +248,7 @@ int runGenerate(const SourceFile &file, const CheckedProgram &program,
                       options.backend, store, names, sizes);
   if (!steps.compile())
     return 1;
-  uint64_t seed = options.seed ? *options.seed
-                               : std::random_device()() |
-                                     (uint64_t(std::random_device()()) << 32);
+  uint64_t seed = options.seed ? *options.seed : rt::freshSeed();
   try {
     steps.initializeStore(0);
     store.loadParameters(checkpoint, options.weights);

@@ -14,10 +14,10 @@
 #include "aenet/Lang/Printers.h"
 #include "aenet/Runtime/AvailableMemory.h"
 #include "aenet/Runtime/Errors.h"
+#include "aenet/Runtime/Random.h"
 
 #include <algorithm>
 #include <iostream>
-#include <random>
 
 namespace aenet {
 
@@ -107,23 +107,22 @@ bool chooseModel(const SourceFile &file, const CheckedProgram &program,
   }
   setup.outDir = options.outDir.empty() ? "out/" + graph.name : options.outDir;
   setup.program = program;
-  if (options.sample &&
-      std::none_of(graph.layers.begin(), graph.layers.end(),
-                   [](const LayerNode &layer) {
-                     return layer.spec.kind == LayerKind::SampleNormal;
-                   })) {
+  if (options.sample && !graph.hasLayerOf(LayerKind::SampleNormal)) {
     std::cerr << "aec: error: " << file.path() << ": model '" << graph.name
               << "' has no sample_normal layer for --sample to draw from\n";
     return false;
   }
+  // Draws from a seed nobody gave are repeatable only if it is printed.
+  if (options.sample && !setup.plan.seedGiven) {
+    setup.plan.seed = rt::freshSeed();
+    setup.plan.seedGiven = true;
+    std::cout << "Sampling with seed " << setup.plan.seed
+              << " (repeat the draws with --seed " << setup.plan.seed
+              << ")\n";
+  }
   return true;
 }
 
-uint64_t samplingSeed(const RunSetup &setup) {
-  return setup.plan.seedGiven ? setup.plan.seed
-                              : std::random_device()() |
-                                    (uint64_t(std::random_device()()) << 32);
-}
 
 bool prepareData(const SourceFile &file, const CheckedProgram &program,
                  const RunOptions &options, RunSetup &setup) {
@@ -190,7 +189,7 @@ static bool compileSteps(const SourceFile &file, const RunOptions &options,
       file, setup.program, setup.model, setup.plan.batch, options.backend,
       setup.store, arrayNames, arraySizes);
   if (options.sample)
-    setup.steps->sampleAtInference(samplingSeed(setup));
+    setup.steps->sampleAtInference(setup.plan.seed);
   return setup.steps->compile();
 }
 

@@ -54,13 +54,11 @@ bool prepareRun(const SourceFile &file, const CheckedProgram &program,
 /// program). Enough to compile a sub-model whose shapes do not wait for the
 /// data (no `?` extents). Prints `aec: error: ...` and returns false on a
 /// problem, or when |options.sample| asks a model without `sample_normal`
-/// to sample.
+/// to sample. With |options.sample| it settles the seed the draws are keyed
+/// by in |setup.plan.seed|: --seed, else the train block's, else a fresh one
+/// it prints (as aec train does).
 bool chooseModel(const SourceFile &file, const CheckedProgram &program,
                  const RunOptions &options, RunSetup &setup);
-
-/// The seed `--sample` keys its draws by: --seed, else the train block's,
-/// else a random one, as aec train picks its seed.
-uint64_t samplingSeed(const RunSetup &setup);
 
 /// prepareRun without compiling the model (|setup.steps| stays null): for
 /// commands that compile only a part of it (SubModel.h).

@@ -14,6 +14,7 @@
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/Plot.h"
 #include "aenet/Runtime/Progress.h"
+#include "aenet/Runtime/Random.h"
 
 #include <algorithm>
 #include <charconv>
@@ -21,7 +22,6 @@
 #include <iomanip>
 #include <iostream>
 #include <optional>
-#include <random>
 
 namespace aenet {
 
@@ -322,10 +322,7 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
     return 1;
   }
 
-  uint64_t seed = setup.plan.seedGiven ? setup.plan.seed
-                                       : std::random_device()() |
-                                             (uint64_t(std::random_device()())
-                                              << 32);
+  uint64_t seed = setup.plan.seedGiven ? setup.plan.seed : rt::freshSeed();
   try {
     if (resumed) {
       state.checkResumable(setup.data.train.size(), setup.plan.batch,

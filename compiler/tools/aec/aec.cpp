@@ -241,16 +241,17 @@ int main(int argc, char **argv) {
   compile->add_option("--model", modelName,
                       "The model to compile (default: the first in the file)");
   bool compileSample = false;
-  compile->add_flag("--sample", compileSample,
-                    "The evaluate and predict functions draw "
-                    "sample_normal's z, as "
-                    "predict --sample does, instead of taking mu");
+  CLI::Option *compileSampleFlag = compile->add_flag(
+      "--sample", compileSample,
+      "The evaluate and predict functions draw sample_normal's z, as "
+      "predict --sample does, instead of taking mu");
   uint64_t compileSeed = 0;
   compile
       ->add_option("--seed", compileSeed,
                    "The seed --sample's draws are keyed by (default 0)")
       ->check(wholeNumber<uint64_t>(0))
-      ->type_name("S");
+      ->type_name("S")
+      ->needs(compileSampleFlag);
   std::string phaseName;
   compile->add_option("--phase", phaseName,
                       "The phase of the train block to compile, with its "
@@ -313,14 +314,16 @@ int main(int argc, char **argv) {
 
   // Inference gives a VAE's mu; asked, it draws z as training does.
   auto addSampleOptions = [&](CLI::App *cmd) {
-    cmd->add_flag("--sample", run.sample,
-                  "Draw the codes of sample_normal layers, z = mu + "
-                  "exp(logvar / 2) * eps, instead of taking mu");
+    CLI::Option *sample =
+        cmd->add_flag("--sample", run.sample,
+                      "Draw the codes of sample_normal layers, z = mu + "
+                      "exp(logvar / 2) * eps, instead of taking mu");
     cmd->add_option("--seed", run.seed,
                     "Seed of --sample's draws, from 0 to 2^64-1 (default: "
-                    "the train block's, else random)")
+                    "the train block's, else a fresh one, printed)")
         ->check(wholeNumber<uint64_t>(0))
-        ->type_name("S");
+        ->type_name("S")
+        ->needs(sample);
   };
   CLI::App *eval = app.add_subcommand(
       "eval", "Print the loss and metrics of trained weights on the "
@@ -570,8 +573,15 @@ int main(int argc, char **argv) {
   options.batch = batch;
   options.backend =
       emit == "onednn" ? Backend::OneDNN : backendNamed(compileBackend);
-  if (compileSample)
+  if (compileSample) {
+    const ModelGraph &graph = fe.program.models[model];
+    if (!graph.hasLayerOf(LayerKind::SampleNormal)) {
+      std::cerr << "aec: error: " << file << ": model '" << graph.name
+                << "' has no sample_normal layer for --sample to draw from\n";
+      return 1;
+    }
     options.sampleSeed = compileSeed;
+  }
   return printStage(*fe.file, fe.program, model, stage, options, std::cout)
              ? 0
              : 1;

@@ -112,6 +112,9 @@ struct ModelGraph {
   const BlockInfo *findBlock(const std::string &name) const;
   /// The layer named |name|, or -1.
   int findLayer(const std::string &name) const;
+  /// Whether a layer of |kind| is in the model (sample_normal: whether
+  /// inference can be asked to sample).
+  bool hasLayerOf(LayerKind kind) const;
 };
 
 const char *lossKindName(LossKind kind);

@@ -27,6 +27,11 @@ uint64_t splitmix64(uint64_t &state);
 /// nearby pairs give unrelated seeds.
 uint64_t mixSeed(uint64_t seed, uint64_t stream);
 
+/// A seed of 64 bits from the system's entropy source (std::random_device),
+/// for a run given none: it differs from run to run, so a run that uses it
+/// prints it for the user to repeat the run with.
+uint64_t freshSeed();
+
 /// xoshiro256**: 256 bits of state, period 2^256 - 1.
 class Rng {
 public:
