@@ -89,8 +89,8 @@ int64_t CheckedProgram::frozenParamCount(int model, size_t phase) const {
   return aenet::frozenParamCount(graph, planOfPhase(*plan, phase).frozen);
 }
 
-int64_t frozenParamCount(const ModelGraph &graph,
-                         const std::vector<std::string> &names) {
+std::set<int> frozenLayers(const ModelGraph &graph,
+                           const std::vector<std::string> &names) {
   std::set<int> frozen;
   for (const std::string &name : names) {
     if (const BlockInfo *block = graph.findBlock(name))
@@ -99,10 +99,24 @@ int64_t frozenParamCount(const ModelGraph &graph,
     else if (int layer = graph.findLayer(name); layer >= 0)
       frozen.insert(layer);
   }
+  return frozen;
+}
+
+int64_t frozenParamCount(const ModelGraph &graph,
+                         const std::vector<std::string> &names) {
   int64_t n = 0;
-  for (int i : frozen)
+  for (int i : frozenLayers(graph, names))
     n += graph.layers[i].paramCount();
   return n;
+}
+
+std::string frozenParamLayers(const ModelGraph &graph,
+                              const std::vector<std::string> &names) {
+  std::string list;
+  for (int i : frozenLayers(graph, names))
+    if (graph.layers[i].paramCount() > 0)
+      list += (list.empty() ? "" : ",") + graph.layers[i].name;
+  return list;
 }
 
 } // namespace aenet

@@ -175,7 +175,8 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
       {"model", graph.name},
       {"seed", std::to_string(seed)},
       {"source", file.path()},
-      {"optimizer", optimizerKindName(plan.optimizer.kind)}};
+      {"optimizer", optimizerKindName(plan.optimizer.kind)},
+      {"frozen", frozenParamLayers(graph, plan.frozen)}};
   if (phased)
     metadata["phase"] = setup.plan.phases[phase].name;
   if (setup.data.vocabulary)
@@ -194,6 +195,21 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
   if (outcome == rt::LoopOutcome::Diverged)
     return 1;
   return outcome == rt::LoopOutcome::Interrupted ? 130 : 0;
+}
+
+/// "'enc1', 'enc2'" or "none": a checkpoint's comma-separated `frozen`
+/// metadata as a message names it.
+std::string frozenText(const std::string &layers) {
+  if (layers.empty())
+    return "none";
+  std::string text;
+  for (size_t begin = 0; begin <= layers.size();) {
+    size_t end = std::min(layers.find(',', begin), layers.size());
+    text += (text.empty() ? "'" : ", '") +
+            layers.substr(begin, end - begin) + "'";
+    begin = end + 1;
+  }
+  return text;
 }
 
 /// A checkpoint to resume from and where its run goes on.
@@ -248,6 +264,21 @@ Resumed readResumed(const RunSetup &setup, const std::string &path,
                   "; its state does not carry over to another optimizer: "
                   "resume with " + used->second +
                   ", or start again with --overwrite");
+  // Optimizer state is kept for trainable parameters only: a frozen set
+  // edited between the runs would lose some layers' state or lack others'.
+  auto frozen = metadata.find("frozen");
+  const std::string nowFrozen = frozenParamLayers(
+      setup.graph(), planOfPhase(setup.plan, point.phase).frozen);
+  if (point.optimizerState && frozen != metadata.end() &&
+      frozen->second != nowFrozen)
+    throw rt::CheckpointError(
+        path, "was trained" + inPhase + " with frozen layers " +
+                  frozenText(frozen->second) +
+                  ", but the train block now freezes " +
+                  frozenText(nowFrozen) +
+                  "; the optimizer state of one set of trainable layers "
+                  "does not fit another: resume with the frozen layers it "
+                  "was trained with, or start again with --overwrite");
   // One-hot positions mean the characters of the vocabulary trained on.
   if (setup.data.vocabulary)
     checkResumedVocabulary(resumed.saved, path, *setup.data.vocabulary);

@@ -21,6 +21,8 @@
 
 #include "ModuleBuilder.h"
 
+#include "aenet/Lang/Sema.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Verifier.h"
@@ -51,17 +53,8 @@ std::vector<std::string> reportedNames(const ModelGraph &model) {
 namespace frontend {
 
 std::set<int> ModuleBuilder::frozenLayers() const {
-  std::set<int> frozen;
-  if (!plan_)
-    return frozen;
-  for (const std::string &name : plan_->frozen) {
-    if (const BlockInfo *block = model_.findBlock(name))
-      for (int i = block->firstLayer; i < block->endLayer; ++i)
-        frozen.insert(i);
-    else if (int layer = model_.findLayer(name); layer >= 0)
-      frozen.insert(layer);
-  }
-  return frozen;
+  return plan_ ? ::aenet::frozenLayers(model_, plan_->frozen)
+               : std::set<int>();
 }
 
 std::vector<bool> ModuleBuilder::neededLayers() const {

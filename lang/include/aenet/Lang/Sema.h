@@ -32,10 +32,21 @@ struct CheckedProgram {
   int64_t frozenParamCount(int model, size_t phase = 0) const;
 };
 
+/// The layers of |graph| (indices) that the block or layer |names| cover.
+std::set<int> frozenLayers(const ModelGraph &graph,
+                           const std::vector<std::string> &names);
+
 /// Parameters of the layers of |graph| that the block or layer |names| cover,
 /// each layer counted once.
 int64_t frozenParamCount(const ModelGraph &graph,
                          const std::vector<std::string> &names);
+
+/// The layers with parameters that |names| freeze, by name in layer order
+/// and comma-separated ("enc1,enc2"): what a checkpoint records of its
+/// frozen set, so that resuming with another one (whose optimizer state
+/// would not fit) is told apart from `freeze encoder` said as its layers.
+std::string frozenParamLayers(const ModelGraph &graph,
+                              const std::vector<std::string> &names);
 
 /// The shapes a run's data gives the variable-length inputs of one model:
 /// `f32[?, 6]` fed sequences padded to 50 steps is checked as `f32[50, 6]`.
