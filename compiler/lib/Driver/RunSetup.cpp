@@ -123,7 +123,6 @@ bool chooseModel(const SourceFile &file, const CheckedProgram &program,
   return true;
 }
 
-
 bool prepareData(const SourceFile &file, const CheckedProgram &program,
                  const RunOptions &options, RunSetup &setup) {
   if (!chooseModel(file, program, options, setup))
