@@ -49,13 +49,14 @@ bool isOneFilterConv(const MemRef<4> &x, const MemRef<4> &k);
 bool isOneChannelConvGradKernel(const MemRef<4> &x, const MemRef<4> &dy,
                                 const MemRef<4> &dk);
 
-/// y = conv2d(x, k) (+ bias) for a one-filter |k|: one matrix product of the
-/// kernel's taps [kh*kw, C] by the image's pixels [C, N*H*W], then each
-/// output pixel's taps summed on the host. Buffers in the order x, k,
-/// (bias,) y.
+/// y = activation(conv2d(x, k) (+ bias)) for a one-filter |k|: one matrix
+/// product of the kernel's taps [kh*kw, C] by the image's pixels [C,
+/// N*H*W], then each output pixel's taps summed on the host, then
+/// |activation| (an Activation; Linear for none) on y in place. Buffers in
+/// the order x, k, (bias,) y.
 Kernel oneFilterConv(const MemRef<4> &x, const MemRef<4> &k,
                      const MemRef<1> *bias, const MemRef<4> &y,
-                     const Placement &p);
+                     const Placement &p, int64_t activation);
 
 /// dk (and db) of a one-filter conv2d: dy spread over the taps of the input
 /// pixels it came from [kh*kw, N*H*W] on the host, then one matrix product

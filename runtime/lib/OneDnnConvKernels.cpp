@@ -72,9 +72,11 @@ convolution_forward::desc convForward(const memory::desc &x,
                                    p.strides, p.padL, p.padR);
 }
 
-/// conv2d (with a bias when |bias| is set) as a convolution primitive.
+/// conv2d (with a bias when |bias| is set) as a convolution primitive,
+/// its result through |activation| as a post-op.
 void conv2d(KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *k,
-            MemRef<1> *bias, MemRef<4> *y, const Placement &p) {
+            MemRef<1> *bias, MemRef<4> *y, const Placement &p,
+            int64_t activation) {
   Kernel &kernel = atSite(sites, site, "conv2d", [&] {
     KernelBuilder b;
     memory xm = b.buffer(image(*x)), km = b.buffer(image(*k));
@@ -84,7 +86,7 @@ void conv2d(KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *k,
     convolution_forward::primitive_desc pd(
         convForward(nhwc(xm.get_desc()), anyLayout(km.get_desc()),
                     bias ? &bd : nullptr, nhwc(ym.get_desc()), p),
-        cpuEngine());
+        activationPostOp("conv2d_bias", activation), cpuEngine());
     std::unordered_map<int, memory> args = {
         {DNNL_ARG_SRC, b.input(xm, pd.src_desc())},
         {DNNL_ARG_WEIGHTS, b.input(km, pd.weights_desc())},
@@ -183,7 +185,8 @@ void _mlir_ciface_aenet_dnnl_conv2d(KernelSites *sites, int64_t site,
                                     int64_t left, int64_t bottom,
                                     int64_t right) {
   conv2d(sites, site, x, k, nullptr, y,
-         Placement(sh, sw, top, left, bottom, right));
+         Placement(sh, sw, top, left, bottom, right),
+         static_cast<int64_t>(aenet::rt::Activation::Linear));
 }
 
 void _mlir_ciface_aenet_dnnl_conv2d_bias(KernelSites *sites, int64_t site,
@@ -191,9 +194,9 @@ void _mlir_ciface_aenet_dnnl_conv2d_bias(KernelSites *sites, int64_t site,
                                          MemRef<1> *bias, MemRef<4> *y,
                                          int64_t sh, int64_t sw, int64_t top,
                                          int64_t left, int64_t bottom,
-                                         int64_t right) {
+                                         int64_t right, int64_t activation) {
   conv2d(sites, site, x, k, bias, y,
-         Placement(sh, sw, top, left, bottom, right));
+         Placement(sh, sw, top, left, bottom, right), activation);
 }
 
 void _mlir_ciface_aenet_dnnl_conv2d_grad_input(

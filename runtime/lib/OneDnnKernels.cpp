@@ -41,40 +41,6 @@ memory::desc transposed(const MemRef<2> &m) {
                       {m.strides[1], m.strides[0]});
 }
 
-struct Eltwise {
-  algorithm forward, backward;
-  float alpha, beta;
-};
-
-/// oneDNN's spelling of an activation, when it has one.
-bool eltwiseFor(int64_t kind, Eltwise &out) {
-  using K = aenet::rt::Activation;
-  switch (static_cast<K>(kind)) {
-  case K::Relu:
-    out = {algorithm::eltwise_relu, algorithm::eltwise_relu_use_dst_for_bwd,
-           0.f, 0.f};
-    return true;
-  case K::LeakyRelu:
-    out = {algorithm::eltwise_relu, algorithm::eltwise_relu_use_dst_for_bwd,
-           0.2f, 0.f};
-    return true;
-  case K::Sigmoid:
-    out = {algorithm::eltwise_logistic,
-           algorithm::eltwise_logistic_use_dst_for_bwd, 0.f, 0.f};
-    return true;
-  case K::Tanh:
-    out = {algorithm::eltwise_tanh, algorithm::eltwise_tanh_use_dst_for_bwd,
-           0.f, 0.f};
-    return true;
-  case K::Elu:
-    out = {algorithm::eltwise_elu, algorithm::eltwise_elu_use_dst_for_bwd,
-           1.f, 0.f};
-    return true;
-  default:
-    return false;
-  }
-}
-
 [[noreturn]] void unsupported(const char *what, int64_t kind) {
   std::fprintf(stderr,
                "aec: internal error: no oneDNN %s for activation kind %lld\n",
@@ -153,12 +119,15 @@ void _mlir_ciface_aenet_dnnl_matmul(KernelSites *sites, int64_t site,
 
 void _mlir_ciface_aenet_dnnl_matmul_bias(KernelSites *sites, int64_t site,
                                          MemRef<2> *a, MemRef<2> *b,
-                                         MemRef<1> *bias, MemRef<2> *c) {
+                                         MemRef<1> *bias, MemRef<2> *c,
+                                         int64_t activation) {
   Kernel &k = atSite(sites, site, "matmul_bias", [&] {
     memory::desc ad = describe(*a), bd = describe(*b), cd = describe(*c);
     memory::desc biasd({1, bias->sizes[0]}, memory::data_type::f32,
                        {bias->sizes[0] * bias->strides[0], bias->strides[0]});
-    matmul::primitive_desc pd(matmul::desc(ad, bd, biasd, cd), cpuEngine());
+    matmul::primitive_desc pd(matmul::desc(ad, bd, biasd, cd),
+                              activationPostOp("matmul_bias", activation),
+                              cpuEngine());
     return single(matmul(pd), {{DNNL_ARG_SRC, ad},
                                {DNNL_ARG_WEIGHTS, bd},
                                {DNNL_ARG_BIAS, biasd},

@@ -137,6 +137,47 @@ Kernel &build(KernelSites *sites, int64_t site, const char *kernel,
                         std::make_unique<Kernel>(create(kernel, make)));
 }
 
+bool eltwiseFor(int64_t kind, Eltwise &out) {
+  using K = aenet::rt::Activation;
+  switch (static_cast<K>(kind)) {
+  case K::Relu:
+    out = {algorithm::eltwise_relu, algorithm::eltwise_relu_use_dst_for_bwd,
+           0.f, 0.f};
+    return true;
+  case K::LeakyRelu:
+    out = {algorithm::eltwise_relu, algorithm::eltwise_relu_use_dst_for_bwd,
+           0.2f, 0.f};
+    return true;
+  case K::Sigmoid:
+    out = {algorithm::eltwise_logistic,
+           algorithm::eltwise_logistic_use_dst_for_bwd, 0.f, 0.f};
+    return true;
+  case K::Tanh:
+    out = {algorithm::eltwise_tanh, algorithm::eltwise_tanh_use_dst_for_bwd,
+           0.f, 0.f};
+    return true;
+  case K::Elu:
+    out = {algorithm::eltwise_elu, algorithm::eltwise_elu_use_dst_for_bwd,
+           1.f, 0.f};
+    return true;
+  default:
+    return false;
+  }
+}
+
+primitive_attr activationPostOp(const char *kernel, int64_t kind) {
+  primitive_attr attr;
+  if (static_cast<Activation>(kind) == Activation::Linear)
+    return attr;
+  Eltwise e;
+  if (!eltwiseFor(kind, e))
+    contractBroken(kernel, "an activation with no eltwise post-op");
+  post_ops ops;
+  ops.append_eltwise(/*scale=*/1.f, e.forward, e.alpha, e.beta);
+  attr.set_post_ops(ops);
+  return attr;
+}
+
 void contractBroken(const char *kernel, const char *what) {
   std::fprintf(stderr, "aec: internal error: %s called on %s\n", kernel,
                what);

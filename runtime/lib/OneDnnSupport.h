@@ -113,6 +113,25 @@ template <int Rank> dnnl::memory::desc describe(const MemRef<Rank> &m) {
   return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, strides);
 }
 
+/// An activation as oneDNN's eltwise algorithms spell it: the forward
+/// algorithm, the backward one that reads the forward's output (the only
+/// operand the dialect's activation_grad has), and their alpha and beta.
+struct Eltwise {
+  dnnl::algorithm forward, backward;
+  float alpha, beta;
+};
+
+/// oneDNN's spelling of activation |kind| into |out|; false for the kinds
+/// that have none (softmax, a primitive of its own; those run as loops).
+bool eltwiseFor(int64_t kind, Eltwise &out);
+
+/// The attributes of a primitive of kernel |kernel| whose result goes
+/// through activation |kind| on its way out, as an eltwise post-op applied
+/// while the result is still in registers: none for Linear. A kind without
+/// an eltwise algorithm breaks the kernel's contract (the lowering fuses
+/// only those that have one).
+dnnl::primitive_attr activationPostOp(const char *kernel, int64_t kind);
+
 /// |d|'s shape in NHWC: the layout in which the compiled code passes images
 /// between kernels, and one with JIT kernels for every image primitive.
 inline dnnl::memory::desc nhwc(const dnnl::memory::desc &d) {

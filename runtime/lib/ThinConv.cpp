@@ -153,7 +153,7 @@ bool isOneChannelConvGradKernel(const MemRef<4> &x, const MemRef<4> &dy,
 
 Kernel oneFilterConv(const MemRef<4> &x, const MemRef<4> &k,
                      const MemRef<1> *bias, const MemRef<4> &y,
-                     const Placement &p) {
+                     const Placement &p, int64_t activation) {
   Axis rows = rowAxis(x, k, y, p), cols = colAxis(x, k, y, p);
   int64_t c = x.sizes[1], taps = rows.taps * cols.taps;
   int64_t pixels = x.sizes[0] * rows.inputs * cols.inputs;
@@ -213,6 +213,21 @@ Kernel oneFilterConv(const MemRef<4> &x, const MemRef<4> &k,
         }
     }
   });
+  // The activation on y in place, while it is in cache: the output is one
+  // channel, so the pass is 1/C of the products' and needs no buffer of
+  // its own.
+  if (static_cast<aenet::rt::Activation>(activation) !=
+      aenet::rt::Activation::Linear) {
+    Eltwise e;
+    if (!eltwiseFor(activation, e))
+      contractBroken("conv2d_thin_output_bias",
+                     "an activation with no eltwise algorithm");
+    eltwise_forward::primitive_desc pd(
+        eltwise_forward::desc(prop_kind::forward_training, e.forward,
+                              ym.get_desc(), e.alpha, e.beta),
+        cpuEngine());
+    b.add(eltwise_forward(pd), {{DNNL_ARG_SRC, ym}, {DNNL_ARG_DST, ym}});
+  }
   return b.finish();
 }
 
@@ -315,12 +330,13 @@ namespace {
 
 /// conv2d with one filter (and a bias when |bias| is set).
 void thinOutput(KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *k,
-                MemRef<1> *bias, MemRef<4> *y, const Placement &p) {
+                MemRef<1> *bias, MemRef<4> *y, const Placement &p,
+                int64_t activation) {
   const char *name = "conv2d_thin_output";
   Kernel &kernel = atSite(sites, site, name, [&] {
     if (!isOneFilterConv(*x, *k))
       contractBroken(name, "more than one filter or an image not in NHWC");
-    return oneFilterConv(*x, *k, bias, *y, p);
+    return oneFilterConv(*x, *k, bias, *y, p, activation);
   });
   kernel.run(pointersOf(x, k, bias, y));
 }
@@ -361,15 +377,16 @@ void _mlir_ciface_aenet_dnnl_conv2d_thin_output(
     MemRef<4> *y, int64_t sh, int64_t sw, int64_t top, int64_t left,
     int64_t bottom, int64_t right) {
   thinOutput(sites, site, x, k, nullptr, y,
-             Placement(sh, sw, top, left, bottom, right));
+             Placement(sh, sw, top, left, bottom, right),
+             static_cast<int64_t>(aenet::rt::Activation::Linear));
 }
 
 void _mlir_ciface_aenet_dnnl_conv2d_thin_output_bias(
     KernelSites *sites, int64_t site, MemRef<4> *x, MemRef<4> *k,
     MemRef<1> *bias, MemRef<4> *y, int64_t sh, int64_t sw, int64_t top,
-    int64_t left, int64_t bottom, int64_t right) {
+    int64_t left, int64_t bottom, int64_t right, int64_t activation) {
   thinOutput(sites, site, x, k, bias, y,
-             Placement(sh, sw, top, left, bottom, right));
+             Placement(sh, sw, top, left, bottom, right), activation);
 }
 
 void _mlir_ciface_aenet_dnnl_conv2d_grad_kernel_thin_output(

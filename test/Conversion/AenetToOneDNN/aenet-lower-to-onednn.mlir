@@ -4,9 +4,10 @@
 // the operands' buffers (shapes erased; the image's strides too, so it is
 // taken in whatever layout it has) and a fresh NHWC result buffer seen as
 // NCHW, with the strides and then the pads [top, left, bottom, right] as i64
-// flags. The call is the function's kernel call site 0: its first operands
-// are the function's new kernel-sites argument and the site's number.
-// CHECK: func.func private @aenet_dnnl_conv2d_bias(!llvm.ptr, i64, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?x?xf32>, memref<?xf32>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
+// flags, then the activation flag: linear (0), no activation follows. The
+// call is the function's kernel call site 0: its first operands are the
+// function's new kernel-sites argument and the site's number.
+// CHECK: func.func private @aenet_dnnl_conv2d_bias(!llvm.ptr, i64, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, memref<?x?x?x?xf32>, memref<?xf32>, memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>, i64, i64, i64, i64, i64, i64, i64) attributes {llvm.emit_c_interface}
 // CHECK-LABEL: func.func @conv2d
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3x6x5xf32>, %[[K:.*]]: tensor<4x3x3x2xf32>, %[[B:.*]]: tensor<4xf32>, %[[SITES:.*]]: !llvm.ptr {aenet.kernel_sites})
 // CHECK-SAME: attributes {aenet.kernel_sites = 1 : i64}
@@ -22,7 +23,7 @@
 // CHECK: %[[KD:.*]] = memref.cast %[[KB]] : memref<4x3x3x2xf32> to memref<?x?x?x?xf32>
 // CHECK: %[[BD:.*]] = memref.cast %[[BB]] : memref<4xf32> to memref<?xf32>
 // CHECK: %[[OD:.*]] = memref.cast %[[OUT]] : memref<2x4x4x5xf32, strided<[80, 1, 20, 4]>> to memref<?x?x?x?xf32, strided<[?, ?, ?, ?], offset: ?>>
-// CHECK: call @aenet_dnnl_conv2d_bias(%[[SITES]], %[[C0]], %[[XD]], %[[KD]], %[[BD]], %[[OD]], %[[C2]], %[[C1]], %[[C1]], %[[C0]], %[[C2]], %[[C1]])
+// CHECK: call @aenet_dnnl_conv2d_bias(%[[SITES]], %[[C0]], %[[XD]], %[[KD]], %[[BD]], %[[OD]], %[[C2]], %[[C1]], %[[C1]], %[[C0]], %[[C2]], %[[C1]], %[[C0]])
 // CHECK: %[[Y:.*]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<2x4x4x5xf32, strided<[80, 1, 20, 4]>> to tensor<2x4x4x5xf32>
 // CHECK: return %[[Y]]
 func.func @conv2d(%x: tensor<2x3x6x5xf32>, %k: tensor<4x3x3x2xf32>, %b: tensor<4xf32>) -> tensor<2x4x4x5xf32> {

@@ -75,7 +75,8 @@ TEST(OneDnnKernels, MatmulWithBiasBroadcastsOverRows) {
   MemRef<1> biasRef = {bias.data(), bias.data(), 0, {5}, {1}};
   KernelSites sites(1);
   _mlir_ciface_aenet_dnnl_matmul_bias(&sites, 0, &a.ref, &b.ref, &biasRef,
-                                      &c.ref);
+                                      &c.ref,
+                                      static_cast<int64_t>(Activation::Linear));
   for (int64_t i = 0; i < 4; ++i)
     for (int64_t j = 0; j < 5; ++j) {
       double sum = bias[j];
@@ -213,10 +214,11 @@ TEST(OneDnnKernels, ThinOutputConvolutionMatchesTheConvolution) {
   std::vector<float> b = {0.25f};
   MemRef<1> br = {b.data(), b.data(), 0, {1}, {1}};
   KernelSites sites(2);
+  const int64_t linear = static_cast<int64_t>(Activation::Linear);
   _mlir_ciface_aenet_dnnl_conv2d_bias(&sites, 0, &x.ref, &k.ref, &br, &y.ref,
-                                      2, 1, 1, 0, 1, 1);
+                                      2, 1, 1, 0, 1, 1, linear);
   _mlir_ciface_aenet_dnnl_conv2d_thin_output_bias(
-      &sites, 1, &x.ref, &k.ref, &br, &thin.ref, 2, 1, 1, 0, 1, 1);
+      &sites, 1, &x.ref, &k.ref, &br, &thin.ref, 2, 1, 1, 0, 1, 1, linear);
   for (size_t i = 0; i < y.data.size(); ++i)
     expectNear(y.data[i], thin.data[i]);
 }

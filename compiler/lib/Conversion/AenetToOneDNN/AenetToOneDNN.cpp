@@ -5,7 +5,10 @@
 // OneDnnKernels.def) on buffers. Ops or shapes a kernel does not cover fail
 // to match and stay for aenet-lower-to-linalg, so the two lowerings compose.
 // Ops are rewritten in program order, so a pattern that chooses a kernel by
-// its operands' layout (ConvPatterns.cpp) sees their producers rewritten.
+// its operands' layout (ConvPatterns.cpp) sees their producers rewritten,
+// and the dense and conv2d patterns with a bias reach the activation after
+// them before its own pattern does: they take it along as their kernel's
+// post-op when nothing else reads the sum (fusibleActivation).
 // This file holds the pass and the dense and activation patterns; the
 // convolution ops' patterns are in ConvPatterns.cpp.
 //
@@ -55,14 +58,21 @@ struct DenseToOneDNN : OpRewritePattern<DenseOp> {
       return rewriter.notifyMatchFailure(op, "oneDNN takes f32 matrices");
     CallBuilder c(rewriter, op);
     Value x = c.input(op.getInput()), k = c.input(op.getKernel());
-    if (op.getBias()) {
-      Value b = c.input(op.getBias());
-      Value y = c.output(cast<RankedTensorType>(op.getType()));
-      c.call(DnnlKernel::matmul_bias, {x, k, b, y});
-    } else {
-      Value y = c.output(cast<RankedTensorType>(op.getType()));
+    Value y = c.output(cast<RankedTensorType>(op.getType()));
+    if (!op.getBias()) {
       c.call(DnnlKernel::matmul, {x, k, y, c.flag(0), c.flag(0)});
+      rewriter.replaceOp(op, c.result());
+      return success();
     }
+    // The layer's activation, when nothing else reads the sum, is the
+    // matmul's post-op: no pass over the sum, no buffer for it.
+    ActivationOp activation = fusibleActivation(op.getOutput());
+    ActivationKind kind =
+        activation ? activation.getKind() : ActivationKind::linear;
+    c.call(DnnlKernel::matmul_bias,
+           {x, k, c.input(op.getBias()), y, c.flag(abiActivation(kind))});
+    if (activation)
+      rewriter.replaceOp(activation, c.result());
     rewriter.replaceOp(op, c.result());
     return success();
   }

@@ -59,10 +59,14 @@ DnnlKernel pick(bool hasBias, DnnlKernel withBias, DnnlKernel withoutBias) {
 
 /// conv2d and conv2d_transpose: the same call shape, with or without bias.
 /// |nhwcImage| reads the input as NHWC (the thin kernel's contract).
+/// |kernelBias| takes an activation flag when |activationFlag| says so:
+/// then the layer's activation, when nothing else reads the sum, is the
+/// kernel's post-op instead of an image_activation pass and buffer.
 template <typename Op>
 LogicalResult rewriteConvolution(Op op, PatternRewriter &rewriter,
                                  DnnlKernel kernel, DnnlKernel kernelBias,
-                                 bool nhwcImage = false) {
+                                 bool nhwcImage = false,
+                                 bool activationFlag = false) {
   CallBuilder c(rewriter, op);
   SmallVector<Value> args = {nhwcImage ? c.nhwcInput(op.getInput())
                                        : c.imageInput(op.getInput()),
@@ -71,7 +75,15 @@ LogicalResult rewriteConvolution(Op op, PatternRewriter &rewriter,
     args.push_back(c.input(op.getBias()));
   args.push_back(c.imageOutput(typeOf(op.getOutput())));
   args.append(placement(c, op.getStrides(), op.getPads()));
+  ActivationOp activation;
+  if (op.getBias() && activationFlag) {
+    activation = fusibleActivation(op.getOutput());
+    args.push_back(c.flag(abiActivation(
+        activation ? activation.getKind() : ActivationKind::linear)));
+  }
   c.call(pick(static_cast<bool>(op.getBias()), kernelBias, kernel), args);
+  if (activation)
+    rewriter.replaceOp(activation, c.result());
   rewriter.replaceOp(op, c.result());
   return success();
 }
@@ -92,9 +104,10 @@ struct Conv2DToOneDNN : OpRewritePattern<Conv2DOp> {
         isNhwcImage(op.getInput()))
       return rewriteConvolution(op, rewriter, DnnlKernel::conv2d_thin_output,
                                 DnnlKernel::conv2d_thin_output_bias,
-                                /*nhwcImage=*/true);
+                                /*nhwcImage=*/true, /*activationFlag=*/true);
     return rewriteConvolution(op, rewriter, DnnlKernel::conv2d,
-                              DnnlKernel::conv2d_bias);
+                              DnnlKernel::conv2d_bias, /*nhwcImage=*/false,
+                              /*activationFlag=*/true);
   }
 };
 

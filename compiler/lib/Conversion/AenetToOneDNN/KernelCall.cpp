@@ -84,6 +84,16 @@ bool mlir::aenet::isNhwcImage(Value v) {
   return type.getDimSize(1) == 1 || writtenAsNhwc(v);
 }
 
+ActivationOp mlir::aenet::fusibleActivation(Value preActivation) {
+  if (!preActivation.hasOneUse())
+    return {};
+  auto activation = dyn_cast<ActivationOp>(*preActivation.getUsers().begin());
+  if (!activation || !isEltwisePostOp(activation.getKind()) ||
+      activation.getType() != preActivation.getType())
+    return {};
+  return activation;
+}
+
 CallBuilder::CallBuilder(PatternRewriter &rewriter, Operation *op)
     : r_(rewriter), op_(op), loc_(op->getLoc()),
       module_(op->getParentOfType<ModuleOp>()) {}

@@ -42,6 +42,17 @@ bool isStaticF32(Value v, int64_t rank);
 /// been rewritten before its consumers ask.
 bool isNhwcImage(Value v);
 
+/// The activation op the kernel making |preActivation| can apply as its
+/// post-op, so that the activation needs no pass and no buffer of its own:
+/// the one use of |preActivation|, when that is an activation whose kind
+/// `isEltwisePostOp`. Null when |preActivation| has another reader (it
+/// would get the activated value; autodiff's activation_grad reads the
+/// activation's output, not its input, so a training step has none), or
+/// when the activation must stay a kernel of its own (softmax, or a kind
+/// the loops run). A fusing pattern replaces the activation by its call's
+/// result.
+ActivationOp fusibleActivation(Value preActivation);
+
 /// Builds one kernel call: buffers in, fresh buffers out, then the results
 /// as tensors.
 class CallBuilder {

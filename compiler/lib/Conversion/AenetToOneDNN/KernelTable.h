@@ -82,6 +82,14 @@ inline bool oneDnnRunsActivation(ActivationKind kind) {
   return ::aenet::rt::oneDnnRunsActivation(abiActivation(kind));
 }
 
+/// Whether activation |kind| can run as an eltwise post-op of the kernel
+/// making its input (the activation flag of matmul_bias and conv2d_bias):
+/// every kind oneDNN runs is an eltwise algorithm but softmax, which is a
+/// primitive of its own over a whole row.
+inline bool isEltwisePostOp(ActivationKind kind) {
+  return oneDnnRunsActivation(kind) && kind != ActivationKind::softmax;
+}
+
 } // namespace mlir::aenet
 
 #endif // AENET_LIB_CONVERSION_AENETTOONEDNN_KERNELTABLE_H
