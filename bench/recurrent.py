@@ -31,17 +31,14 @@ the strongest peer's. Standard library only; the peers need the venv.
 """
 
 import argparse
-import json
 import os
 import re
 import subprocess
 import sys
 
-import run as bench  # bench/run.py: steady(), speeds(), number()
+import peerlib
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-VENV_PYTHON = os.path.join(HERE, ".venv", "bin", "python")
+from peerlib import HERE, ROOT, VENV_PYTHON
 SPEED_DATA = os.path.join(ROOT, "data", "speed600")
 WORDS = "/usr/share/dict/american-english"
 
@@ -109,7 +106,7 @@ def run_aec(args, name, backend, limit, env):
     seconds = [float(r[header.index("seconds")]) for r in rows[1:]]
     losses = [float(r[header.index("loss")]) for r in rows[1:]]
     return {"framework": "aec (JIT, %s)" % backend,
-            "samples": bench.number(counts.group(1)),
+            "samples": peerlib.number(counts.group(1)),
             "epoch_seconds": seconds, "losses": losses,
             "compile_seconds": compiled and float(compiled.group(1))}
 
@@ -130,44 +127,25 @@ def initial_checkpoint(args, name, limit, env):
     return os.path.join(folder, "model.safetensors")
 
 
-def peer_env(args, peer, env):
-    """Each framework's own knob for the thread count, beside OMP's."""
-    env = dict(env, TF_CPP_MIN_LOG_LEVEL="2")
-    if peer in ("jax", "keras-jax"):
-        env["XLA_FLAGS"] = ("--xla_cpu_multi_thread_eigen=%s "
-                            "intra_op_parallelism_threads=%d" % (
-                                "true" if args.threads > 1 else "false",
-                                args.threads))
-    return env
-
-
 def run_peer(args, name, peer, limit, init, env):
     command = [args.python, os.path.join(HERE, "recurrent_peers.py"),
                "--framework", peer, "--model", name,
                "--data", MODELS[name]["data"], "--limit", str(limit),
                "--epochs", str(args.epochs), "--seed", str(args.seed),
                "--threads", str(args.threads), "--init", init]
-    print("$ " + " ".join(command), flush=True)
-    result = subprocess.run(command, env=peer_env(args, peer, env),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-    found = re.search(r"^RESULT (.*)$", result.stdout, re.M)
-    if result.returncode != 0 or not found:
-        sys.stdout.write(result.stdout + result.stderr)
-        print("recurrent.py: %s failed (exit %d); its row is left out" % (
-            peer, result.returncode), flush=True)
-        return None
-    run = json.loads(found.group(1))
-    print("%s: epoch seconds %s, losses %s" % (
-        run["framework"], " ".join("%.2f" % s for s in run["epoch_seconds"]),
-        " ".join("%.4f" % v for v in run["losses"])), flush=True)
+    run = peerlib.run_peer(command, peerlib.peer_env(args.threads, peer, env))
+    if run:
+        print("%s: epoch seconds %s, losses %s" % (
+            run["framework"], " ".join("%.2f" % s
+                                       for s in run["epoch_seconds"]),
+            " ".join("%.4f" % v for v in run["losses"])), flush=True)
     return run
 
 
 def print_table(args, name, runs):
     """One Markdown table: aec's rows first, then the peers' fastest first."""
     for r in runs:
-        r.update(bench.speeds(r["samples"], r["epoch_seconds"]))
+        r.update(peerlib.speeds(r["samples"], r["epoch_seconds"]))
     aecs = [r for r in runs if r["framework"].startswith("aec")]
     peers = sorted((r for r in runs if r not in aecs),
                    key=lambda r: -r["samples_per_s"])
@@ -262,19 +240,7 @@ def main():
                         help="folder for aec's runs (default "
                         "out/bench/recurrent)")
     args = parser.parse_args()
-    names = [m for m in args.models.split(",") if m]
-    peers = [p for p in args.peers.split(",") if p and p != "none"]
-    for m in names:
-        if m not in MODELS:
-            parser.error("unknown model %r" % m)
-    for p in peers:
-        if p not in PEERS:
-            parser.error("unknown peer %r" % p)
-    if args.epochs < 2:
-        parser.error("--epochs must be at least 2")
-    if peers and not os.path.isfile(args.python):
-        parser.error("%s is missing: run bash bench/install-peers.sh, or "
-                     "give --python or --peers none" % args.python)
+    names, peers = peerlib.checked_choices(parser, args, MODELS, PEERS)
     backends = [b for b in args.backend.split(",") if b]
     limits = parse_limits(args.limit)
     for m in names:

@@ -27,13 +27,14 @@ mean over the epoch's batches, as Keras and aec report them).
 """
 
 import argparse
-import json
 import math
 import os
 import sys
 import time
 
 import numpy as np
+
+import peerlib
 
 MODELS = {
     "speed": dict(steps=600, features=6, units=64, outputs=1, batch=32,
@@ -105,17 +106,7 @@ def checkpoint_weights(path, spec):
     order of initial_weights(): Keras's names and layouts, so they load as
     they are (LAYER.kernel, LAYER.recurrent_kernel, LAYER.bias, and the dense
     layer's DENSE.kernel, DENSE.bias)."""
-    with open(path, "rb") as f:
-        blob = f.read()
-    size = int.from_bytes(blob[:8], "little")
-    header = json.loads(blob[8:8 + size])
-    tensors = {}
-    for key, entry in header.items():
-        if key != "__metadata__" and "/" not in key:  # not optimizer slots
-            begin, end = entry["data_offsets"]
-            tensors[key] = np.frombuffer(
-                blob[8 + size + begin:8 + size + end],
-                dtype=np.float32).reshape(entry["shape"])
+    tensors = peerlib.read_checkpoint(path)
     lstm = [k[:-len(".recurrent_kernel")] for k in tensors
             if k.endswith(".recurrent_kernel")]
     dense = [k[:-len(".kernel")] for k in tensors if k.endswith(".kernel")
@@ -332,9 +323,8 @@ def main():
                else initial_weights(spec, args.seed))
     version, seconds, losses = FRAMEWORKS[args.framework](
         args.model, spec, x, y, weights, args.epochs, args.seed, args.threads)
-    print("RESULT " + json.dumps({"framework": version, "samples": len(x),
-                                  "epoch_seconds": seconds,
-                                  "losses": losses}), flush=True)
+    peerlib.print_result({"framework": version, "samples": len(x),
+                          "epoch_seconds": seconds, "losses": losses})
     return 0
 
 

@@ -1,527 +1,387 @@
 #!/usr/bin/env python3
-"""Benchmarks aec's training against PyTorch on the example autoencoders.
+"""Benchmarks aec's training against PyTorch 2 (eager and torch.compile),
+JAX and Keras 3 (on TensorFlow and on JAX) on the example autoencoders.
 
-Trains four examples for N epochs with `aec train`, once per aec backend:
+Models (bench/ae_models.py; the .aenet files are checked to still say so):
 
-  dense    examples/dense_ae.aenet, 784-64-784, Fashion-MNIST, batch 256, MSE
-  deep     examples/deep_ae.aenet, 784-400-200-100-200-400-784, Fashion-MNIST,
-           batch 256, MSE
-  conv     examples/conv_ae.aenet, conv 16-8 / 8-16-1 with max pooling and
-           nearest upsampling, Fashion-MNIST as [N, 1, 28, 28], batch 128, MSE
-  denoise  examples/conv_denoise.aenet, conv 32-64-128 with max pooling,
-           transposed conv 128-64 at stride 2, conv 1; MNIST digits (the IDX
-           files of examples/data/fetch_mnist.py), batch 128, binary
-           cross-entropy on inputs with fresh Gaussian noise each batch
-           (sigma 0.5, clipped to [0, 1]) and the clean image as target
+  dense      examples/dense_ae.aenet, 784-64-784, Fashion-MNIST, batch 256
+  deep       examples/deep_ae.aenet, 784-400-200-100-200-400-784, batch 256
+  multitask  examples/multitask.aenet, MNIST digits: dense(256, tanh), a
+             dense(784, sigmoid) decoder on BCE and a dense(10, softmax)
+             head on CCE weighted 0.5, batch 128
+  conv       examples/conv_ae.aenet, conv 16-8 / 8-16-1, batch 128, MSE
+  denoise    examples/conv_denoise.aenet, conv 32-64-128 / transposed conv
+             128-64, conv 1, MNIST digits with Gaussian noise, BCE, batch 128
 
-and, when `import torch` works, each model's PyTorch twin in the same run:
-the same layers (ReLU hidden layers, a sigmoid output), Glorot-uniform kernels
-and zero biases, Adam (lr 1e-3, beta 0.9/0.999, epsilon 1e-7 as Keras and
-aec), the same batch, shuffled each epoch, the same loss and corruption, the
-same IDX files (read here; the .aenet files are checked to name them) and the
-same first N samples with a limit. Each twin's layer shapes and parameter
-counts are checked against `aec summary`. Both get the same OMP_NUM_THREADS
-and OMP_WAIT_POLICY, and PyTorch torch.set_num_threads with the same count.
+aec trains through `aec train` (stdout piped: each epoch line is read as it
+appears, and the process's CPU time sampled from /proc then); each peer
+(bench/ae_peers.py) runs in a process of its own under bench/.venv/bin/python,
+from aec's initial weights for --seed (aec train --epochs 0). Every
+framework gets the same threads: OMP_NUM_THREADS, torch.set_num_threads,
+TensorFlow intra-op T / inter-op 1, XLA_FLAGS intra_op_parallelism_threads.
 
-The test MSE is of the reconstructions against the clean test images; for
-the denoiser the test inputs carry one fixed draw of the training noise
-(aec: its `metric recon: mse(x)`, the val_recon_mse column; PyTorch: a draw of
-the same noise from a fixed seed), so it measures denoising, while its training
-loss is the BCE.
+Prints, per model and framework: samples/s (median over epochs 2..E), its
+spread over --repeat runs, first-epoch overhead (compile included), the test
+figure after E epochs, CPU / wall seconds of the training loop, peak RSS and
+aec / the fastest peer; the machine's sgemm peak; and a scaling table of the
+dense AE against batch size and code width (aec and the fastest peer).
 
---limit N trains and tests every run on the first N samples only (aec train
---limit N; PyTorch the same N); --loops-limit caps aec's loops-backend runs
-further (default none; the loops backend trains the denoiser at ~45 samples
-a second, 3 minutes an epoch), and PyTorch then also runs at that limit, so
-every aec row has a PyTorch row on the same samples to compare with.
-
-Prints a Markdown table: model, framework, training / test samples, training
-samples/s, test MSE after N epochs, and aec's speed over PyTorch's. Python 3
-standard library, plus torch when it is installed (bench/install-peers.sh).
-
-  /usr/bin/python3 bench/run.py [--epochs N] [--models dense,deep,conv,denoise]
-                                [--backend loops,onednn] [--threads T]
-                                [--limit N] [--loops-limit [MODEL=]N,...]
+  python3 bench/run.py                                # all: ~20 minutes
+  python3 bench/run.py --models dense --peers jax --epochs 3 --no-scaling
 """
 
 import argparse
-import csv
-import gzip
 import os
 import re
-import struct
+import statistics
 import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LR = 1e-3
+import ae_models
+import peerlib
+from ae_models import MODELS
+from peerlib import ROOT, number
 
-# name: (label, folder of train-images-idx3-ubyte.gz and t10k-images-...,
-#        how to get the files)
-DATASETS = {
-    "fashion": ("Fashion-MNIST", "/usr/share/datasets/fashion-mnist",
-                "apt-get install dataset-fashion-mnist"),
-    "mnist": ("MNIST digits", os.path.join(ROOT, "data", "mnist"),
-              "python3 examples/data/fetch_mnist.py"),
-}
-
-
-def dense_twin(nn, widths):
-    """Dense layers 784-widths..., ReLU between, sigmoid last."""
-    widths = [784] + widths
-    layers = []
-    for i in range(len(widths) - 1):
-        layers += [nn.Linear(widths[i], widths[i + 1]),
-                   nn.Sigmoid() if i == len(widths) - 2 else nn.ReLU()]
-    return nn.Sequential(*layers)
+PEERS = ["torch", "torch-compile", "jax", "keras-tf", "keras-jax"]
+# Peers far slower than the rest on a model train fewer samples there (the
+# samples column says so): XLA's CPU convolutions with a dilated input
+# (the denoiser's transposed convolutions) run at ~20 samples/s.
+PEER_LIMITS = {("denoise", "jax"): 512, ("denoise", "keras-jax"): 512}
+BATCHES = [32, 64, 128, 256, 512, 1024]
+WIDTHS = [64, 128, 256, 512, 1024, 2048]
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def conv_twin(nn):
-    """examples/conv_ae.aenet: 'same' 3x3 convolutions (padding 1)."""
-    def conv(cin, cout):
-        return nn.Conv2d(cin, cout, 3, padding=1)
-    return nn.Sequential(
-        conv(1, 16), nn.ReLU(), nn.MaxPool2d(2),
-        conv(16, 8), nn.ReLU(), nn.MaxPool2d(2),
-        conv(8, 8), nn.ReLU(), nn.Upsample(scale_factor=2, mode="nearest"),
-        conv(8, 16), nn.ReLU(), nn.Upsample(scale_factor=2, mode="nearest"),
-        conv(16, 1), nn.Sigmoid())
-
-
-def denoise_twin(nn):
-    """examples/conv_denoise.aenet. Keras's conv2d_transpose(F, 3x3, same,
-    strides = 2x2) is ConvTranspose2d(padding=1, output_padding=1): the same
-    shapes (7 -> 14 -> 28), parameters and work, but its windows sit one
-    pixel off Keras's (which pads the odd row at the bottom and right, where
-    PyTorch's output_padding keeps the full output's last row and drops its
-    first); that changes what the model learns only at the border."""
-    def conv(cin, cout):
-        return nn.Conv2d(cin, cout, 3, padding=1)
-
-    def up(cin, cout):
-        return nn.ConvTranspose2d(cin, cout, 3, stride=2, padding=1,
-                                  output_padding=1)
-    return nn.Sequential(
-        conv(1, 32), nn.ReLU(), nn.MaxPool2d(2),
-        conv(32, 64), nn.ReLU(), nn.MaxPool2d(2),
-        conv(64, 128), nn.ReLU(),
-        up(128, 128), nn.ReLU(),
-        up(128, 64), nn.ReLU(),
-        conv(64, 1), nn.Sigmoid())
-
-
-# Each model: its example, the table's label, its data set, batch, input
-# shape (flat 784 or an image), loss, corruption (sigma, clip low, clip high)
-# of the training inputs, the metrics.csv column of the test MSE, and the
-# builder of its PyTorch twin (given torch.nn).
-MODELS = {
-    "dense": dict(example="dense_ae.aenet", label="dense AE (784-64-784)",
-                  data="fashion", batch=256, shape=(784,), loss="mse",
-                  corrupt=None, column="val_loss",
-                  build=lambda nn: dense_twin(nn, [64, 784])),
-    "deep": dict(example="deep_ae.aenet",
-                 label="deep AE (784-400-200-100-200-400-784)",
-                 data="fashion", batch=256, shape=(784,), loss="mse",
-                 corrupt=None, column="val_loss",
-                 build=lambda nn: dense_twin(nn, [400, 200, 100, 200, 400,
-                                                  784])),
-    "conv": dict(example="conv_ae.aenet",
-                 label="conv AE (16-8 / 8-16-1, 8x7x7 code)",
-                 data="fashion", batch=128, shape=(1, 28, 28), loss="mse",
-                 corrupt=None, column="val_loss", build=conv_twin),
-    "denoise": dict(example="conv_denoise.aenet",
-                    label="conv denoising AE (32-64-128 / 128-64-1)",
-                    data="mnist", batch=128, shape=(1, 28, 28), loss="bce",
-                    corrupt=(0.5, 0.0, 1.0), column="val_recon_mse",
-                    build=denoise_twin),
-}
-DEFAULT_LOOPS_LIMIT = "none"
-TEST_NOISE_SEED = 0x76616C6E6F697365  # "valnoise": one fixed draw, any --seed
-
-
-def read_idx_images(path):
-    """The images of a gzip'd IDX file as (count, bytes of count*784 pixels)."""
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    magic, count, rows, cols = struct.unpack(">IIII", data[:16])
-    if magic != 0x00000803 or rows * cols != 784:
-        raise SystemExit("run.py: %s is not an IDX file of 28x28 images" % path)
-    return count, data[16:16 + count * 784]
-
-
-def data_files(spec):
-    """The (training, test) image files of a model's data set."""
-    _, folder, _ = DATASETS[spec["data"]]
-    return (os.path.join(folder, "train-images-idx3-ubyte.gz"),
-            os.path.join(folder, "t10k-images-idx3-ubyte.gz"))
-
-
-def check_example(name, spec):
-    """Refuses to run when the .aenet file's train block and model disagree
-    with the twin's settings (data files, batch, loss, corruption), or the
-    data files are missing."""
+def check_example(name):
+    """Refuses to run when the example no longer says what the peers
+    implement (layers, data, batch, loss, head, corruption) or its data
+    files are missing."""
+    spec = MODELS[name]
     path = os.path.join(ROOT, "examples", spec["example"])
     with open(path) as f:
         text = re.sub(r"#.*", "", f.read())
     here = os.path.dirname(path)
-
-    def source(keyword):
-        m = re.search(r"\b%s\s+idx\(\"([^\"]+)\"\)" % keyword, text)
-        return m and os.path.normpath(os.path.join(here, m.group(1)))
+    sources = [os.path.normpath(os.path.join(here, p)) for p in re.findall(
+        r"\b(?:data|validate)\s+idx\(\"([^\"]+)\"\)", text)]
     found = {
-        "data": (source("data"), source("validate")),
+        "layers": re.findall(r"\b(?:dense|conv2d_transpose|conv2d|maxpool|"
+                             r"upsample)\([^)]*\)", text),
         "batch": int(re.search(r"\bbatch\s+(\d+)", text).group(1)),
         "loss": re.search(r"\bloss\s+\w+\s*:\s*(\w+)\(", text).group(1),
-        "corrupt": None,
+        "files": sorted(f for f in sources if "images" in f),
+        "corrupt": None, "optimizer": re.findall(r"optimizer\s+(.*)", text),
     }
     m = re.search(r"\bcorrupt\s+\w+\s+with\s+gaussian\(([\d.e-]+)\)"
-                  r"(?:\s*clip\(([\d.e-]+),\s*([\d.e-]+)\))?", text)
+                  r"\s*clip\(([\d.e-]+),\s*([\d.e-]+)\)", text)
     if m:
-        found["corrupt"] = (float(m.group(1)),
-                            float(m.group(2)) if m.group(2) else None,
-                            float(m.group(3)) if m.group(3) else None)
-    wanted = {"data": data_files(spec), "batch": spec["batch"],
-              "loss": spec["loss"], "corrupt": spec["corrupt"]}
+        found["corrupt"] = tuple(float(g) for g in m.groups())
+    head = spec["head"]
+    wanted = {"layers": spec["layers"] + ([head["layer"]] if head else []),
+              "batch": spec["batch"], "loss": spec["loss"],
+              "files": sorted(ae_models.data_files(name)[:2]),
+              "corrupt": spec["corrupt"], "optimizer": ["adam(lr = 1e-3)"]}
+    if head and not re.search(r"\bloss\s+\w+:\s*%s\(\w+\)\s+weight\s+%g\b"
+                              % (head["loss"], head["weight"]), text):
+        raise SystemExit("run.py: %s has no `%s(...) weight %g` head loss" % (
+            path, head["loss"], head["weight"]))
     for key in wanted:
         if found[key] != wanted[key]:
-            raise SystemExit("run.py: %s has %s %r, run.py's %s twin %r; "
-                             "update MODELS in bench/run.py" % (
-                                 path, key, found[key], name, wanted[key]))
-    for f in wanted["data"]:
+            raise SystemExit("run.py: %s has %s %r, the peers %r; update "
+                             "bench/ae_models.py" % (path, key, found[key],
+                                                     wanted[key]))
+    for f in ae_models.data_files(name)[:4 if head else 2]:
         if not os.path.isfile(f):
-            label, _, how = DATASETS[spec["data"]]
+            label, _, how = ae_models.DATASETS[spec["data"]]
             raise SystemExit("run.py: %s is missing; get %s with `%s`" % (
                 f, label, how))
 
 
-def parse_limits(text, names):
-    """--loops-limit: 'N' for every model, or 'model=N,...'; 0 is none."""
-    limits = {}
-    for part in [p for p in text.split(",") if p and p != "none"]:
-        model, _, value = part.rpartition("=")
-        try:
-            n = int(value)
-        except ValueError:
-            raise SystemExit("run.py: --loops-limit: %r is not N or "
-                             "MODEL=N" % part)
-        if model and model not in MODELS:
-            raise SystemExit("run.py: --loops-limit: unknown model %r" % model)
-        for m in ([model] if model else names):
-            limits[m] = n
-    return limits
+def summary_parameters(aec, path):
+    """Parameters per layer with any, as `aec summary` lists them."""
+    out = subprocess.run([aec, "summary", path], stdout=subprocess.PIPE,
+                         text=True, check=True).stdout
+    counts = [number(m.group(1)) for m in re.finditer(
+        r"^ \S+ +\S+ +\([^)]*\) +([\d,]+)", out, re.M)]
+    return [c for c in counts if c]
 
 
-def combined(a, b):
-    """The tighter of two limits, 0 meaning none."""
-    return min(x for x in (a, b) if x) if a or b else 0
+def cpu_seconds(pid):
+    """utime + stime of a process, from /proc/PID/stat."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
-def steady(seconds):
-    """Training seconds of the epochs after the first (all if only one): the
-    first holds one-off work on both sides (aec's onednn backend creates its
-    oneDNN primitives on their first call; PyTorch warms its allocator and
-    picks its kernels)."""
-    return seconds[1:] if len(seconds) > 1 else seconds
+def run_aec(args, path, folder, env, column="val_loss", backend=None,
+            limit=0, batch=0, epochs=None):
+    """One aec train run (epochs 0: its initial checkpoint's path)."""
+    epochs = args.epochs if epochs is None else epochs
+    command = [args.aec, "train", path, "--epochs", str(epochs), "--seed",
+               str(args.seed), "--out", folder, "--overwrite"]
+    command += ["--backend", backend] if backend else []
+    command += ["--limit", str(limit)] if limit else []
+    command += ["--batch", str(batch)] if batch else []
+    print("$ " + " ".join(command), flush=True)
+    marks = {}
+
+    def on_line(line, pid):  # CPU and wall time as each epoch ends
+        m = re.match(r"Epoch (\d+)/", line)
+        if m:
+            marks[int(m.group(1))] = (cpu_seconds(pid), time.perf_counter())
+        sys.stdout.write(line)
+    status, output, rss = peerlib.run_child(command, env, on_line)
+    if status != 0:
+        raise SystemExit("run.py: aec train exited %d" % status)
+    if epochs == 0:
+        return os.path.join(folder, "model.safetensors")
+    compiled = re.search(r"compiled in ([0-9.]+) s", output)
+    named = re.search(r", (\w+) backend,", output)
+    counts = re.search(r"([\d,]+) training samples", output)
+    with open(os.path.join(folder, "metrics.csv")) as f:
+        rows = [line.rstrip("\n").split(",") for line in f if line.strip()]
+    header = rows[0]
+    cpu_wall = None
+    if len(marks) == epochs and epochs > 1:
+        (c0, w0), (c1, w1) = marks[1], marks[epochs]
+        cpu_wall = (c1 - c0) / (w1 - w0)
+    return {"framework": "aec (JIT, %s)" % (named.group(1) if named
+                                            else backend),
+            "samples": number(counts.group(1)),
+            "epoch_seconds": [float(r[header.index("seconds")])
+                              for r in rows[1:]],
+            "compile": float(compiled.group(1)) if compiled else 0.0,
+            "test": float(rows[-1][header.index(column)]),
+            "cpu_wall": cpu_wall, "rss_mb": rss}
 
 
-def speeds(count, seconds):
-    timed = steady(seconds)
-    return {"samples_per_s": count * len(timed) / sum(timed),
-            "best_samples_per_s": count / min(timed)}
-
-
-def number(text):
-    return int(text.replace(",", ""))
-
-
-def run_aec(aec, name, epochs, seed, folder, env, backend, limit):
-    spec = MODELS[name]
-    command = [aec, "train", os.path.join(ROOT, "examples", spec["example"]),
-               "--epochs", str(epochs), "--seed", str(seed), "--out", folder,
-               "--overwrite"]
-    if backend:
-        command += ["--backend", backend]
-    if limit:
-        command += ["--limit", str(limit)]
-    print("$ OMP_NUM_THREADS=%s OMP_WAIT_POLICY=%s %s" % (
-        env["OMP_NUM_THREADS"], env["OMP_WAIT_POLICY"], " ".join(command)),
-        flush=True)
-    result = subprocess.run(command, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    sys.stdout.write(result.stdout)
-    if result.returncode != 0:
-        raise SystemExit("run.py: aec train exited %d" % result.returncode)
-    compiled = re.search(r"compiled in ([0-9.]+) s", result.stdout)
-    named = re.search(r", (\w+) backend,", result.stdout)
-    counts = re.search(r"([\d,]+) training samples, ([\d,]+) validation "
-                       r"samples", result.stdout)
-    if not counts:
-        raise SystemExit("run.py: aec train printed no sample counts")
-    with open(os.path.join(folder, "metrics.csv"), newline="") as f:
-        rows = list(csv.DictReader(f))
-    if spec["column"] not in rows[-1]:
-        raise SystemExit("run.py: %s/metrics.csv has no column %s" % (
-            folder, spec["column"]))
-    seconds = [float(r["seconds"]) for r in rows]
-    train_count, test_count = number(counts.group(1)), number(counts.group(2))
-    run = {
-        "train_count": train_count,
-        "test_count": test_count,
-        "test_mse": float(rows[-1][spec["column"]]),
-        "epoch_seconds": seconds,
-        "compile_seconds": float(compiled.group(1)) if compiled else None,
-        "backend": named.group(1) if named else "loops",
-    }
-    run.update(speeds(train_count, seconds))
-    return run
-
-
-def twin(torch, name):
-    """The PyTorch model of |name|, Glorot-uniform kernels and zero biases."""
-    nn = torch.nn
-    model = MODELS[name]["build"](nn)
-    for m in model.modules():
-        if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
-            nn.init.xavier_uniform_(m.weight)
-            nn.init.zeros_(m.bias)
-    return model
-
-
-def check_twin(torch, aec, name, model):
-    """Compares the twin's layer output shapes and parameter counts with
-    `aec summary` of the example, layer by layer (activations aside)."""
-    command = [aec, "summary", os.path.join(ROOT, "examples",
-                                            MODELS[name]["example"])]
-    summary = subprocess.run(command, stdout=subprocess.PIPE, text=True,
-                             check=True).stdout
-    theirs = [(tuple(number(d) for d in m.group(3).split(",")),
-               number(m.group(4)))
-              for m in re.finditer(r"^ (\S+) +(\S+) +\(None, ([\d, ]+)\) +"
-                                   r"([\d,]+)(?: +\S.*)?$", summary, re.M)
-              if m.group(2) != "InputLayer"]
-    ours = []
-    x = torch.zeros((1,) + MODELS[name]["shape"])
-    with torch.no_grad():
-        for layer in model:
-            x = layer(x)
-            if not isinstance(layer, (torch.nn.ReLU, torch.nn.Sigmoid)):
-                ours.append((tuple(x.shape[1:]),
-                             sum(p.numel() for p in layer.parameters())))
-    if ours != theirs:
-        raise SystemExit("run.py: the PyTorch %s twin's (output shape, "
-                         "parameters) per layer are %s, `%s` says %s" % (
-                             name, ours, " ".join(command), theirs))
-
-
-def corrupted(torch, x, sigma, low, high, generator):
-    noisy = x + sigma * torch.randn(x.shape, generator=generator)
-    return noisy.clamp_(low, high) if low is not None else noisy
-
-
-def run_torch(torch, aec, name, epochs, seed, train, test):
-    spec = MODELS[name]
-    nn = torch.nn
-    torch.manual_seed(seed)
-    model = twin(torch, name)
-    check_twin(torch, aec, name, model)
-    optimizer = torch.optim.Adam(model.parameters(), lr=LR,
-                                 betas=(0.9, 0.999), eps=1e-7)
-    loss_fn = nn.MSELoss() if spec["loss"] == "mse" else nn.BCELoss()
-    mse = nn.MSELoss()
-    batch = spec["batch"]
-    noise = spec["corrupt"]
-    n = train.shape[0]
-    generator = torch.Generator().manual_seed(seed)
-    # The test inputs: clean, or one fixed draw of the training noise.
-    test_in = test
-    if noise:
-        test_in = corrupted(torch, test, *noise, torch.Generator().manual_seed(
-            TEST_NOISE_SEED))
-
-    def test_mse():
-        model.eval()
-        total = 0.0
-        with torch.no_grad():
-            for begin in range(0, test.shape[0], batch):
-                y = model(test_in[begin:begin + batch])
-                total += mse(y, test[begin:begin + batch]).item() * y.shape[0]
-        return total / test.shape[0]
-
-    seconds = []
-    for epoch in range(epochs):
-        order = torch.randperm(n, generator=generator)
-        start = time.perf_counter()
-        model.train()
-        total = 0.0
-        for begin in range(0, n, batch):
-            x = train[order[begin:begin + batch]]
-            inputs = corrupted(torch, x, *noise, generator) if noise else x
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(inputs), x)
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * x.shape[0]
-        seconds.append(time.perf_counter() - start)
-        result = test_mse()
-        print("torch %s: epoch %d/%d  loss %.4f  test MSE %.4f - %.2fs" % (
-            name, epoch + 1, epochs, total / n, result, seconds[-1]),
+def run_peer(args, name, peer, env, limit, init=None, width=0, batch=0):
+    command = [args.python, os.path.join(peerlib.HERE, "ae_peers.py"),
+               "--framework", peer, "--model", name, "--limit", str(limit),
+               "--epochs", str(args.epochs), "--seed", str(args.seed),
+               "--threads", str(args.threads)]
+    command += ["--init", init] if init else []
+    command += ["--width", str(width)] if width else []
+    command += ["--batch", str(batch)] if batch else []
+    run = peerlib.run_peer(command, peerlib.peer_env(args.threads, peer, env))
+    if run:
+        timed = peerlib.steady(run["epoch_cpu_seconds"])
+        run["cpu_wall"] = sum(timed) / sum(peerlib.steady(
+            run["epoch_seconds"]))
+        run["compile"] = 0.0
+        print("%s: epoch seconds %s, test %.4f" % (run["framework"], " ".join(
+            "%.2f" % s for s in run["epoch_seconds"]), run["test"]),
             flush=True)
-    run = {"train_count": n, "test_count": test.shape[0],
-           "test_mse": result, "epoch_seconds": seconds}
-    run.update(speeds(n, seconds))
     return run
 
 
-def load_torch(threads):
-    try:
-        import torch
-    except ImportError as e:
-        print("PyTorch not available (%s); aec only. See bench/README.md." % e)
-        return None
-    torch.set_num_threads(threads)
-    return torch
+def merged(runs):
+    """One row from --repeat runs of a cell: medians, and the spread of the
+    samples/s."""
+    rates = [r["samples"] / statistics.median(peerlib.steady(
+        r["epoch_seconds"])) for r in runs]
+    first = [r["compile"] + r["epoch_seconds"][0] - statistics.median(
+        peerlib.steady(r["epoch_seconds"])) for r in runs]
+    row = dict(runs[0])
+    row.update(rate=statistics.median(rates), spread=(min(rates),
+                                                      max(rates)),
+               overhead=statistics.median(first),
+               rss_mb=max(r["rss_mb"] for r in runs),
+               runs=runs)
+    walls = [r["cpu_wall"] for r in runs if r["cpu_wall"] is not None]
+    row["cpu_wall"] = statistics.median(walls) if walls else None
+    return row
 
 
-def as_tensor(torch, count_and_bytes, shape, limit):
-    count, pixels = count_and_bytes
-    if limit:
-        count = min(count, limit)
-    t = torch.frombuffer(bytearray(pixels[:count * 784]), dtype=torch.uint8)
-    return t.reshape((count,) + shape).to(torch.float32) / 255.0
+def matmul_peak(args, env):
+    """GFLOP/s of a 4096x4096 sgemm on --threads threads (torch.mm in the
+    peers' venv: MKL or OpenBLAS), the best of 5 after a warm-up."""
+    code = ("import time, torch\n"
+            "torch.set_num_threads(%d)\n"
+            "a, b = torch.rand(4096, 4096), torch.rand(4096, 4096)\n"
+            "torch.mm(a, b)\n"
+            "best = 1e9\n"
+            "for _ in range(5):\n"
+            "    t = time.perf_counter(); torch.mm(a, b)\n"
+            "    best = min(best, time.perf_counter() - t)\n"
+            "print(2 * 4096 ** 3 / best / 1e9)\n" % args.threads)
+    out = subprocess.run([args.python, "-c", code], env=env, text=True,
+                         stdout=subprocess.PIPE, check=True).stdout
+    return float(out.split()[-1])
+
+
+def cell(count, run):
+    """--repeat runs of one cell, merged (None when a peer failed)."""
+    runs = [r for r in (run() for _ in range(count)) if r]
+    return merged(runs) if runs else None
+
+
+def print_table(args, results, peak):
+    print()
+    print("| model | framework | samples | samples/s | spread | first-epoch "
+          "overhead, s | test after %d epochs | CPU ÷ wall | peak RSS, MB | "
+          "GFLOP/s | aec ÷ fastest peer |" % args.epochs)
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for name, rows in results:
+        peers = sorted((r for r in rows if not r["framework"].startswith(
+            "aec")), key=lambda r: -r["rate"])
+        flops = ae_models.matmul_flops(name)
+        for r in [r for r in rows if r["framework"].startswith("aec")] + \
+                peers:
+            ratio = ""
+            if r["framework"].startswith("aec") and peers:
+                ratio = "%.2f (%s)" % (r["rate"] / peers[0]["rate"],
+                                       peers[0]["framework"])
+            spread = "%.0f-%.0f" % r["spread"] if len(r["runs"]) > 1 else ""
+            gflops = "%.0f (%.0f %%)" % (r["rate"] * flops / 1e9, 100 * r[
+                "rate"] * flops / 1e9 / peak) if flops and peak else ""
+            print("| %s | %s | %s | %s | %s | %.1f | %.4f | %s | %.0f | %s | "
+                  "%s |" % (
+                      MODELS[name]["label"], r["framework"],
+                      format(r["samples"], ","), format(round(r["rate"]),
+                                                        ","),
+                      spread, r["overhead"], r["test"],
+                      "%.2f" % r["cpu_wall"] if r["cpu_wall"] else "—",
+                      r["rss_mb"], gflops, ratio))
+
+
+def scaling(args, env, peer):
+    """samples/s of the dense AE against batch and code width, aec and
+    |peer|, on the first --scaling-limit samples."""
+    folder = os.path.join(args.out, "scaling")
+    os.makedirs(folder, exist_ok=True)
+    dense = os.path.join(ROOT, "examples", MODELS["dense"]["example"])
+    with open(dense) as f:
+        text = f.read()
+    lines = []
+    for axis, values in (("batch", BATCHES), ("width", WIDTHS)):
+        for v in values:
+            path, batch, width = dense, 0, 0
+            if axis == "batch":
+                batch = v
+            else:
+                width = v
+                path = os.path.join(folder, "dense_w%d.aenet" % v)
+                with open(path, "w") as f:
+                    f.write(text.replace("dense(64, relu)",
+                                         "dense(%d, relu)" % v))
+            ours = cell(args.repeat, lambda: run_aec(
+                args, path, os.path.join(folder, "%s%d" % (axis, v)), env,
+                backend=args.backend.split(",")[0] or None,
+                limit=args.scaling_limit, batch=batch))
+            theirs = peer and cell(args.repeat, lambda: run_peer(
+                args, "dense", peer, env, args.scaling_limit, width=width,
+                batch=batch))
+            flops = ae_models.matmul_flops("dense", width)
+            lines.append("| %s | %d | %s | %.0f | %s | %s |" % (
+                axis, v, format(round(ours["rate"]), ","),
+                ours["rate"] * flops / 1e9,
+                format(round(theirs["rate"]), ",") if theirs else "—",
+                "%.2f" % (ours["rate"] / theirs["rate"]) if theirs else "—"))
+    print()
+    print("Dense AE scaling (%s samples an epoch, %d epochs; width: the "
+          "code layer's, batch 256; batch: width 64):" % (
+              format(args.scaling_limit, ","), args.epochs))
+    print()
+    print("| varied | value | aec samples/s | aec GFLOP/s | %s samples/s | "
+          "aec ÷ peer |" % (peer or "peer"))
+    print("|---|---:|---:|---:|---:|---:|")
+    print("\n".join(lines))
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--models", default=",".join(MODELS),
-                        help="comma-separated, from: " + ", ".join(MODELS) +
-                        " (default: all)")
-    parser.add_argument("--threads", type=int, default=2,
-                        help="OMP_NUM_THREADS and torch threads (default 2)")
-    parser.add_argument("--wait-policy", default="passive",
-                        help="OMP_WAIT_POLICY for both (default passive, "
-                        "what aec picks for itself when it is unset)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Hold /tmp/aec-cpu.lock around the whole run on a shared "
+        "machine. Peers: " + ", ".join(PEERS) + ".")
+    parser.add_argument("--models", default=",".join(MODELS))
+    parser.add_argument("--peers", default=",".join(PEERS),
+                        help="comma-separated, or 'none' (default: all)")
+    parser.add_argument("--epochs", type=int, default=3,
+                        help="at least 2: the first is not timed")
+    parser.add_argument("--limit", default="",
+                        help="training (and test) samples: N for every "
+                        "model or MODEL=N,...; default: %s, the rest all" %
+                        ", ".join("%s=%d" % (m, s["limit"]) for m, s in
+                                  MODELS.items() if s["limit"]))
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of every cell; prints the spread")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--wait-policy", default="passive")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--aec", default=os.path.join(ROOT, "build/bin/aec"))
-    parser.add_argument("--out", default=os.path.join(ROOT, "out/bench"),
-                        help="folder for aec's runs (default out/bench)")
     parser.add_argument("--backend", default="",
-                        help="comma-separated aec backends, each passed as "
-                        "aec train --backend B (default: aec's default)")
-    parser.add_argument("--limit", type=int, default=0,
-                        help="train and test on the first N samples only "
-                        "(aec train --limit N; PyTorch the same; default: "
-                        "all)")
-    parser.add_argument("--loops-limit", default=DEFAULT_LOOPS_LIMIT,
-                        help="a tighter limit for aec's loops-backend runs: "
-                        "N for every model or MODEL=N,... (default %s; "
-                        "'none' for none); PyTorch also runs at each such "
-                        "limit" % DEFAULT_LOOPS_LIMIT)
-    parser.add_argument("--no-torch", action="store_true")
+                        help="aec backends, one row each (default: aec's)")
+    parser.add_argument("--aec", default=os.path.join(ROOT, "build/bin/aec"))
+    parser.add_argument("--python", default=peerlib.VENV_PYTHON)
+    parser.add_argument("--out", default=os.path.join(ROOT, "out", "bench"))
+    parser.add_argument("--no-scaling", action="store_true")
+    parser.add_argument("--scaling-limit", type=int, default=8192)
     args = parser.parse_args()
-    names = [m for m in args.models.split(",") if m]
+    names, peers = peerlib.checked_choices(parser, args, MODELS, PEERS)
     for m in names:
-        if m not in MODELS:
-            parser.error("unknown model %r" % m)
-        check_example(m, MODELS[m])
-    backends = [b for b in args.backend.split(",") if b] or [None]
-    loops_limits = parse_limits(args.loops_limit, names)
+        check_example(m)
+    limits = {m: s["limit"] for m, s in MODELS.items()}
+    for part in [p for p in args.limit.split(",") if p]:
+        model, _, value = part.rpartition("=")
+        if (model and model not in MODELS) or not value.isdigit():
+            parser.error("--limit: %r is not N or MODEL=N" % part)
+        for m in [model] if model else MODELS:
+            limits[m] = int(value)
 
-    # Set before torch loads its OpenMP runtime, and passed to aec.
-    os.environ["OMP_NUM_THREADS"] = str(args.threads)
-    os.environ["OMP_WAIT_POLICY"] = args.wait_policy
-    env = dict(os.environ)
-    torch = None if args.no_torch else load_torch(args.threads)
-
+    env = dict(os.environ, OMP_NUM_THREADS=str(args.threads),
+               OMP_WAIT_POLICY=args.wait_policy)
     load_before = os.getloadavg()[0]
+    started = time.time()
+    peak = matmul_peak(args, env) if os.path.isfile(args.python) else None
     results = []
     for name in names:
         spec = MODELS[name]
-        runs = []
-        for b in backends:
-            limit = args.limit
-            if b == "loops":  # aec's default backend is onednn
-                limit = combined(limit, loops_limits.get(name, 0))
-            runs.append(run_aec(args.aec, name, args.epochs, args.seed,
-                                os.path.join(args.out, b or "default",
-                                             "aec-" + name),
-                                env, b, limit))
-        peers = []
-        if torch is not None:
-            train_file, test_file = data_files(spec)
-            train = read_idx_images(train_file)
-            test = read_idx_images(test_file)
-            for count in sorted({r["train_count"] for r in runs},
-                                reverse=True):
-                limit = count if count < train[0] else 0
-                peers.append(run_torch(
-                    torch, args.aec, name, args.epochs, args.seed,
-                    as_tensor(torch, train, spec["shape"], limit),
-                    as_tensor(torch, test, spec["shape"], limit)))
-        results.append((name, runs, peers))
-
+        path = os.path.join(ROOT, "examples", spec["example"])
+        folder = os.path.join(args.out, name)
+        rows = [cell(args.repeat, lambda: run_aec(
+            args, path, os.path.join(folder, b or "default"), env,
+            spec["column"], b or None, limits[name]))
+            for b in args.backend.split(",")]
+        init = run_aec(args, path, os.path.join(folder, "init"), env,
+                       limit=limits[name], epochs=0)
+        expected = summary_parameters(args.aec, path)
+        for p in peers:
+            limit = min(x for x in (limits[name],
+                                    PEER_LIMITS.get((name, p), 0)) if x) \
+                if limits[name] or (name, p) in PEER_LIMITS else 0
+            row = cell(args.repeat, lambda: run_peer(
+                args, name, p, env, limit, init))
+            if row:
+                row["peer"] = p
+            if row and row["parameters"] != expected:
+                raise SystemExit("run.py: %s's %s has parameters %s per "
+                                 "layer, `aec summary` %s" % (
+                                     p, name, row["parameters"], expected))
+            rows += [row] if row else []
+        results.append((name, rows))
+    fastest = None
+    for name, rows in results:
+        theirs = [r for r in rows if not r["framework"].startswith("aec")]
+        if name == "dense" and theirs:
+            fastest = max(theirs, key=lambda r: r["rate"])["peer"]
+    print_table(args, results, peak)
     print()
-    print("| model | framework | samples: train / test | samples/s | "
-          "best epoch, samples/s | test MSE after %d epochs | "
-          "aec ÷ PyTorch (samples/s, best) |" % args.epochs)
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for name, runs, peers in results:
-        label = MODELS[name]["label"]
-        for aec in runs:
-            ratio = "—"
-            peer = [p for p in peers if p["train_count"] == aec["train_count"]]
-            if peer:
-                ratio = "%.2f, %.2f" % (
-                    aec["samples_per_s"] / peer[0]["samples_per_s"],
-                    aec["best_samples_per_s"] / peer[0]["best_samples_per_s"])
-            print("| %s | aec (JIT, %s) | %s / %s | %.0f | %.0f | %.4f | %s |"
-                  % (label, aec["backend"], format(aec["train_count"], ","),
-                     format(aec["test_count"], ","), aec["samples_per_s"],
-                     aec["best_samples_per_s"], aec["test_mse"], ratio))
-        for peer in peers:
-            print("| %s | PyTorch %s | %s / %s | %.0f | %.0f | %.4f | |" % (
-                label, torch.__version__, format(peer["train_count"], ","),
-                format(peer["test_count"], ","), peer["samples_per_s"],
-                peer["best_samples_per_s"], peer["test_mse"]))
+    print("Matrix-multiply peak: %s GFLOP/s (sgemm 4096x4096, %d threads, "
+          "torch.mm). Threads: OMP_NUM_THREADS=%d, OMP_WAIT_POLICY=%s for "
+          "all. Load average %.1f before, %.1f after, on %d CPUs." % (
+              "%.0f" % peak if peak else "—", args.threads, args.threads,
+              args.wait_policy, load_before, os.getloadavg()[0],
+              os.cpu_count()))
+    for name, rows in results:
+        print("epoch seconds, %s: %s" % (name, "; ".join(
+            "%s %s" % (r["framework"], " / ".join(" ".join(
+                "%.2f" % s for s in run["epoch_seconds"]) for run in
+                r["runs"])) for r in rows)))
+    if not args.no_scaling:
+        scaling(args, env, fastest or (peers[0] if peers else None))
     print()
-
-    used = sorted({aec["backend"] for _, runs, _ in results for aec in runs})
-    threading = {
-        "loops": "aec's loops backend runs its JIT-compiled code on one thread",
-        "onednn": "aec's onednn backend runs oneDNN primitives on its OpenMP "
-                  "threads and the rest of the JIT-compiled code on one",
-    }
-    denoise = ""
-    if "denoise" in names:
-        denoise = (" For the denoiser the test inputs carry one fixed draw "
-                   "of the training noise (Gaussian, sigma 0.5, clipped to "
-                   "[0, 1]) on both sides, and the MSE is against the clean "
-                   "images (aec's val_recon_mse); it trains on BCE.")
-    print("samples/s: training samples an epoch over the training seconds of "
-          "epochs 2..%d (epoch 1 is listed below: it holds one-off work on "
-          "both sides); best epoch: the fastest of those epochs, less "
-          "sensitive to other load on the machine; compile time and the "
-          "per-epoch test pass are excluded. Samples: per epoch, all of the "
-          "data set's or the first N with a limit; a row's ratio is to the "
-          "PyTorch row with the same samples. Test MSE: of the reconstructions "
-          "of those test images.%s Threads: OMP_NUM_THREADS=%d and "
-          "OMP_WAIT_POLICY=%s for both%s; %s. Load average %.1f before, %.1f "
-          "after, on %d CPUs." % (
-              args.epochs, denoise, args.threads, args.wait_policy,
-              ", torch.set_num_threads(%d)" % args.threads if torch else "",
-              "; ".join(threading.get(b, b + " backend") for b in used),
-              load_before, os.getloadavg()[0], os.cpu_count()))
-    for name, runs, peers in results:
-        parts = ["aec %s %s (compiled in %s s before)" % (
-            aec["backend"], " ".join("%.2f" % s for s in aec["epoch_seconds"]),
-            aec["compile_seconds"]) for aec in runs]
-        parts += ["PyTorch%s %s" % (
-            "" if len(peers) == 1 else " (%s samples)" % format(
-                peer["train_count"], ","),
-            " ".join("%.2f" % s for s in peer["epoch_seconds"]))
-            for peer in peers]
-        print("epoch seconds, %s: %s" % (name, "; ".join(parts)))
+    print("Whole run: %.1f minutes." % ((time.time() - started) / 60))
     return 0
 
 
