@@ -56,7 +56,7 @@ MODELS = {
                          CONV % 8, "upsample(2x2)", CONV % 16,
                          "upsample(2x2)", "conv2d(1, 3x3, sigmoid, same)"],
                  head=None, loss="mse", corrupt=None, column="val_loss",
-                 limit=15360),
+                 limit=10240),
     "denoise": dict(example="conv_denoise.aenet",
                     label="conv denoiser 32-64-128 / 128-64-1",
                     data="mnist", batch=128, shape=(1, 28, 28),
