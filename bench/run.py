@@ -26,7 +26,7 @@ figure after E epochs, CPU / wall seconds of the training loop, peak RSS and
 aec / the fastest peer; the machine's sgemm peak; and a scaling table of the
 dense AE against batch size and code width (aec and the fastest peer).
 
-  python3 bench/run.py                                # all: ~20 minutes
+  python3 bench/run.py                                # all: ~15 minutes
   python3 bench/run.py --models dense --peers jax --epochs 3 --no-scaling
 """
 
