@@ -12,8 +12,11 @@
 #include "aenet/Runtime/Random.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <malloc.h>
 #include <stdexcept>
+#include <thread>
 
 namespace aenet {
 
@@ -120,7 +123,7 @@ CompiledSteps::CompiledSteps(const SourceFile &file,
       backend_(backend), store_(store), arrayNames_(std::move(arrayNames)),
       arraySizes_(std::move(arraySizes)) {}
 
-bool CompiledSteps::compile() {
+bool CompiledSteps::compile(const std::vector<int64_t> &alsoRows) {
   // Compiled steps allocate their temporaries (a batch of activations, up to
   // megabytes) on every call. glibc would serve those with mmap and return
   // them to the kernel on free, so each step would fault its pages in again;
@@ -131,27 +134,74 @@ bool CompiledSteps::compile() {
     return true;
   }();
   (void)tuned;
-  const CompiledModel *model = compileFor(batch_);
-  if (!model)
+  if (!compileTogether(alsoRows))
     return false;
-  const EntryPoint *step = model->entry("train_step");
+  const EntryPoint *step = models_.at(batch_)->entry("train_step");
   const BufferSlot &scalars = step->slots[step->find(Kind::Scalars)];
   scalarNames_ = scalars.scalarNames;
   scalarFinishes_ = scalars.scalarFinishes;
   return true;
 }
 
-const CompiledModel *CompiledSteps::compileFor(int64_t rows) {
+std::unique_ptr<CompiledModel> CompiledSteps::build(int64_t rows,
+                                                    bool quiet) const {
   CompileOptions options;
   options.batch = rows;
   options.backend = backend_;
   options.sampleSeed = sampleSeed_;
-  std::unique_ptr<CompiledModel> model =
-      CompiledModel::compile(file_, program_, model_, options);
+  options.quiet = quiet;
+  return CompiledModel::compile(file_, program_, model_, options);
+}
+
+const CompiledModel *CompiledSteps::compileFor(int64_t rows) {
+  std::unique_ptr<CompiledModel> model = build(rows, /*quiet=*/false);
   if (!model)
     return nullptr;
   compileSeconds_ += model->compileSeconds();
   return (models_[rows] = std::move(model)).get();
+}
+
+bool CompiledSteps::compileTogether(const std::vector<int64_t> &alsoRows) {
+  std::vector<int64_t> rows = {batch_};
+  for (int64_t r : alsoRows)
+    if (r > 0 && std::find(rows.begin(), rows.end(), r) == rows.end())
+      rows.push_back(r);
+  // Each batch size is a separate compile in its own MLIR and LLVM context,
+  // and nearly all of a compile is LLVM working on one module on one thread:
+  // the remainder batches' programs (as large as the full batch's) compile
+  // on the other cores at the same time, so they add little wall time
+  // instead of doubling it. Their errors would repeat the full batch's, so
+  // they are dropped; a remainder that fails alone is compiled again below
+  // to report it.
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::unique_ptr<CompiledModel>> built(rows.size());
+  std::atomic<size_t> next{1};
+  auto work = [&] {
+    for (size_t i; (i = next++) < rows.size();)
+      built[i] = build(rows[i], /*quiet=*/true);
+  };
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> workers;
+  for (size_t w = 1; w < std::min<size_t>(cores, rows.size()); ++w)
+    workers.emplace_back(work);
+  built[0] = build(batch_, /*quiet=*/false);
+  // Without a second core, this thread compiles the rest itself.
+  if (workers.empty())
+    work();
+  for (std::thread &w : workers)
+    w.join();
+  compileSeconds_ += std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+  if (!built[0])
+    return false;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (built[i])
+      models_[rows[i]] = std::move(built[i]);
+    else if (!compileFor(rows[i]))
+      return false;
+  }
+  return true;
 }
 
 const CompiledModel &CompiledSteps::modelFor(int64_t rows) {

@@ -62,8 +62,10 @@ public:
   /// Makes evaluate and predict draw `sample_normal`'s z keyed by |seed|
   /// instead of taking mu (`--sample`); call before compile().
   void sampleAtInference(uint64_t seed) { sampleSeed_ = seed; }
-  /// Compiles for the full batch; false after an error (already reported).
-  bool compile();
+  /// Compiles for the full batch and for each of |alsoRows| (the smaller
+  /// last batches a run will meet), the batch sizes at the same time; false
+  /// after an error (already reported).
+  bool compile(const std::vector<int64_t> &alsoRows = {});
   /// Adds every parameter (Glorot-uniform kernels, zero biases, as Keras
   /// does) and optimizer state to the store.
   void initializeStore(uint64_t seed);
@@ -83,6 +85,10 @@ private:
   const CompiledModel &modelFor(int64_t rows);
   /// Compiles for |rows| and keeps the result; null after an error.
   const CompiledModel *compileFor(int64_t rows);
+  /// Compiles for |rows|; with |quiet| its errors are not printed.
+  std::unique_ptr<CompiledModel> build(int64_t rows, bool quiet) const;
+  /// Compiles the full batch and |alsoRows| concurrently (compile()).
+  bool compileTogether(const std::vector<int64_t> &alsoRows);
   BoundEntry &bound(const std::string &entry, int64_t rows);
 
   const SourceFile &file_;

@@ -175,9 +175,11 @@ bool prepareData(const SourceFile &file, const CheckedProgram &program,
 }
 
 /// Compiles the model of |setup| as |setup.program| has it into
-/// |setup.steps|, bound to |setup.store|.
+/// |setup.steps|, bound to |setup.store|, for the full batch and each of
+/// |alsoRows|.
 static bool compileSteps(const SourceFile &file, const RunOptions &options,
-                         RunSetup &setup) {
+                         RunSetup &setup,
+                         const std::vector<int64_t> &alsoRows = {}) {
   std::vector<std::string> arrayNames;
   std::vector<int64_t> arraySizes;
   for (const rt::Array &array : setup.data.train.arrays()) {
@@ -189,7 +191,7 @@ static bool compileSteps(const SourceFile &file, const RunOptions &options,
       setup.store, arrayNames, arraySizes);
   if (options.sample)
     setup.steps->sampleAtInference(setup.plan.seed);
-  return setup.steps->compile();
+  return setup.steps->compile(alsoRows);
 }
 
 bool prepareRun(const SourceFile &file, const CheckedProgram &program,
@@ -205,7 +207,14 @@ bool compilePhase(const SourceFile &file, const RunOptions &options,
   for (TrainPlan &plan : setup.program.trains)
     if (plan.model == setup.graph().name)
       plan = planOfPhase(setup.plan, phase);
-  return compileSteps(file, options, setup);
+  // The last, smaller batches of an epoch and of validation need programs
+  // of their own: compiled now, beside the full batch's, so that their
+  // compile is reported with the rest and not counted in epoch 1.
+  int64_t batch = setup.plan.batch;
+  std::vector<int64_t> rests = {setup.data.train.size() % batch};
+  if (setup.data.validation)
+    rests.push_back(setup.data.validation->size() % batch);
+  return compileSteps(file, options, setup, rests);
 }
 
 bool enterPhase(const SourceFile &file, const RunOptions &options,

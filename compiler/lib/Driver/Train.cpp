@@ -116,8 +116,8 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
                size_t phase, int64_t firstEpoch, uint64_t seed,
                rt::LoopState &state) {
   const ModelGraph &graph = setup.graph();
-  // Compile the steps of the last, smaller batches now, so their compile
-  // time is reported with the rest and not counted in epoch 1.
+  // Bind the steps of the last, smaller batches now (compilePhase compiled
+  // them with the full batch's), so that a failure shows before epoch 1.
   int64_t batch = setup.plan.batch;
   try {
     if (int64_t rest = setup.data.train.size() % batch)

@@ -187,6 +187,11 @@ CompiledModel::compile(const SourceFile &file, const CheckedProgram &program,
   initializeTarget();
 
   CompilerContext context(file.text(), file.path());
+  // Registered after the context's printing handler, so it sees every
+  // diagnostic first and stops it there.
+  if (options.quiet)
+    context.get().getDiagEngine().registerHandler(
+        [](mlir::Diagnostic &) { return success(); });
   OwningOpRef<ModuleOp> module =
       buildModelModule(context.get(), file, program, model, options);
   if (!module)

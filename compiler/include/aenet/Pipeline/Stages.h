@@ -40,6 +40,9 @@ struct CompileOptions {
   std::vector<int> from, to;
   /// Set: inference samples `sample_normal` (FrontendOptions::sampleSeed).
   std::optional<uint64_t> sampleSeed;
+  /// Diagnostics are dropped instead of printed: for a compile that runs
+  /// beside another of the same model, which reports the same errors.
+  bool quiet = false;
 };
 
 /// "loops" or "onednn".
