@@ -19,8 +19,7 @@ sparse cross-entropy in Keras (what Keras's users write).
 
 import numpy as np
 
-from ae_models import parse_layer
-from ae_peers import BETAS, EPSILON, LR, hwio
+from ae_models import BETAS, EPSILON, LR, hwio, parse_layer
 from peerlib import EpochClock
 
 

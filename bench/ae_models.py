@@ -67,6 +67,14 @@ MODELS = {
                     column="val_recon_mse", limit=2048),
 }
 TEST_NOISE_SEED = 0x76616C6E6F697365  # "valnoise": one fixed draw, any --seed
+LR, BETAS, EPSILON = 1e-3, (0.9, 0.999), 1e-7  # Adam, as Keras and aec
+
+
+def hwio(kernel):
+    """aec's (PyTorch's) conv kernel layout to JAX's and Keras's [kh, kw,
+    in, out] (a transposed conv's [in, out, kh, kw] to Keras's [kh, kw,
+    out, in], the same transpose); kernel is a numpy array."""
+    return kernel.transpose(2, 3, 1, 0).copy()
 
 
 def layers(name, width=0):

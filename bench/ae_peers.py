@@ -31,8 +31,7 @@ import numpy as np
 
 import ae_models
 import peerlib
-
-LR, BETAS, EPSILON = 1e-3, (0.9, 0.999), 1e-7
+from ae_models import EPSILON
 
 
 def read_idx(path, limit):
@@ -104,13 +103,6 @@ def kernel_shapes(layer_list, head, image):
             shapes.append(((inputs, n, 3, 3), kind))
         units.append(n if n else units[-1])
     return shapes
-
-
-def hwio(kernel):
-    """aec's (PyTorch's) conv kernel layout to JAX's and Keras's [kh, kw,
-    in, out] (a transposed conv's [in, out, kh, kw] to Keras's [kh, kw,
-    out, in], the same transpose)."""
-    return np.ascontiguousarray(kernel.transpose(2, 3, 1, 0))
 
 
 def main():
