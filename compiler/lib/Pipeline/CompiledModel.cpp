@@ -12,6 +12,7 @@
 
 #include "aenet/Conversion/Passes.h"
 #include "aenet/Dialect/Aenet/IR/AenetOps.h"
+#include "aenet/Pipeline/AsyncRuntimeSymbols.h"
 #include "aenet/Pipeline/Pipeline.h"
 #include "aenet/Runtime/OneDnnKernels.h"
 
@@ -281,6 +282,8 @@ CompiledModel::finish(ModuleOp module, bool useF64, Backend backend,
     for (auto [name, address] : rt::oneDnnKernelSymbols())
       add(name, address);
     add("memrefCopy", reinterpret_cast<void *>(&memrefCopy));
+    for (auto [name, address] : asyncRuntimeSymbols())
+      add(name, address);
     return symbols;
   });
   compiled->impl_->engine = std::move(*engine);

@@ -13,6 +13,7 @@
 #include "aenet/Dialect/Aenet/Transforms/Passes.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/AsyncToLLVM/AsyncToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
@@ -24,6 +25,8 @@
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Async/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -32,6 +35,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+
+#include <cstdlib>
 
 using namespace mlir;
 
@@ -56,6 +61,38 @@ static void addCleanup(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
+/// The threads compiled loops may use: OMP_NUM_THREADS's first number when
+/// set, as it bounds oneDNN's threads (one knob for all of a run's threads),
+/// else 0, the host's hardware threads.
+static int64_t loopThreads() {
+  const char *text = std::getenv("OMP_NUM_THREADS");
+  if (!text)
+    return 0;
+  long threads = std::strtol(text, nullptr, 10);
+  return threads > 0 ? threads : 0;
+}
+
+/// Loops, the large ones split across the cores and run on MLIR's async
+/// runtime (see ParallelizeLoops.cpp for why not OpenMP).
+static void addParallelLoops(OpPassManager &pm) {
+  mlir::aenet::AenetParallelizeLoopsOptions split;
+  split.threads = loopThreads();
+  pm.addNestedPass<func::FuncOp>(
+      mlir::aenet::createAenetParallelizeLoops(split));
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Each scf.parallel has exactly one iteration per chunk: one block each,
+  // the first run by the caller, the others submitted from its loop.
+  AsyncParallelForPassOptions async;
+  async.asyncDispatch = false;
+  async.minTaskSize = 1;
+  pm.addPass(createAsyncParallelForPass(async));
+  pm.addPass(createAsyncToAsyncRuntimePass());
+  pm.addPass(createAsyncRuntimeRefCountingPass());
+  pm.addPass(createAsyncRuntimeRefCountingOptPass());
+  pm.addPass(arith::createArithExpandOpsPass());
+  pm.addPass(createConvertAsyncToLLVMPass());
+}
+
 /// Elementwise fusion, bufferization (parameters updated in place through the
 /// buffers aenet-bind-buffers exposed, or across calls when
 /// |bufferizeFunctionBoundaries|, for test harnesses), loops, and the LLVM
@@ -78,7 +115,7 @@ static void addLowerToLLVM(OpPassManager &pm,
   pm.addPass(mlir::aenet::createAenetApproximateMath());
   addCleanup(pm);
   bufferization::buildBufferDeallocationPipeline(pm);
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  addParallelLoops(pm);
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());

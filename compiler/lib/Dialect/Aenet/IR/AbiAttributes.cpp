@@ -102,7 +102,7 @@ StringRef expectedValue(StringRef name, AbiPlace place, Attribute value) {
     return i64 && integer.getInt() >= 0 ? "" : "a non-negative i64";
   if (name == Dialect::getKernelSitesAttrName())
     return i64 && integer.getInt() > 0 ? "" : "a positive i64";
-  // tile_class
+  // tile_class, parallel_iterations
   return integer ? "" : "an integer";
 }
 

@@ -67,12 +67,17 @@ int64_t unrolledMacs(linalg::Conv2DNchwFchwOp op, const Tiles &tiles) {
   return kernel.getDimSize(3) * tiles[3] * tiles[1] * tiles[4];
 }
 
-std::string buildSchedule(const std::map<Tiles, int> &classes) {
+/// A class of convolutions: their tile sizes and their iterations, which
+/// aenet-parallelize-loops reads off the loop over the batch.
+using TileClass = std::pair<Tiles, int64_t>;
+
+std::string buildSchedule(const std::map<TileClass, int> &classes) {
   std::ostringstream s;
   s << "module attributes {transform.with_named_sequence} {\n"
        "transform.named_sequence @__transform_main(%root: !transform.any_op "
        "{transform.readonly}) {\n";
-  for (const auto &[tiles, id] : classes) {
+  for (const auto &[tileClass, id] : classes) {
+    const auto &[tiles, iterations] = tileClass;
     s << "  %c" << id
       << " = transform.structured.match ops{[\"linalg.conv_2d_nchw_fchw\"]} "
          "attributes {"
@@ -90,6 +95,11 @@ std::string buildSchedule(const std::map<Tiles, int> &classes) {
     for (int i = 0; i < loops; ++i)
       s << ", !transform.any_op";
     s << ")\n"
+      << "  %w" << id << " = transform.param.constant " << iterations
+      << " : i64 -> !transform.param<i64>\n"
+      << "  transform.annotate %l" << id << "#0 \""
+      << AenetDialect::getParallelIterationsAttrName().str() << "\" = %w"
+      << id << " : !transform.any_op, !transform.param<i64>\n"
       << "  %d" << id << " = transform.structured.decompose %t" << id
       << " : (!transform.any_op) -> !transform.any_op\n"
       << "  transform.structured.vectorize %d" << id
@@ -104,7 +114,7 @@ struct AenetVectorizeConvsPass
           AenetVectorizeConvsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::map<Tiles, int> classes;
+    std::map<TileClass, int> classes;
     module.walk([&](linalg::Conv2DNchwFchwOp op) {
       // Buffers and dynamic shapes stay scalar loops.
       if (!op.hasPureTensorSemantics())
@@ -115,7 +125,11 @@ struct AenetVectorizeConvsPass
       Tiles tiles = tilesFor(op);
       if (unrolledMacs(op, tiles) > kMaxUnrolledMacs)
         return;
-      auto [it, inserted] = classes.try_emplace(tiles, classes.size());
+      int64_t iterations = 1;
+      for (int64_t range : op.getStaticLoopRanges())
+        iterations *= range;
+      auto [it, inserted] =
+          classes.try_emplace({tiles, iterations}, classes.size());
       op->setAttr(kTileClassAttr,
                   IntegerAttr::get(IntegerType::get(&getContext(), 64),
                                    it->second));

@@ -21,6 +21,7 @@
 
 #include <map>
 #include <sstream>
+#include <tuple>
 
 namespace mlir::aenet {
 #define GEN_PASS_DEF_AENETVECTORIZEMATMULS
@@ -32,9 +33,13 @@ using namespace mlir::aenet;
 
 namespace {
 
-/// The first schedule: tile and vectorize each class.
-std::string buildTilingSchedule(
-    const std::map<std::pair<int64_t, int64_t>, int> &classes) {
+/// A class of matmuls: their output tile sizes (rows, columns) and their
+/// multiply-adds, which aenet-parallelize-loops reads off the row loop.
+using TileClass = std::tuple<int64_t, int64_t, int64_t>;
+
+/// The first schedule: tile and vectorize each class, marking its loop over
+/// rows of tiles (disjoint rows of the output) as splittable across threads.
+std::string buildTilingSchedule(const std::map<TileClass, int> &classes) {
   std::ostringstream s;
   s << "module attributes {transform.with_named_sequence} {\n"
        "transform.named_sequence @__transform_main(%root: !transform.any_op "
@@ -47,9 +52,14 @@ std::string buildTilingSchedule(
       << " : i64} in %root : (!transform.any_op) -> !transform.any_op\n"
       << "  %t" << id << ", %l" << id
       << ":3 = transform.structured.tile_using_for %m" << id
-      << " tile_sizes [" << tiles.first << ", " << tiles.second
+      << " tile_sizes [" << std::get<0>(tiles) << ", " << std::get<1>(tiles)
       << ", 1] : (!transform.any_op) -> (!transform.any_op, "
          "!transform.any_op, !transform.any_op, !transform.any_op)\n"
+      << "  %w" << id << " = transform.param.constant " << std::get<2>(tiles)
+      << " : i64 -> !transform.param<i64>\n"
+      << "  transform.annotate %l" << id << "#0 \""
+      << AenetDialect::getParallelIterationsAttrName().str() << "\" = %w" << id
+      << " : !transform.any_op, !transform.param<i64>\n"
       << "  transform.structured.vectorize %t" << id
       << " : !transform.any_op\n";
   }
@@ -131,7 +141,7 @@ struct AenetVectorizeMatmulsPass
           AenetVectorizeMatmulsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    std::map<std::pair<int64_t, int64_t>, int> classes;
+    std::map<TileClass, int> classes;
     bool unsupported = false;
     module.walk([&](linalg::MatmulOp op) {
       auto out = dyn_cast<MemRefType>(op.getDpsInits()[0].getType());
@@ -139,9 +149,12 @@ struct AenetVectorizeMatmulsPass
         unsupported = true;
         return;
       }
-      std::pair<int64_t, int64_t> tiles = {
-          fittingTile(out.getDimSize(0), {8, 4, 2}),
-          fittingTile(out.getDimSize(1), {32, 16, 8, 4, 2})};
+      int64_t iterations = 1;
+      for (int64_t range : op.getStaticLoopRanges())
+        iterations *= range;
+      TileClass tiles = {fittingTile(out.getDimSize(0), {8, 4, 2}),
+                         fittingTile(out.getDimSize(1), {32, 16, 8, 4, 2}),
+                         iterations};
       auto [it, inserted] = classes.try_emplace(tiles, classes.size());
       op->setAttr(kTileClassAttr,
                   IntegerAttr::get(IntegerType::get(&getContext(), 64),

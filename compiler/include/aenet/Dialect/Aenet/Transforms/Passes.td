@@ -221,4 +221,53 @@ def AenetApproximateMath : Pass<"aenet-approximate-math"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def AenetParallelizeLoops : Pass<"aenet-parallelize-loops",
+                                  "::mlir::func::FuncOp"> {
+  let summary = "Splits the outermost parallel loop of each large bufferized "
+                "linalg op, and each tile loop the vectorizers marked, into "
+                "one chunk per core.";
+  let description = [{
+    A linalg op whose first loop is parallel and whose iteration space holds
+    at least `min-iterations` points is lowered to `scf.for` loops here, and
+    the outermost loop becomes an `scf.parallel` over `threads` chunks, each
+    running a contiguous slice of the original loop. The `scf.for` tile loops
+    that aenet-vectorize-matmuls and aenet-vectorize-convs mark with
+    `aenet.parallel_iterations` (over rows of output tiles, or over the
+    batch: disjoint writes) are split the same way when their op is large
+    enough. `async-parallel-for` then runs the chunks
+    on MLIR's async runtime. Smaller ops are left for
+    `convert-linalg-to-loops`: a fork and join costs more than they do.
+
+    Only parallel dimensions are split, and every output element is still
+    reduced in the same order by one thread, so results are bit for bit the
+    serial ones.
+
+    Before (`threads=2`):
+    ```mlir
+    linalg.generic {iterator_types = ["parallel", "parallel"]}
+        ins(%a : memref<256x784xf32>) outs(%b : memref<256x784xf32>) {...}
+    ```
+    After:
+    ```mlir
+    scf.parallel (%c) = (%c0) to (%c2) step (%c1) {
+      %lo = ... %c * 128 ...
+      %hi = arith.minsi ..., %c256 : index
+      scf.for %i = %lo to %hi step %c1 {
+        scf.for %j = %c0 to %c784 step %c1 {...}
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"65536",
+           "Iterations (points of the loop nest, reductions included) an op "
+           "needs to be split across threads.">,
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "Chunks per split loop; 0 takes the host's hardware threads (as "
+           "the async runtime's pool does), 1 leaves every loop serial.">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // AENET_TRANSFORMS_PASSES
