@@ -212,6 +212,13 @@ void TrainLoop::saveCheckpoint(
 
 void BatchStep::resetStates() {}
 
+void BatchStep::gatherAndRun(int64_t rows, int arrays, const Gather &gather,
+                             int64_t step, uint64_t seed) {
+  for (int a = 0; a < arrays; ++a)
+    gather(a, 0, rows, input(a));
+  run(step, seed);
+}
+
 std::vector<double> TrainLoop::evaluate(const Dataset &data) {
   const size_t k = steps_.scalarNames().size();
   std::vector<double> sums(k, 0);
@@ -223,10 +230,12 @@ std::vector<double> TrainLoop::evaluate(const Dataset &data) {
     // Every pass starts from zero states, as Keras's after reset_states().
     if (begin == 0)
       program.resetStates();
-    for (size_t a = 0; a < data.arrays().size(); ++a)
-      data.gatherBatch(order, begin, end, static_cast<int>(a),
-                       program.input(static_cast<int>(a)));
-    program.run(0, evaluationSeed(begin));
+    program.gatherAndRun(
+        end - begin, static_cast<int>(data.arrays().size()),
+        [&](int a, int64_t first, int64_t last, float *dst) {
+          data.gatherBatch(order, begin + first, begin + last, a, dst);
+        },
+        0, evaluationSeed(begin));
     for (size_t i = 0; i < k; ++i)
       sums[i] += program.scalars()[i] * static_cast<double>(end - begin);
   }
@@ -291,12 +300,14 @@ LoopOutcome TrainLoop::run(LoopState &state,
       if (b == state.batchInEpoch ||
           (options_.resetStatesEvery > 0 && b % options_.resetStatesEvery == 0))
         program.resetStates();
-      for (size_t a = 0; a < train_.arrays().size(); ++a)
-        train_.gatherBatch(order, begin, end, static_cast<int>(a),
-                           program.input(static_cast<int>(a)));
       ++state.step;
-      program.run(state.step - options_.phaseFirstStep,
-                  mixSeed(mixSeed(options_.seed, kStepStream), state.step));
+      program.gatherAndRun(
+          rows, static_cast<int>(train_.arrays().size()),
+          [&](int a, int64_t first, int64_t last, float *dst) {
+            train_.gatherBatch(order, begin + first, begin + last, a, dst);
+          },
+          state.step - options_.phaseFirstStep,
+          mixSeed(mixSeed(options_.seed, kStepStream), state.step));
       const std::vector<double> &scalars = program.scalars();
       if (int bad = firstNonFinite(scalars); bad >= 0) {
         bar.finish("");

@@ -25,7 +25,10 @@ using Kind = BufferSlot::Kind;
 BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
                        rt::ParameterStore &store,
                        const std::vector<std::string> &arrayNames,
-                       const std::vector<int64_t> &arraySizes) {
+                       const std::vector<int64_t> &arraySizes,
+                       const std::vector<float *> &rowInputs,
+                       const std::map<std::string, float *> &gradients)
+    : rowInputs_(rowInputs) {
   const EntryPoint *e = model.entry(entry);
   if (!e)
     throw std::logic_error("no entry point " + entry);
@@ -38,7 +41,8 @@ BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
   // Size every buffer first: bound addresses must not move afterwards.
   size_t extra = 0, states = 0;
   for (const BufferSlot &slot : e->slots) {
-    if (slot.kind == Kind::Scalars || slot.kind == Kind::Output)
+    if (slot.kind == Kind::Scalars || slot.kind == Kind::Output ||
+        slot.kind == Kind::Gradient)
       ++extra;
     states += slot.kind == Kind::LayerState;
   }
@@ -51,8 +55,26 @@ BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
       int index = find(slot.name);
       if (index < 0)
         throw std::logic_error("no data for input " + slot.name);
+      if (!rowInputs_.empty()) {
+        pointers.push_back(rowInputs_[index]);
+        break;
+      }
       inputs_[index].assign(slot.numElements(), 0.0f);
       pointers.push_back(inputs_[index].data());
+      break;
+    }
+    case Kind::Gradient: {
+      if (!gradients.empty()) {
+        auto it = gradients.find(slot.name);
+        if (it == gradients.end())
+          throw std::logic_error("no gradient of " + slot.name);
+        pointers.push_back(it->second);
+        break;
+      }
+      buffers_.emplace_back(slot.numElements(), 0.0f);
+      gradients_[slot.name] = buffers_.back().data();
+      gradientSizes_[slot.name] = slot.numElements();
+      pointers.push_back(buffers_.back().data());
       break;
     }
     case Kind::Param:
@@ -87,12 +109,14 @@ BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
     }
   }
   call_ = model.bind(entry, pointers);
-  for (size_t i = 0; i < inputs_.size(); ++i)
+  for (size_t i = 0; i < inputs_.size() && rowInputs_.empty(); ++i)
     if (inputs_[i].empty())
       inputs_[i].assign(model.batch() * arraySizes[i], 0.0f);
 }
 
-float *BoundEntry::input(int index) { return inputs_[index].data(); }
+float *BoundEntry::input(int index) {
+  return rowInputs_.empty() ? inputs_[index].data() : rowInputs_[index];
+}
 
 void BoundEntry::resetStates() {
   for (std::vector<float> &state : layerStates_)
@@ -134,9 +158,39 @@ bool CompiledSteps::compile(const std::vector<int64_t> &alsoRows) {
     return true;
   }();
   (void)tuned;
-  if (!compileTogether(alsoRows))
+  if (slices_ > 1) {
+    const ModelGraph &graph = program_.models[model_];
+    bool stateful = false, draws = false;
+    for (const LayerNode &layer : graph.layers) {
+      stateful |= layer.spec.stateful;
+      draws |= layer.spec.kind == LayerKind::Dropout ||
+               layer.spec.kind == LayerKind::GaussianNoise ||
+               layer.spec.kind == LayerKind::SampleNormal;
+    }
+    const TrainPlan *plan = program_.trainFor(graph.name);
+    draws |= plan && !plan->corruptions.empty();
+    // Random draws are keyed by the element's index in its batch: a slice
+    // would draw other numbers than its rows get in the whole batch, which
+    // evaluation, prediction and the loops backend draw. The loops backend
+    // already splits its large loops across the cores.
+    if (backend_ != Backend::OneDNN || stateful || draws)
+      slices_ = 1;
+  }
+  std::vector<int64_t> rows = programRows(batch_);
+  for (int64_t r : alsoRows)
+    if (r > 0)
+      for (int64_t s : programRows(r))
+        if (std::find(rows.begin(), rows.end(), s) == rows.end())
+          rows.push_back(s);
+  if (!compileTogether(rows))
     return false;
-  const EntryPoint *step = models_.at(batch_)->entry("train_step");
+  // A phase that freezes every parameter has no gradient to split.
+  if (slices_ > 1 && !models_.at(compiledRows())->entry("grad_step")) {
+    slices_ = 1;
+    models_.clear();
+    return compile(alsoRows);
+  }
+  const EntryPoint *step = trainEntries().front();
   const BufferSlot &scalars = step->slots[step->find(Kind::Scalars)];
   scalarNames_ = scalars.scalarNames;
   scalarFinishes_ = scalars.scalarFinishes;
@@ -150,6 +204,7 @@ std::unique_ptr<CompiledModel> CompiledSteps::build(int64_t rows,
   options.backend = backend_;
   options.sampleSeed = sampleSeed_;
   options.quiet = quiet;
+  options.dataParallel = slices_ > 1;
   return CompiledModel::compile(file_, program_, model_, options);
 }
 
@@ -161,11 +216,7 @@ const CompiledModel *CompiledSteps::compileFor(int64_t rows) {
   return (models_[rows] = std::move(model)).get();
 }
 
-bool CompiledSteps::compileTogether(const std::vector<int64_t> &alsoRows) {
-  std::vector<int64_t> rows = {batch_};
-  for (int64_t r : alsoRows)
-    if (r > 0 && std::find(rows.begin(), rows.end(), r) == rows.end())
-      rows.push_back(r);
+bool CompiledSteps::compileTogether(const std::vector<int64_t> &rows) {
   // Each batch size is a separate compile in its own MLIR and LLVM context,
   // and nearly all of a compile is LLVM working on one module on one thread:
   // the remainder batches' programs (as large as the full batch's) compile
@@ -184,7 +235,7 @@ bool CompiledSteps::compileTogether(const std::vector<int64_t> &alsoRows) {
   std::vector<std::thread> workers;
   for (size_t w = 1; w < std::min<size_t>(cores, rows.size()); ++w)
     workers.emplace_back(work);
-  built[0] = build(batch_, /*quiet=*/false);
+  built[0] = build(rows[0], /*quiet=*/false);
   // Without a second core, this thread compiles the rest itself.
   if (workers.empty())
     work();
@@ -215,21 +266,47 @@ const CompiledModel &CompiledSteps::modelFor(int64_t rows) {
   return *model;
 }
 
+int64_t CompiledSteps::slicesFor(int64_t rows) const {
+  return std::max<int64_t>(1, std::min(slices_, rows / kMinSliceRows));
+}
+
+std::vector<int64_t> CompiledSteps::programRows(int64_t rows) const {
+  if (slices_ <= 1)
+    return {rows};
+  std::vector<int64_t> sizes = rt::sliceRows(rows, slicesFor(rows));
+  sizes.erase(std::unique(sizes.begin(), sizes.end()), sizes.end());
+  return sizes;
+}
+
+int64_t CompiledSteps::compiledRows() const {
+  return programRows(batch_).front();
+}
+
+std::vector<const EntryPoint *> CompiledSteps::trainEntries() const {
+  const CompiledModel &model = *models_.at(compiledRows());
+  if (slices_ > 1)
+    return {model.entry("grad_step"), model.entry("apply_step")};
+  return {model.entry("train_step")};
+}
+
 void CompiledSteps::initializeStore(uint64_t seed) {
-  const EntryPoint *step = models_.at(batch_)->entry("train_step");
   // One stream for the model, drawn in slot order; only random initializers
   // draw from it, so adding a bias never moves the draws of later kernels.
   rt::Rng rng(rt::mixSeed(seed, 0x696e6974ull)); // "init"
-  for (const BufferSlot &slot : step->slots) {
-    if (slot.kind == Kind::State) {
-      store_.add(slot.name, slot.shape, static_cast<float>(slot.init),
-                 /*isState=*/true);
-      continue;
+  for (const EntryPoint *step : trainEntries()) {
+    for (const BufferSlot &slot : step->slots) {
+      // apply_step's parameters are grad_step's, already added.
+      if ((slot.kind != Kind::Param && slot.kind != Kind::State) ||
+          store_.find(slot.name))
+        continue;
+      if (slot.kind == Kind::State) {
+        store_.add(slot.name, slot.shape, static_cast<float>(slot.init),
+                   /*isState=*/true);
+        continue;
+      }
+      rt::NamedTensor &t = store_.add(slot.name, slot.shape);
+      rt::initialize(slot.initializer, t.data.data(), slot.shape, rng);
     }
-    if (slot.kind != Kind::Param)
-      continue;
-    rt::NamedTensor &t = store_.add(slot.name, slot.shape);
-    rt::initialize(slot.initializer, t.data.data(), slot.shape, rng);
   }
 }
 
@@ -244,12 +321,52 @@ BoundEntry &CompiledSteps::bound(const std::string &entry,
   return *(steps_[key] = std::move(bound));
 }
 
+rt::BatchStep &CompiledSteps::split(const std::string &entry, int64_t rows) {
+  auto key = std::make_pair(entry, rows);
+  auto it = splits_.find(key);
+  if (it != splits_.end())
+    return *it->second;
+  auto step = std::make_unique<rt::SplitStep>(rows, arraySizes_);
+  int64_t first = 0;
+  size_t firstSlice = sliceEntries_.size();
+  std::vector<std::string> gradientNames;
+  std::vector<int64_t> gradientSizes;
+  for (int64_t sliceRows : rt::sliceRows(rows, slicesFor(rows))) {
+    std::vector<float *> at;
+    for (size_t a = 0; a < arraySizes_.size(); ++a)
+      at.push_back(step->rowOf(static_cast<int>(a), first));
+    sliceEntries_.push_back(std::make_unique<BoundEntry>(
+        modelFor(sliceRows), entry, store_, arrayNames_, arraySizes_, at));
+    BoundEntry &slice = *sliceEntries_.back();
+    if (gradientNames.empty())
+      for (auto &[name, size] : slice.gradientSizes()) {
+        gradientNames.push_back(name);
+        gradientSizes.push_back(size);
+      }
+    std::vector<float *> gradients;
+    for (const std::string &name : gradientNames)
+      gradients.push_back(slice.gradients().at(name));
+    step->addSlice(slice, sliceRows, std::move(gradients));
+    first += sliceRows;
+  }
+  if (entry == "grad_step") {
+    // The update reads the first slice's buffers, which hold the sums.
+    std::map<std::string, float *> sums =
+        sliceEntries_[firstSlice]->gradients();
+    sliceEntries_.push_back(std::make_unique<BoundEntry>(
+        modelFor(compiledRows()), "apply_step", store_, arrayNames_,
+        arraySizes_, std::vector<float *>{}, sums));
+    step->setApply(*sliceEntries_.back(), std::move(gradientSizes));
+  }
+  return *(splits_[key] = std::move(step));
+}
+
 rt::BatchStep &CompiledSteps::trainStep(int64_t rows) {
-  return bound("train_step", rows);
+  return slices_ > 1 ? split("grad_step", rows) : bound("train_step", rows);
 }
 
 rt::BatchStep &CompiledSteps::evalStep(int64_t rows) {
-  return bound("evaluate", rows);
+  return slices_ > 1 ? split("evaluate", rows) : bound("evaluate", rows);
 }
 
 BoundEntry &CompiledSteps::predictStep(int64_t rows) {

@@ -3,7 +3,9 @@
 // Implements the runtime's `BatchStepSource` with JIT-compiled entry points:
 // one compiled model per batch size (the last, smaller batch of an epoch gets
 // its own), every parameter and optimizer state bound to the shared
-// `ParameterStore`, inputs and scalars to buffers owned here.
+// `ParameterStore`, inputs and scalars to buffers owned here. Training may
+// split each batch into slices run one per core (rt::SplitStep), each on a
+// data-parallel program compiled for the slice's rows.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +14,7 @@
 
 #include "aenet/Pipeline/CompiledModel.h"
 #include "aenet/Runtime/ParameterStore.h"
+#include "aenet/Runtime/SplitStep.h"
 #include "aenet/Runtime/TrainLoop.h"
 
 #include <map>
@@ -26,10 +29,17 @@ public:
   /// sample) describe the data set's arrays. An array the entry does not
   /// read (the lengths of padded sequences, before the compiled model masks
   /// them) still gets a buffer, which batches are gathered into and ignored.
+  ///
+  /// A slice of a split batch reads its rows in place: |rowInputs| holds
+  /// where they begin in each array's batch buffer. The gradients an entry
+  /// writes (grad_step) get buffers here; those it reads (apply_step) are
+  /// |gradients|' buffers, by parameter name.
   BoundEntry(const CompiledModel &model, const std::string &entry,
              rt::ParameterStore &store,
              const std::vector<std::string> &arrayNames,
-             const std::vector<int64_t> &arraySizes);
+             const std::vector<int64_t> &arraySizes,
+             const std::vector<float *> &rowInputs = {},
+             const std::map<std::string, float *> &gradients = {});
 
   float *input(int index) override;
   void run(int64_t step, uint64_t seed) override;
@@ -37,6 +47,14 @@ public:
   void resetStates() override;
   /// The output named |name| (predict), or null.
   const std::vector<float> *output(const std::string &name) const;
+  /// The gradient buffers this entry writes, by parameter name, and their
+  /// sizes.
+  const std::map<std::string, float *> &gradients() const {
+    return gradients_;
+  }
+  const std::map<std::string, int64_t> &gradientSizes() const {
+    return gradientSizes_;
+  }
 
 private:
   std::vector<std::vector<float>> inputs_;   ///< per dataset array
@@ -44,6 +62,10 @@ private:
   /// Stateful layers' states, carried from run to run.
   std::vector<std::vector<float>> layerStates_;
   std::map<std::string, int> outputIndex_;
+  std::map<std::string, float *> gradients_;
+  std::map<std::string, int64_t> gradientSizes_;
+  /// Batch buffers owned elsewhere (a split batch's), per dataset array.
+  std::vector<float *> rowInputs_;
   int scalarBuffer_ = -1;
   std::vector<double> scalars_;
   int64_t seed_ = 0;
@@ -53,12 +75,23 @@ private:
 
 class CompiledSteps : public rt::BatchStepSource {
 public:
+  /// Slices smaller than this would leave too little work per kernel.
+  static constexpr int64_t kMinSliceRows = 16;
+
   CompiledSteps(const SourceFile &file, const CheckedProgram &program,
                    int model, int64_t batch, Backend backend,
                    rt::ParameterStore &store,
                    std::vector<std::string> arrayNames,
                    std::vector<int64_t> arraySizes);
 
+  /// Splits each training and evaluation batch into up to |threads|
+  /// slices of at least kMinSliceRows rows, run one per core (SplitStep.h),
+  /// when the model allows: the oneDNN backend, no stateful layer. Call
+  /// before compile().
+  void splitBatches(int threads) { slices_ = threads; }
+  /// The batch size predict was compiled for: the full batch's, or its
+  /// first slice's.
+  int64_t compiledRows() const;
   /// Makes evaluate and predict draw `sample_normal`'s z keyed by |seed|
   /// instead of taking mu (`--sample`); call before compile().
   void sampleAtInference(uint64_t seed) { sampleSeed_ = seed; }
@@ -87,9 +120,19 @@ private:
   const CompiledModel *compileFor(int64_t rows);
   /// Compiles for |rows|; with |quiet| its errors are not printed.
   std::unique_ptr<CompiledModel> build(int64_t rows, bool quiet) const;
-  /// Compiles the full batch and |alsoRows| concurrently (compile()).
-  bool compileTogether(const std::vector<int64_t> &alsoRows);
+  /// Compiles for each of |rows| concurrently, the first one's errors
+  /// reported (compile()).
+  bool compileTogether(const std::vector<int64_t> &rows);
   BoundEntry &bound(const std::string &entry, int64_t rows);
+  /// How many slices a batch of |rows| runs as (1: unsplit).
+  int64_t slicesFor(int64_t rows) const;
+  /// The batch sizes programs are compiled for, to run batches of |rows|.
+  std::vector<int64_t> programRows(int64_t rows) const;
+  /// |entry| (grad_step or evaluate) on a batch of |rows| split into
+  /// slices, with apply_step after grad_step's.
+  rt::BatchStep &split(const std::string &entry, int64_t rows);
+  /// The entries whose slots hold the parameters and optimizer states.
+  std::vector<const EntryPoint *> trainEntries() const;
 
   const SourceFile &file_;
   const CheckedProgram &program_;
@@ -105,6 +148,12 @@ private:
   std::map<int64_t, std::unique_ptr<CompiledModel>> models_;
   std::map<std::pair<std::string, int64_t>, std::unique_ptr<BoundEntry>>
       steps_;
+  /// 1: batches run whole; else the most slices a batch is split into.
+  int64_t slices_ = 1;
+  std::map<std::pair<std::string, int64_t>, std::unique_ptr<rt::SplitStep>>
+      splits_;
+  /// The slices' and updates' entries, bound to the split batches' buffers.
+  std::vector<std::unique_ptr<BoundEntry>> sliceEntries_;
   double compileSeconds_ = 0;
 };
 

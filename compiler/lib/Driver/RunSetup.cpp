@@ -15,6 +15,7 @@
 #include "aenet/Runtime/AvailableMemory.h"
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/Random.h"
+#include "aenet/Runtime/SplitStep.h"
 
 #include <algorithm>
 #include <iostream>
@@ -176,10 +177,12 @@ bool prepareData(const SourceFile &file, const CheckedProgram &program,
 
 /// Compiles the model of |setup| as |setup.program| has it into
 /// |setup.steps|, bound to |setup.store|, for the full batch and each of
-/// |alsoRows|.
+/// |alsoRows|; with |splitBatches| (training), each batch runs as slices on
+/// all the cores where the model allows.
 static bool compileSteps(const SourceFile &file, const RunOptions &options,
                          RunSetup &setup,
-                         const std::vector<int64_t> &alsoRows = {}) {
+                         const std::vector<int64_t> &alsoRows = {},
+                         bool splitBatches = false) {
   std::vector<std::string> arrayNames;
   std::vector<int64_t> arraySizes;
   for (const rt::Array &array : setup.data.train.arrays()) {
@@ -191,6 +194,8 @@ static bool compileSteps(const SourceFile &file, const RunOptions &options,
       setup.store, arrayNames, arraySizes);
   if (options.sample)
     setup.steps->sampleAtInference(setup.plan.seed);
+  if (splitBatches)
+    setup.steps->splitBatches(rt::stepThreads());
   return setup.steps->compile(alsoRows);
 }
 
@@ -214,7 +219,7 @@ bool compilePhase(const SourceFile &file, const RunOptions &options,
   std::vector<int64_t> rests = {setup.data.train.size() % batch};
   if (setup.data.validation)
     rests.push_back(setup.data.validation->size() % batch);
-  return compileSteps(file, options, setup, rests);
+  return compileSteps(file, options, setup, rests, /*splitBatches=*/true);
 }
 
 bool enterPhase(const SourceFile &file, const RunOptions &options,

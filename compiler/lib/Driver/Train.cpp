@@ -413,14 +413,15 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
                          rt::kPlotTimeoutSeconds, phaseNames(setup.plan));
     const rt::Dataset &shown =
         setup.data.validation ? *setup.data.validation : setup.data.train;
-    BoundEntry &predict = setup.steps->predictStep(setup.plan.batch);
-    bool drew = writeReconstructions(graph, shown, predict, setup.plan.batch,
+    // The program already compiled: a slice's, when batches were split.
+    int64_t rows = setup.steps->compiledRows();
+    BoundEntry &predict = setup.steps->predictStep(rows);
+    bool drew = writeReconstructions(graph, shown, predict, rows,
                                      setup.outDir + "/reconstructions.png");
-    bool codes = writeCodes(graph, shown, predict, setup.plan.batch,
+    bool codes = writeCodes(graph, shown, predict, rows,
                             setup.outDir + "/codes.png");
-    std::vector<std::string> latent =
-        writeLatentPictures(file, setup, shown, predict, setup.plan.batch,
-                            options.backend, checkpoint);
+    std::vector<std::string> latent = writeLatentPictures(
+        file, setup, shown, predict, rows, options.backend, checkpoint);
     std::cout << "Wrote " << checkpoint << ", " << metrics
               << (plotted ? ", " + setup.outDir + "/loss.png" : "")
               << (drew ? ", " + setup.outDir + "/reconstructions.png" : "")

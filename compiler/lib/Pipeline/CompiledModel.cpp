@@ -156,6 +156,9 @@ static EntryPoint readEntry(func::FuncOp func) {
     } else if (func.getArgAttr(i, D::getStepAttrName())) {
       slot.kind = BufferSlot::Kind::Step;
       slot.name = "step";
+    } else if (func.getArgAttr(i, D::getGradientAttrName())) {
+      slot.kind = BufferSlot::Kind::Gradient;
+      slot.name = str(D::getGradientAttrName());
     } else if (auto names = func.getArgAttrOfType<ArrayAttr>(
                    i, D::getScalarsAttrName())) {
       slot.kind = BufferSlot::Kind::Scalars;

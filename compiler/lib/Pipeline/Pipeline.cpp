@@ -222,7 +222,12 @@ OwningOpRef<ModuleOp> buildModelModule(MLIRContext &ctx,
   frontend.from = options.from;
   frontend.to = options.to;
   frontend.sampleSeed = options.sampleSeed;
-  return buildAenetModule(ctx, file, graph, plan, frontend);
+  OwningOpRef<ModuleOp> module =
+      buildAenetModule(ctx, file, graph, plan, frontend);
+  if (module && options.dataParallel)
+    (*module)->setAttr(mlir::aenet::AenetDialect::getDataParallelAttrName(),
+                       UnitAttr::get(&ctx));
+  return module;
 }
 
 } // namespace aenet

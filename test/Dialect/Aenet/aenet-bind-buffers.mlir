@@ -62,3 +62,23 @@ func.func @rmse_step(%x: tensor<8x4xf32> {aenet.input = "x"})
   %a = aenet.metric mae %x, %x : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
   return %l, %r, %a : tensor<f32>, tensor<f32>, tensor<f32>
 }
+
+// -----
+
+// Tests that a data-parallel grad_step's gradients get output buffers that
+// keep the name of their parameter as `aenet.gradient`, after the scalars.
+// CHECK-LABEL: func.func @grad_step
+// CHECK-SAME: %{{[^:]*}}: memref<4x4xf32> {aenet.param = "k"}
+// CHECK-SAME: %[[S:[^:]*]]: memref<1xf32> {aenet.scalars = ["loss"]}
+// CHECK-SAME: %[[G:[^:]*]]: memref<4x4xf32> {aenet.gradient = "k"}
+// CHECK: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[S]]
+// CHECK: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[G]]
+func.func @grad_step(%x: tensor<8x4xf32> {aenet.input = "x"},
+                     %k: tensor<4x4xf32> {aenet.param = "k"})
+    -> (tensor<f32> {aenet.name = "loss"},
+        tensor<4x4xf32> {aenet.gradient = "k"}) {
+  %y = aenet.dense %x, %k : (tensor<8x4xf32>, tensor<4x4xf32>) -> tensor<8x4xf32>
+  %l = aenet.loss mse mean %y, %x : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
+  %g = aenet.scale %k {factor = 0.5 : f64} : tensor<4x4xf32>
+  return %l, %g : tensor<f32>, tensor<4x4xf32>
+}

@@ -134,3 +134,43 @@ func.func @marked_loops(%a: memref<40xf32>, %b: memref<16xf32>) {
   } {aenet.parallel_iterations = 1000 : i64}
   return
 }
+
+// -----
+
+// Tests that in a data-parallel module, whose grad_step the runtime already
+// runs once per core on slices of a batch, only apply_step's large ops are
+// split.
+// CHECK-LABEL: func.func @grad_step
+// CHECK-NOT: scf.parallel
+// CHECK: linalg.generic
+// CHECK-LABEL: func.func @apply_step
+// CHECK-NOT: linalg.generic
+// CHECK: scf.parallel
+// SERIAL-LABEL: func.func @grad_step
+// SERIAL: linalg.generic
+// SERIAL-LABEL: func.func @apply_step
+// SERIAL: linalg.generic
+module attributes {aenet.data_parallel} {
+func.func @grad_step(%a: memref<256x784xf32>, %b: memref<256x784xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>,
+                                   affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<256x784xf32>) outs(%b : memref<256x784xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %s = arith.mulf %x, %x : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @apply_step(%a: memref<256x784xf32>, %b: memref<256x784xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>,
+                                   affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<256x784xf32>) outs(%b : memref<256x784xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %s = arith.mulf %x, %x : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+}

@@ -89,6 +89,11 @@ BackendCheck::Compiled<T>::bind(const std::vector<Arg> &args,
       // The harnesses test ops, not stateful layers (test/e2e/stateful.test).
       return ::testing::AssertionFailure()
              << name << ": a stateful layer's state slot " << slot.name;
+    case BufferSlot::Kind::Gradient:
+      // The harnesses compile whole train steps, not data-parallel ones
+      // (SplitStepTest).
+      return ::testing::AssertionFailure()
+             << name << ": a data-parallel gradient slot " << slot.name;
     case BufferSlot::Kind::Seed:
       buffers.push_back(&seed);
       break;

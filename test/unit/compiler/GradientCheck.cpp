@@ -172,6 +172,11 @@ std::string GradientCheck::moduleText() const {
       // The harnesses test ops, not stateful layers (test/e2e/stateful.test).
       return ::testing::AssertionFailure()
              << name << ": a stateful layer's state slot " << slot.name;
+    case BufferSlot::Kind::Gradient:
+      // The harnesses compile whole train steps, not data-parallel ones
+      // (SplitStepTest).
+      return ::testing::AssertionFailure()
+             << name << ": a data-parallel gradient slot " << slot.name;
     case BufferSlot::Kind::Seed:
       buffers.push_back(&seed_);
       break;

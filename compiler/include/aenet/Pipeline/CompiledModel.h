@@ -1,8 +1,9 @@
 //===- CompiledModel.h - A model compiled to machine code -------*- C++ -*-===//
 //
-// The JIT's product: the entry points `train_step`, `evaluate` and `predict`
-// of one model, each with the list of buffers it reads and writes, named as
-// the runtime knows them (inputs, parameters, optimizer states, ...). The
+// The JIT's product: the entry points `train_step` (or, data-parallel,
+// `grad_step` and `apply_step`), `evaluate` and `predict` of one model,
+// each with the list of buffers it reads and writes, named as the runtime
+// knows them (inputs, parameters, optimizer states, ...). The
 // runtime allocates every buffer once, binds them to an entry point, and
 // calls it per batch. No MLIR type appears here.
 //
@@ -30,7 +31,9 @@ namespace aenet {
 /// One argument of a compiled entry point.
 struct BufferSlot {
   /// LayerState: a stateful recurrent layer's state (`lstm.h`, `lstm.c`),
-  /// [batch, units], carried from one call to the next.
+  /// [batch, units], carried from one call to the next. Gradient: the
+  /// gradient of the parameter |name|, which a data-parallel module's
+  /// grad_step writes and apply_step reads.
   enum class Kind {
     Input,
     Param,
@@ -39,7 +42,8 @@ struct BufferSlot {
     Seed,
     Step,
     Scalars,
-    Output
+    Output,
+    Gradient
   };
   Kind kind;
   std::string name;           ///< input, parameter, state or output name

@@ -43,6 +43,9 @@ struct CompileOptions {
   /// Diagnostics are dropped instead of printed: for a compile that runs
   /// beside another of the same model, which reports the same errors.
   bool quiet = false;
+  /// The steps run one per core, each on a slice of the batch: train_step
+  /// becomes grad_step and apply_step (`aenet.data_parallel`).
+  bool dataParallel = false;
 };
 
 /// "loops" or "onednn".

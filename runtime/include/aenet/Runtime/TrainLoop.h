@@ -16,6 +16,7 @@
 #include "aenet/Runtime/ParameterStore.h"
 #include "aenet/Runtime/ScalarFinish.h"
 
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <string>
@@ -37,6 +38,14 @@ public:
   /// Zeroes the states that stateful layers carry from one run to the next
   /// (none by default).
   virtual void resetStates();
+  /// Writes rows [first, last) of a batch's array |array| to |dst|.
+  using Gather =
+      std::function<void(int array, int64_t first, int64_t last, float *dst)>;
+  /// Fills the inputs of |arrays| arrays with a batch of |rows| rows by
+  /// |gather|, then runs. By default the whole batch at once; a step split
+  /// across the cores (SplitStep) has each core gather its own rows.
+  virtual void gatherAndRun(int64_t rows, int arrays, const Gather &gather,
+                            int64_t step, uint64_t seed);
 };
 
 /// Hands out batch steps per batch size (a smaller last batch gets its own).

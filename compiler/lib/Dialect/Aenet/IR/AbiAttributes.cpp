@@ -69,6 +69,7 @@ StringRef expectedValue(StringRef name, AbiPlace place, Attribute value) {
       name == Dialect::getSeedAttrName() ||
       name == Dialect::getStepAttrName() ||
       name == Dialect::getDifferentiateAttrName() ||
+      name == Dialect::getDataParallelAttrName() ||
       (name == Dialect::getKernelSitesAttrName() && place == AbiArgument))
     return isa<UnitAttr>(value) ? "" : "a unit attribute";
   if (name == Dialect::getStateInitAttrName())

@@ -8,6 +8,12 @@
 // results. Every hyperparameter comes from the attribute: the compiler keeps
 // no defaults of its own.
 //
+// In a data-parallel module (`aenet.data_parallel`), whose steps the runtime
+// runs one per core on slices of a batch, train_step becomes two functions:
+// grad_step keeps returning its gradients, which the runtime sums over the
+// slices, and apply_step takes each trainable parameter with the gradient of
+// the whole batch and updates it.
+//
 //===----------------------------------------------------------------------===//
 
 #include "aenet/Dialect/Aenet/Transforms/Passes.h"
@@ -129,7 +135,9 @@ LogicalResult apply(func::FuncOp func) {
       states.back().push_back(func.getArgument(index));
     }
   }
-  Type scalar = type.getResult(0);
+  // The step count, a scalar of the parameters' element type.
+  Type scalar =
+      RankedTensorType::get({}, getElementTypeOrSelf(type.getInput(params[0])));
   (void)func.insertArgument(func.getNumArguments(), scalar,
                             b.getDictionaryAttr(b.getNamedAttr(
                                 D::getStepAttrName(), b.getUnitAttr())),
@@ -172,16 +180,67 @@ LogicalResult apply(func::FuncOp func) {
   return success();
 }
 
+/// Splits |step| (a data-parallel module's train_step) into grad_step, the
+/// step itself without its optimizer, and a new apply_step that returns the
+/// gradient arguments it takes, each beside its parameter, for apply() to
+/// turn into updates.
+func::FuncOp splitTrainStep(func::FuncOp step) {
+  using D = AenetDialect;
+  OpBuilder b(step.getContext());
+  FunctionType type = step.getFunctionType();
+  SmallVector<Type> params, grads;
+  SmallVector<DictionaryAttr> paramAttrs, gradAttrs;
+  for (unsigned r = 0; r < type.getNumResults(); ++r) {
+    Attribute name = step.getResultAttr(r, D::getGradientAttrName());
+    if (!name)
+      continue;
+    params.push_back(type.getResult(r));
+    paramAttrs.push_back(
+        b.getDictionaryAttr(b.getNamedAttr(D::getParamAttrName(), name)));
+    grads.push_back(type.getResult(r));
+    gradAttrs.push_back(
+        b.getDictionaryAttr(b.getNamedAttr(D::getGradientAttrName(), name)));
+  }
+  SmallVector<Type> argTypes(params);
+  argTypes.append(grads);
+  SmallVector<DictionaryAttr> argAttrs(paramAttrs);
+  argAttrs.append(gradAttrs);
+  b.setInsertionPointAfter(step);
+  auto apply = func::FuncOp::create(b, step.getLoc(), "apply_step",
+                                    b.getFunctionType(argTypes, grads));
+  apply.setAllArgAttrs(argAttrs);
+  apply.setAllResultAttrs(gradAttrs);
+  apply->setAttr(D::getOptimizerAttrName(),
+                 step->getAttr(D::getOptimizerAttrName()));
+  Block *body = apply.addEntryBlock();
+  b.setInsertionPointToEnd(body);
+  func::ReturnOp::create(b, step.getLoc(),
+                         body->getArguments().drop_front(params.size()));
+  step.setName("grad_step");
+  step->removeAttr(D::getOptimizerAttrName());
+  return apply;
+}
+
 struct AenetApplyOptimizerPass
     : public mlir::aenet::impl::AenetApplyOptimizerBase<
           AenetApplyOptimizerPass> {
   void runOnOperation() override {
-    for (auto func : getOperation().getOps<func::FuncOp>()) {
-      bool hasGradients = false;
+    ModuleOp module = getOperation();
+    bool dataParallel =
+        module->hasAttr(AenetDialect::getDataParallelAttrName());
+    SmallVector<func::FuncOp> steps;
+    for (auto func : module.getOps<func::FuncOp>())
       for (unsigned r = 0; r < func.getNumResults(); ++r)
-        hasGradients |= static_cast<bool>(
-            func.getResultAttr(r, AenetDialect::getGradientAttrName()));
-      if (hasGradients && failed(apply(func)))
+        if (func.getResultAttr(r, AenetDialect::getGradientAttrName())) {
+          steps.push_back(func);
+          break;
+        }
+    for (func::FuncOp step : steps) {
+      // Without an optimizer, apply() reports it.
+      if (dataParallel && step.getName() == "train_step" &&
+          step->getAttr(AenetDialect::getOptimizerAttrName()))
+        step = splitTrainStep(step);
+      if (failed(apply(step)))
         return signalPassFailure();
     }
   }

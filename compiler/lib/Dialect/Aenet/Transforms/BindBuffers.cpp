@@ -4,7 +4,8 @@
 // and the runtime. Arguments become memrefs the runtime allocates once;
 // updated parameters, optimizer states and the carried states of stateful
 // layers are written back into their own buffers (one-shot bufferization then updates them in place), scalars are
-// packed into one buffer, other results get output buffers.
+// packed into one buffer, other results get output buffers (a data-parallel
+// grad_step's gradients, marked `aenet.gradient`, among them).
 //
 //===----------------------------------------------------------------------===//
 
@@ -108,6 +109,12 @@ LogicalResult bind(func::FuncOp func) {
   for (unsigned r : outputs) {
     outputBuffers.push_back(
         body.addArgument(bufferType(type.getResult(r)), loc));
+    // A data-parallel grad_step's gradients keep their mark.
+    if (Attribute param = func.getResultAttr(r, D::getGradientAttrName())) {
+      argAttrs.push_back(b.getDictionaryAttr(
+          {b.getNamedAttr(D::getGradientAttrName(), param)}));
+      continue;
+    }
     Attribute name = func.getResultAttr(r, D::getNameAttrName());
     argAttrs.push_back(b.getDictionaryAttr({b.getNamedAttr(
         D::getOutputAttrName(), name ? name : b.getStringAttr("?"))}));

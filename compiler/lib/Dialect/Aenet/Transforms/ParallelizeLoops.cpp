@@ -22,6 +22,10 @@
 // small ops (a bias vector, an optimizer update of a small kernel) serial
 // and gives each large one exactly one chunk per core.
 //
+// In a data-parallel module (`aenet.data_parallel`) the runtime already runs
+// grad_step, evaluate and predict one per core on slices of a batch: their
+// loops stay serial, and only apply_step's are split.
+//
 //===----------------------------------------------------------------------===//
 
 #include "aenet/Dialect/Aenet/Transforms/Passes.h"
@@ -103,6 +107,13 @@ struct AenetParallelizeLoopsPass
     int64_t chunks =
         threads > 0 ? threads
                     : llvm::hardware_concurrency().compute_thread_count();
+    // A data-parallel module's steps already run one per core, each on a
+    // slice of the batch; only apply_step, run alone between them, is split.
+    func::FuncOp func = getOperation();
+    if (auto module = func->getParentOfType<ModuleOp>())
+      if (module->hasAttr(mlir::aenet::AenetDialect::getDataParallelAttrName()) &&
+          func.getName() != "apply_step")
+        chunks = 1;
     SmallVector<scf::ForOp> loops;
     // The tile loops the vectorizers marked: the mark is only a hint for
     // this pass, so it goes either way.

@@ -72,6 +72,13 @@ def AenetApplyOptimizer : Pass<"aenet-apply-optimizer", "::mlir::ModuleOp"> {
     gradient is returned unchanged, with its states, as Keras does. The
     function's `aenet.optimizer` is removed: the updates carry it.
 
+    In a module marked `aenet.data_parallel`, whose steps the runtime runs
+    one per core on slices of a batch, `train_step` is split instead: it
+    becomes `grad_step`, which keeps returning its gradients (the runtime
+    sums them over the slices), and a new `apply_step` takes each trainable
+    parameter with its gradient (`aenet.gradient` arguments) and is rewritten
+    as above.
+
     Before:
     ```mlir
     func.func @train_step(%w: tensor<4x4xf32> {aenet.param = "k"}, ...)
@@ -241,6 +248,10 @@ def AenetParallelizeLoops : Pass<"aenet-parallelize-loops",
     Only parallel dimensions are split, and every output element is still
     reduced in the same order by one thread, so results are bit for bit the
     serial ones.
+
+    In a module marked `aenet.data_parallel`, the runtime already runs each
+    function but `apply_step` once per core on a slice of the batch: only
+    `apply_step`'s loops are split.
 
     Before (`threads=2`):
     ```mlir

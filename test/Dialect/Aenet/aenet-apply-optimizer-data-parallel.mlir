@@ -1,0 +1,71 @@
+// RUN: aenet-opt %s -split-input-file -aenet-apply-optimizer | FileCheck %s
+
+// Tests that in a data-parallel module train_step becomes grad_step, which
+// keeps its loss and gradients and loses the optimizer, and apply_step,
+// which takes each gradient's parameter and the gradient, clips it, and
+// returns the update with the Adam states and step count after them.
+// CHECK-LABEL: func.func @grad_step
+// CHECK-SAME: -> (tensor<f32> {aenet.name = "loss"}, tensor<4xf32> {aenet.gradient = "b"}, tensor<4x4xf32> {aenet.gradient = "k"})
+// CHECK-NOT: aenet.optimizer
+// CHECK-NOT: _update
+// CHECK: return
+// CHECK-LABEL: func.func @apply_step
+// CHECK-SAME: %[[B:[^:]*]]: tensor<4xf32> {aenet.param = "b"}
+// CHECK-SAME: %[[K:[^:]*]]: tensor<4x4xf32> {aenet.param = "k"}
+// CHECK-SAME: %[[DB:[^:]*]]: tensor<4xf32> {aenet.gradient = "b"}
+// CHECK-SAME: %[[DK:[^:]*]]: tensor<4x4xf32> {aenet.gradient = "k"}
+// CHECK-SAME: %[[BM:[^:]*]]: tensor<4xf32> {aenet.state = "b/m", aenet.state_init = 0.000000e+00 : f64}
+// CHECK-SAME: %[[BV:[^:]*]]: tensor<4xf32> {aenet.state = "b/v", aenet.state_init = 0.000000e+00 : f64}
+// CHECK-SAME: %[[KM:[^:]*]]: tensor<4x4xf32> {aenet.state = "k/m", aenet.state_init = 0.000000e+00 : f64}
+// CHECK-SAME: %[[KV:[^:]*]]: tensor<4x4xf32> {aenet.state = "k/v", aenet.state_init = 0.000000e+00 : f64}
+// CHECK-SAME: %[[T:[^:]*]]: tensor<f32> {aenet.step}
+// CHECK-SAME: -> (tensor<4xf32> {aenet.param = "b"}, tensor<4xf32> {aenet.state = "b/m", aenet.state_init = 0.000000e+00 : f64}, tensor<4xf32> {aenet.state = "b/v", aenet.state_init = 0.000000e+00 : f64}, tensor<4x4xf32> {aenet.param = "k"},
+// CHECK-NOT: aenet.optimizer
+// CHECK: %[[CB:.*]] = aenet.clip_by_value %[[DB]] {limit = 5.000000e-01 : f64}
+// CHECK: %[[B2:[^ ,]*]], %[[BM2:[^ ,]*]], %[[BV2:[^ ,]*]] = aenet.adam_update %[[B]], %[[CB]], %[[BM]], %[[BV]], %[[T]]
+// CHECK: %[[CK:.*]] = aenet.clip_by_value %[[DK]] {limit = 5.000000e-01 : f64}
+// CHECK: %[[K2:[^ ,]*]], %[[KM2:[^ ,]*]], %[[KV2:[^ ,]*]] = aenet.adam_update %[[K]], %[[CK]], %[[KM]], %[[KV]], %[[T]]
+// CHECK: return %[[B2]], %[[BM2]], %[[BV2]], %[[K2]], %[[KM2]], %[[KV2]] :
+// CHECK-NOT: func.func @train_step
+module attributes {aenet.data_parallel} {
+func.func @train_step(%k: tensor<4x4xf32> {aenet.param = "k"},
+                      %b: tensor<4xf32> {aenet.param = "b"},
+                      %l: tensor<f32>, %dk: tensor<4x4xf32>, %db: tensor<4xf32>)
+    -> (tensor<f32> {aenet.name = "loss"}, tensor<4xf32> {aenet.gradient = "b"},
+        tensor<4x4xf32> {aenet.gradient = "k"})
+    attributes {aenet.optimizer = #aenet.optimizer<adam, lr = 0.05, beta1 = 0.8, beta2 = 0.99, epsilon = 1.0e-6, clip_value = 0.5>} {
+  return %l, %db, %dk : tensor<f32>, tensor<4xf32>, tensor<4x4xf32>
+}
+}
+
+// -----
+
+// Tests that a frozen parameter, which has no gradient, is not an argument
+// of apply_step.
+// CHECK-LABEL: func.func @apply_step
+// CHECK-SAME: (%{{[^:]*}}: tensor<3x4xf32> {aenet.param = "dec.kernel"}, %{{[^:]*}}: tensor<3x4xf32> {aenet.gradient = "dec.kernel"}, %{{[^:]*}}: tensor<f32> {aenet.step})
+// CHECK: aenet.sgd_update
+module attributes {aenet.data_parallel} {
+func.func @train_step(%f: tensor<4x3xf32> {aenet.param = "enc.kernel", aenet.frozen},
+                      %k: tensor<3x4xf32> {aenet.param = "dec.kernel"},
+                      %l: tensor<f32>, %dk: tensor<3x4xf32>)
+    -> (tensor<f32> {aenet.name = "loss"}, tensor<3x4xf32> {aenet.gradient = "dec.kernel"})
+    attributes {aenet.optimizer = #aenet.optimizer<sgd, lr = 0.1, momentum = 0.0, nesterov = false>} {
+  return %l, %dk : tensor<f32>, tensor<3x4xf32>
+}
+}
+
+// -----
+
+// Tests that without the module attribute train_step is updated in place.
+// CHECK-LABEL: func.func @train_step
+// CHECK: aenet.sgd_update
+// CHECK-NOT: func.func @apply_step
+module {
+func.func @train_step(%k: tensor<3x4xf32> {aenet.param = "dec.kernel"},
+                      %l: tensor<f32>, %dk: tensor<3x4xf32>)
+    -> (tensor<f32> {aenet.name = "loss"}, tensor<3x4xf32> {aenet.gradient = "dec.kernel"})
+    attributes {aenet.optimizer = #aenet.optimizer<sgd, lr = 0.1, momentum = 0.0, nesterov = false>} {
+  return %l, %dk : tensor<f32>, tensor<3x4xf32>
+}
+}
