@@ -7,6 +7,7 @@
 
 #include "OneDnnSupport.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -16,7 +17,7 @@ using namespace dnnl;
 namespace aenet::rt {
 
 namespace {
-int64_t kernelsBuilt = 0;
+std::atomic<int64_t> kernelsBuilt{0};
 } // namespace
 
 int64_t oneDnnKernelsBuilt() { return kernelsBuilt; }
@@ -46,7 +47,9 @@ engine &cpuEngine() {
 }
 
 stream &cpuStream() {
-  static stream s(cpuEngine());
+  // One per thread: the slices of a split batch run kernels at once, and
+  // oneDNN does not promise that a stream may be used from two threads.
+  thread_local stream s(cpuEngine());
   return s;
 }
 

@@ -84,6 +84,18 @@ void SplitStep::gatherAndRun(int64_t rows, int arrays, const Gather &gather,
 void SplitStep::runSlices(int arrays, const Gather *gather, int64_t step,
                           uint64_t seed) {
   int count = static_cast<int>(slices_.size());
+  // A batch too small to split (the last of an epoch) runs on this thread
+  // with every thread for its primitives.
+  if (count == 1) {
+    const Slice &slice = slices_[0];
+    for (int a = 0; gather && a < arrays; ++a)
+      (*gather)(a, 0, slice.rows, rowOf(a, 0));
+    slice.step->run(step, seed);
+    scalars_ = slice.step->scalars();
+    if (apply_)
+      apply_->run(step, seed);
+    return;
+  }
   std::vector<std::exception_ptr> errors(count);
 #pragma omp parallel num_threads(count)
   {
@@ -92,6 +104,9 @@ void SplitStep::runSlices(int arrays, const Gather *gather, int64_t step,
     // the primitive is made, here at its first run: one, as it runs.
     omp_set_num_threads(1);
     // With fewer threads than slices (OMP_THREAD_LIMIT), some run two.
+    // Slice s runs on thread s in every step (dynamic teams are off by
+    // default), so each primitive runs on the thread that made it, as
+    // oneDNN's per-thread scratchpad requires.
     for (int s = thread; s < count; s += threads) {
       try {
         const Slice &slice = slices_[s];

@@ -176,6 +176,9 @@ bool CompiledSteps::compile(const std::vector<int64_t> &alsoRows) {
     if (backend_ != Backend::OneDNN || stateful || draws)
       slices_ = 1;
   }
+  // A batch too small to split keeps both cores for each primitive.
+  if (slicesFor(batch_) < 2)
+    slices_ = 1;
   std::vector<int64_t> rows = programRows(batch_);
   for (int64_t r : alsoRows)
     if (r > 0)

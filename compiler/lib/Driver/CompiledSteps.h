@@ -86,8 +86,8 @@ public:
 
   /// Splits each training and evaluation batch into up to |threads|
   /// slices of at least kMinSliceRows rows, run one per core (SplitStep.h),
-  /// when the model allows: the oneDNN backend, no stateful layer. Call
-  /// before compile().
+  /// when the model allows: the oneDNN backend, no stateful layer, no random
+  /// draws, a batch of at least two slices. Call before compile().
   void splitBatches(int threads) { slices_ = threads; }
   /// The batch size predict was compiled for: the full batch's, or its
   /// first slice's.

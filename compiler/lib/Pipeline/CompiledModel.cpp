@@ -291,8 +291,8 @@ CompiledModel::finish(ModuleOp module, bool useF64, Backend backend,
   }
   // On the oneDNN backend the compiled code is the glue between kernels:
   // elementwise loops, reductions, the optimizer's updates, which O2 without
-  // the SLP vectorizer compiles 1.6-3.5x faster (conv AE 1.75 -> 0.53 s,
-  // multi-task 2.5 -> 1.0 s) and runs as fast (aec train, epochs 2-3,
+  // the SLP vectorizer compiles 1.6-3.3x faster (conv AE 1.75 -> 0.53 s,
+  // multi-task 2.5 -> 1.0 s, dense AE 0.77 -> 0.48 s) and runs as fast (aec train, epochs 2-3,
   // median of 3, interleaved). The loops backend's kernels are the compiled
   // code, and O3 ran its dense AE 5 % faster.
   // Kept in a named variable: ExecutionEngineOptions holds a function_ref.

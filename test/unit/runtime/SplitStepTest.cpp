@@ -160,6 +160,18 @@ TEST(SplitStepTest, EachSliceGathersItsOwnRows) {
                std::logic_error);
 }
 
+TEST(SplitStepTest, ASingleSliceRunsHereWithEveryThread) {
+  Split split(20, 1);
+  int threads = omp_get_max_threads();
+  split.step.run(3, 5);
+  EXPECT_EQ(split.parts[0]->thread, 0);
+  EXPECT_EQ(split.parts[0]->kernelThreads, threads);
+  EXPECT_EQ(split.parts[0]->seed, 5u);
+  EXPECT_EQ(split.apply->step, 3);
+  ASSERT_EQ(split.apply->seen.size(), 2u);
+  EXPECT_FLOAT_EQ(split.apply->seen[0], 0.0f);
+}
+
 TEST(SplitStepTest, ASliceErrorStopsTheStep) {
   Split split(32, 2);
   split.parts[1]->throws = true;

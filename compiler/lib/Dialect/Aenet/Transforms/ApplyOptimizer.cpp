@@ -181,22 +181,30 @@ LogicalResult apply(func::FuncOp func) {
 }
 
 /// Splits |step| (a data-parallel module's train_step) into grad_step, the
-/// step itself without its optimizer, and a new apply_step that returns the
-/// gradient arguments it takes, each beside its parameter, for apply() to
-/// turn into updates.
+/// step itself without its optimizer, and a new apply_step that takes every
+/// trainable parameter of |step|, in its order, then the gradients, and
+/// returns the gradients for apply() to turn into updates. A parameter the
+/// loss does not reach has no gradient but keeps its optimizer states, as in
+/// the unsplit train_step, so a checkpoint holds the same tensors whatever
+/// the thread count.
 func::FuncOp splitTrainStep(func::FuncOp step) {
   using D = AenetDialect;
   OpBuilder b(step.getContext());
   FunctionType type = step.getFunctionType();
   SmallVector<Type> params, grads;
   SmallVector<DictionaryAttr> paramAttrs, gradAttrs;
+  for (unsigned i = 0; i < type.getNumInputs(); ++i) {
+    Attribute name = step.getArgAttr(i, D::getParamAttrName());
+    if (!name || step.getArgAttr(i, D::getFrozenAttrName()))
+      continue;
+    params.push_back(type.getInput(i));
+    paramAttrs.push_back(
+        b.getDictionaryAttr(b.getNamedAttr(D::getParamAttrName(), name)));
+  }
   for (unsigned r = 0; r < type.getNumResults(); ++r) {
     Attribute name = step.getResultAttr(r, D::getGradientAttrName());
     if (!name)
       continue;
-    params.push_back(type.getResult(r));
-    paramAttrs.push_back(
-        b.getDictionaryAttr(b.getNamedAttr(D::getParamAttrName(), name)));
     grads.push_back(type.getResult(r));
     gradAttrs.push_back(
         b.getDictionaryAttr(b.getNamedAttr(D::getGradientAttrName(), name)));

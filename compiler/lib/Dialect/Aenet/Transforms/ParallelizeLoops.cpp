@@ -23,8 +23,9 @@
 // and gives each large one exactly one chunk per core.
 //
 // In a data-parallel module (`aenet.data_parallel`) the runtime already runs
-// grad_step, evaluate and predict one per core on slices of a batch: their
-// loops stay serial, and only apply_step's are split.
+// grad_step and evaluate one per core on slices of a batch: their loops stay
+// serial (predict's too, run whole at the end of training), and only
+// apply_step's are split.
 //
 //===----------------------------------------------------------------------===//
 
@@ -110,9 +111,10 @@ struct AenetParallelizeLoopsPass
     // A data-parallel module's steps already run one per core, each on a
     // slice of the batch; only apply_step, run alone between them, is split.
     func::FuncOp func = getOperation();
+    StringRef dataParallel =
+        mlir::aenet::AenetDialect::getDataParallelAttrName();
     if (auto module = func->getParentOfType<ModuleOp>())
-      if (module->hasAttr(mlir::aenet::AenetDialect::getDataParallelAttrName()) &&
-          func.getName() != "apply_step")
+      if (module->hasAttr(dataParallel) && func.getName() != "apply_step")
         chunks = 1;
     SmallVector<scf::ForOp> loops;
     // The tile loops the vectorizers marked: the mark is only a hint for
