@@ -81,48 +81,47 @@ void SplitStep::gatherAndRun(int64_t rows, int arrays, const Gather &gather,
   runSlices(arrays, &gather, step, seed);
 }
 
+void SplitStep::runSlice(int s, int arrays, const Gather *gather,
+                         int64_t step, uint64_t seed) {
+  const Slice &slice = slices_[s];
+  // The batch is gathered from memory the caches do not hold, row by row:
+  // as long as a small model's step, so each core gathers its own rows.
+  for (int a = 0; gather && a < arrays; ++a)
+    (*gather)(a, slice.first, slice.first + slice.rows,
+              rowOf(a, slice.first));
+  slice.step->run(step, s == 0 ? seed : mixSeed(seed, s));
+}
+
 void SplitStep::runSlices(int arrays, const Gather *gather, int64_t step,
                           uint64_t seed) {
   int count = static_cast<int>(slices_.size());
+  std::vector<std::exception_ptr> errors(count);
   // A batch too small to split (the last of an epoch) runs on this thread
   // with every thread for its primitives.
   if (count == 1) {
-    const Slice &slice = slices_[0];
-    for (int a = 0; gather && a < arrays; ++a)
-      (*gather)(a, 0, slice.rows, rowOf(a, 0));
-    slice.step->run(step, seed);
-    scalars_ = slice.step->scalars();
-    if (apply_)
-      apply_->run(step, seed);
-    return;
-  }
-  std::vector<std::exception_ptr> errors(count);
+    runSlice(0, arrays, gather, step, seed);
+  } else {
 #pragma omp parallel num_threads(count)
-  {
-    int thread = omp_get_thread_num(), threads = omp_get_num_threads();
-    // oneDNN sizes a primitive's work split by the threads it may use when
-    // the primitive is made, here at its first run: one, as it runs.
-    omp_set_num_threads(1);
-    // With fewer threads than slices (OMP_THREAD_LIMIT), some run two.
-    // Slice s runs on thread s in every step (dynamic teams are off by
-    // default), so each primitive runs on the thread that made it, as
-    // oneDNN's per-thread scratchpad requires.
-    for (int s = thread; s < count; s += threads) {
-      try {
-        const Slice &slice = slices_[s];
-        // The batch is gathered from memory the caches do not hold, row by
-        // row: as long as a small model's step, so it is split too.
-        for (int a = 0; gather && a < arrays; ++a)
-          (*gather)(a, slice.first, slice.first + slice.rows,
-                    rowOf(a, slice.first));
-        slice.step->run(step, s == 0 ? seed : mixSeed(seed, s));
-      } catch (...) {
-        errors[s] = std::current_exception();
+    {
+      int thread = omp_get_thread_num(), threads = omp_get_num_threads();
+      // oneDNN sizes a primitive's work split by the threads it may use when
+      // the primitive is made, here at its first run: one, as it runs.
+      omp_set_num_threads(1);
+      // With fewer threads than slices (OMP_THREAD_LIMIT), some run two.
+      // Slice s runs on thread s in every step (dynamic teams are off by
+      // default), so each primitive runs on the thread that made it, as
+      // oneDNN's per-thread scratchpad requires.
+      for (int s = thread; s < count; s += threads) {
+        try {
+          runSlice(s, arrays, gather, step, seed);
+        } catch (...) {
+          errors[s] = std::current_exception();
+        }
       }
-    }
-    if (apply_) {
+      if (apply_) {
 #pragma omp barrier
-      sumGradients(thread, threads);
+        sumGradients(thread, threads);
+      }
     }
   }
   for (std::exception_ptr &error : errors)

@@ -64,6 +64,9 @@ private:
     int64_t first, rows;
     std::vector<float *> gradients;
   };
+  /// Gathers slice |s|'s rows by |gather| (when not null) and runs it.
+  void runSlice(int s, int arrays, const Gather *gather, int64_t step,
+                uint64_t seed);
   /// run() and gatherAndRun(): |gather| may be null.
   void runSlices(int arrays, const Gather *gather, int64_t step,
                  uint64_t seed);
