@@ -20,6 +20,9 @@ public:
   Dumper(const SourceFile &file, std::ostream &os) : file_(file), os_(os) {}
 
   void dump(const ast::Program &program) {
+    for (const ast::ParamDecl &param : program.params)
+      line(0, "param " + param.name.name + " = " + str(param.value),
+           param.offset);
     for (const ast::Model &model : program.models)
       dumpModel(model);
     for (const ast::Train &train : program.trains)

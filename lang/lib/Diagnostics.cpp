@@ -77,6 +77,14 @@ void DiagnosticEngine::error(uint32_t offset, std::string message) {
   droppingNotes_ = false;
   diags_.push_back({Severity::Error, offset, std::move(message)});
   ++errors_;
+  auto it = errorNotes_.find(offset);
+  if (it != errorNotes_.end())
+    diags_.push_back(it->second);
+}
+
+void DiagnosticEngine::noteErrorsAt(uint32_t offset, uint32_t noteOffset,
+                                    std::string message) {
+  errorNotes_[offset] = {Severity::Note, noteOffset, std::move(message)};
 }
 
 void DiagnosticEngine::note(uint32_t offset, std::string message) {

@@ -37,6 +37,7 @@ BOOST_FUSION_ADAPT_STRUCT(aenet::ast::InitStmt, target, path)
 BOOST_FUSION_ADAPT_STRUCT(aenet::ast::Setting, key, values)
 BOOST_FUSION_ADAPT_STRUCT(aenet::ast::PhaseBlock, name, settings)
 BOOST_FUSION_ADAPT_STRUCT(aenet::ast::Train, model, items)
+BOOST_FUSION_ADAPT_STRUCT(aenet::ast::ParamDecl, name, value)
 
 namespace aenet {
 namespace grammar {
@@ -100,6 +101,7 @@ AENET_KEYWORD(kwWith, "with")
 AENET_KEYWORD(kwInit, "init")
 AENET_KEYWORD(kwFrom, "from")
 AENET_KEYWORD(kwPhase, "phase")
+AENET_KEYWORD(kwParam, "param")
 
 const auto skipper = x3::space | lexeme['#' >> *(char_ - x3::eol)];
 
@@ -262,6 +264,7 @@ struct init_id : Annotate {};
 struct setting_id : Annotate {};
 struct phase_id : Annotate {};
 struct train_id : Annotate {};
+struct param_id : Annotate {};
 
 const x3::rule<ident_id, ast::Ident> ident = "a name";
 const x3::rule<number_id, ast::Number> number = "a number";
@@ -285,6 +288,7 @@ const x3::rule<init_id, ast::InitStmt> initStmt = "an init line";
 const x3::rule<setting_id, ast::Setting> setting = "a setting";
 const x3::rule<phase_id, ast::PhaseBlock> phaseBlock = "a phase";
 const x3::rule<train_id, ast::Train> train = "a train block";
+const x3::rule<param_id, ast::ParamDecl> paramDecl = "a parameter";
 
 // Helpers with readable names for the places an expectation can fail.
 const auto name =
@@ -394,12 +398,21 @@ const auto train_def =
     kwTrain > ident > '{' >
     *(dataStmt | corruptStmt | initStmt | phaseBlock | setting) > trainClose;
 
+// A parameter's value is one literal or name: values only, no calls or
+// lists, so a parameter never stands for structure.
+const auto paramValue = x3::rule<struct param_value_id, ast::Value>{
+    "a number, size, string or name"} = size | number | stringLit | ident;
+const auto paramEnd = x3::rule<struct param_end_id>{
+    "the end of the parameter: its value is one number, size, string or "
+    "name"} = !(lit('(') | '[' | ',');
+const auto paramDecl_def = kwParam > ident > '=' > paramValue > paramEnd;
+
 BOOST_SPIRIT_DEFINE(ident, number, size, stringLit, value, arg, call, list,
                     typeExpr, inputDecl, layerStmt, block, lossDecl,
                     metricDecl, model, dataStmt, corruptStmt, initStmt,
-                    setting, phaseBlock, train)
+                    setting, phaseBlock, train, paramDecl)
 
-const auto decl = model | train;
+const auto decl = model | train | paramDecl;
 
 } // namespace grammar
 
@@ -436,7 +449,8 @@ size_t nextDeclaration(const std::string &text, size_t from) {
     size_t start = text.find_first_not_of(" \t\r\n", pos + 1);
     if (start == std::string::npos)
       break;
-    if (startsWord(text, start, "model") || startsWord(text, start, "train"))
+    if (startsWord(text, start, "model") || startsWord(text, start, "train") ||
+        startsWord(text, start, "param"))
       return start;
     pos = text.find_first_of("\r\n", start);
   }
@@ -479,8 +493,10 @@ ast::Program parseProgram(const SourceFile &file, DiagnosticEngine &diags) {
       if (x3::phrase_parse(it, end, parser, grammar::skipper, decl)) {
         if (auto *m = boost::get<ast::Model>(&decl))
           program.models.push_back(std::move(*m));
+        else if (auto *t = boost::get<ast::Train>(&decl))
+          program.trains.push_back(std::move(*t));
         else
-          program.trains.push_back(std::move(boost::get<ast::Train>(decl)));
+          program.params.push_back(std::move(boost::get<ast::ParamDecl>(decl)));
         continue;
       }
       failedAt = it - start;
@@ -490,8 +506,8 @@ ast::Program parseProgram(const SourceFile &file, DiagnosticEngine &diags) {
               text[wordEnd] == '_'))
         ++wordEnd;
       std::string word = text.substr(failedAt, wordEnd - failedAt);
-      diags.error(failedAt, "expected 'model' or 'train'" +
-                                didYouMean(word, {"model", "train"}));
+      diags.error(failedAt, "expected 'model', 'train' or 'param'" +
+                                didYouMean(word, {"model", "train", "param"}));
     } catch (const x3::expectation_failure<grammar::Iterator> &failure) {
       failedAt = failure.where() - start;
       if (onlyCommentsFrom(text, failedAt))

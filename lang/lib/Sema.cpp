@@ -404,6 +404,8 @@ CheckedProgram checkProgram(const ast::Program &program,
                             const SourceFile &file, DiagnosticEngine &diags,
                             const FixedInputs *fixed) {
   CheckedProgram checked;
+  for (const ast::ParamDecl &param : program.params)
+    checked.params.push_back({param.name.name, paramText(param)});
   std::map<std::string, uint32_t> modelsAt;
   std::map<std::string, int> modelIds;
   for (const ast::Model &model : program.models) {

@@ -40,6 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       "fuzz.aenet", std::string(reinterpret_cast<const char *>(data), size));
   aenet::DiagnosticEngine diags(file);
   aenet::ast::Program program = aenet::parseProgram(file, diags);
+  aenet::bindParams(program, {}, diags);
   if (!diags.hasErrors()) {
     aenet::CheckedProgram checked = aenet::checkProgram(program, file, diags);
     // `aec summary` prints every model that checked cleanly.

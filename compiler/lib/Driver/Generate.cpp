@@ -74,6 +74,7 @@ std::unique_ptr<CheckedProgram> fixWindow(const SourceFile &file,
     return resolved;
   DiagnosticEngine diags(file);
   ast::Program ast = parseProgram(file, diags);
+  bindParams(ast, program.params, diags);
   *resolved = checkProgram(ast, file, diags, &fixed);
   if (!diags.hasErrors())
     return resolved;

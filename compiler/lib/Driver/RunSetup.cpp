@@ -51,6 +51,7 @@ static bool fixVariableInputs(const SourceFile &file, const ModelGraph &graph,
     return true;
   DiagnosticEngine diags(file);
   ast::Program ast = parseProgram(file, diags);
+  bindParams(ast, resolved.params, diags);
   resolved = checkProgram(ast, file, diags, &fixed);
   if (!diags.hasErrors())
     return true;

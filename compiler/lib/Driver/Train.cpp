@@ -141,7 +141,15 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
               << thousands(params - frozen) << " trainable and "
               << thousands(frozen) << " frozen parameters\n";
   }
-  std::cout << "Training " << graph.name << ": " << thousands(params)
+  // The parameters in effect, which --set may have changed.
+  std::string settings;
+  for (const ParamSetting &param : setup.program.params)
+    settings += (settings.empty() ? " (" : ", ") + param.name + " = " +
+                param.text;
+  if (!settings.empty())
+    settings += ")";
+  std::cout << "Training " << graph.name << settings << ": "
+            << thousands(params)
             << " parameters, " << thousands(setup.data.train.size())
             << " training samples"
             << (setup.data.validation

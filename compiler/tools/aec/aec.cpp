@@ -40,15 +40,31 @@ struct Frontend {
 
 /// Loads, parses and (when it parsed) checks |path|. Prints diagnostics;
 /// returns false on any error.
-bool runFrontend(const std::string &path, Frontend &fe, bool check = true) {
+bool runFrontend(const std::string &path, Frontend &fe,
+                 const std::vector<std::string> &sets, bool check = true) {
   std::string error;
   fe.file = SourceFile::load(path, error);
   if (!fe.file) {
     std::cerr << "aec: error: " << error << '\n';
     return false;
   }
+  std::vector<ParamSetting> settings;
+  for (const std::string &set : sets) {
+    ParamSetting setting;
+    if (!parseParamSetting(set, setting, error)) {
+      std::cerr << "aec: error: --set " << error << '\n';
+      return false;
+    }
+    settings.push_back(std::move(setting));
+  }
   fe.diags.emplace(*fe.file);
   fe.ast = parseProgram(*fe.file, *fe.diags);
+  error = bindParams(fe.ast, settings, *fe.diags);
+  if (!error.empty()) {
+    fe.diags->print(std::cerr);
+    std::cerr << "aec: error: " << error << '\n';
+    return false;
+  }
   if (check && !fe.diags->hasErrors())
     fe.program = checkProgram(fe.ast, *fe.file, *fe.diags);
   fe.diags->print(std::cerr);
@@ -201,8 +217,15 @@ int main(int argc, char **argv) {
         ->check(CLI::IsMember({"onednn", "loops"}, CLI::ignore_case))
         ->option_text("onednn|loops");
   };
+  std::vector<std::string> sets;
   auto addFile = [&](CLI::App *cmd) {
     cmd->add_option("FILE", file, "The .aenet model file")->required();
+    cmd->add_option("--set", sets,
+                    "Give the file's 'param NAME = VALUE' another value; "
+                    "repeat for each parameter")
+        ->type_name("NAME=VALUE")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   };
 
   CLI::App *check = app.add_subcommand(
@@ -476,9 +499,9 @@ int main(int argc, char **argv) {
 
   Frontend fe;
   if (*check)
-    return runFrontend(file, fe) ? 0 : 1;
+    return runFrontend(file, fe, sets) ? 0 : 1;
   if (*encode || *decode) {
-    if (!runFrontend(file, fe))
+    if (!runFrontend(file, fe, sets))
       return 1;
     try {
       return *encode ? runEncode(*fe.file, fe.program, run)
@@ -490,7 +513,7 @@ int main(int argc, char **argv) {
     }
   }
   if (*generate) {
-    if (!runFrontend(file, fe))
+    if (!runFrontend(file, fe, sets))
       return 1;
     try {
       return runGenerate(*fe.file, fe.program, gen);
@@ -500,7 +523,7 @@ int main(int argc, char **argv) {
     }
   }
   if (*train || *eval || *predict || *probe) {
-    if (!runFrontend(file, fe))
+    if (!runFrontend(file, fe, sets))
       return 1;
     // The memory estimate refuses runs that cannot fit; an allocation can
     // still fail (the estimate is rough, other processes grow), and that is
@@ -521,7 +544,7 @@ int main(int argc, char **argv) {
   }
 
   if (*summary) {
-    if (!runFrontend(file, fe))
+    if (!runFrontend(file, fe, sets))
       return 1;
     bool printed = false;
     for (size_t i = 0; i < fe.program.models.size(); ++i) {
@@ -549,12 +572,12 @@ int main(int argc, char **argv) {
                    "phase is chosen\n";
       return 1;
     }
-    if (!runFrontend(file, fe, /*check=*/false))
+    if (!runFrontend(file, fe, sets, /*check=*/false))
       return 1;
     dumpAST(fe.ast, *fe.file, std::cout);
     return 0;
   }
-  if (!runFrontend(file, fe))
+  if (!runFrontend(file, fe, sets))
     return 1;
   int model = modelName.empty() ? 0 : fe.program.findModel(modelName);
   if (model < 0) {

@@ -172,7 +172,14 @@ struct Train : Located {
   std::vector<TrainItem> items;
 };
 
-struct Decl : x3::variant<Model, Train> {
+/// `param NAME = VALUE`: a number, size, string or name that the model and
+/// train blocks use by NAME, and that `--set NAME=VALUE` replaces.
+struct ParamDecl : Located {
+  Ident name;
+  Value value;
+};
+
+struct Decl : x3::variant<Model, Train, ParamDecl> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -180,6 +187,9 @@ struct Decl : x3::variant<Model, Train> {
 struct Program {
   std::vector<Model> models;
   std::vector<Train> trains;
+  /// In declaration order; after `bindParams`, each holds the value in
+  /// effect (its own, or the one given on the command line).
+  std::vector<ParamDecl> params;
 };
 
 /// The offset of any value alternative.

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,9 @@ public:
   void error(uint32_t offset, std::string message);
   /// A note attached to the error before it (e.g. "first defined here").
   void note(uint32_t offset, std::string message);
+  /// Every error reported at |offset| from now on gets the note |message|
+  /// at |noteOffset| after it: a parameter's use points at its declaration.
+  void noteErrorsAt(uint32_t offset, uint32_t noteOffset, std::string message);
 
   /// 0 keeps every error.
   void setErrorLimit(unsigned limit) { errorLimit_ = limit; }
@@ -87,6 +91,8 @@ private:
 
   const SourceFile &file_;
   std::vector<Diagnostic> diags_;
+  /// noteErrorsAt's notes, by the offset of the errors they follow.
+  std::map<uint32_t, Diagnostic> errorNotes_;
   unsigned errors_ = 0;
   unsigned errorLimit_ = kDefaultErrorLimit;
   bool limitReached_ = false;

@@ -1,9 +1,9 @@
 //===- Parser.h - Parse .aenet text into an AST -----------------*- C++ -*-===//
 //
 // The entry point of the front end: text in, `ast::Program` out, every syntax
-// error reported to the engine. After an error the parser skips to the next line
-// that starts a `model` or `train` declaration, so one run reports the syntax
-// errors of every declaration.
+// error reported to the engine. After an error the parser skips to the next
+// line that starts a `model`, `train` or `param` declaration, so one run
+// reports the syntax errors of every declaration.
 //
 //===----------------------------------------------------------------------===//
 

@@ -12,6 +12,7 @@
 #include "aenet/Lang/AST.h"
 #include "aenet/Lang/Diagnostics.h"
 #include "aenet/Lang/ModelGraph.h"
+#include "aenet/Lang/Params.h"
 #include "aenet/Lang/TrainPlan.h"
 
 #include <map>
@@ -22,6 +23,10 @@ namespace aenet {
 struct CheckedProgram {
   std::vector<ModelGraph> models;
   std::vector<TrainPlan> trains;
+  /// The file's parameters with the values checked, in declaration order:
+  /// what binds the file again the same way (`bindParams`), and what a run
+  /// records.
+  std::vector<ParamSetting> params;
 
   /// The model named |name|, or -1.
   int findModel(const std::string &name) const;

@@ -1,0 +1,54 @@
+//===- Params.h - `param` declarations and their values ---------*- C++ -*-===//
+//
+// A model file declares `param NAME = VALUE` (a number, size, string or
+// name) and uses NAME wherever such a value goes: `dense(code, act)`,
+// `gaussian(sigma)`, `optimizer opt(lr = lr)`, `epochs epochs`. Binding
+// replaces each use by the value in effect, the declared one or one given on
+// the command line (`--set NAME=VALUE`), before the checks run, so every
+// check sees plain values; an error at a use gets a note at the declaration.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef AENET_LANG_PARAMS_H
+#define AENET_LANG_PARAMS_H
+
+#include "aenet/Lang/AST.h"
+#include "aenet/Lang/Diagnostics.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace aenet {
+
+/// `NAME=VALUE` from the command line, the value as typed.
+struct ParamSetting {
+  std::string name;
+  std::string text;
+};
+
+/// Splits `NAME=VALUE`; false (with |error| set) when there is no name or
+/// no `=`.
+bool parseParamSetting(const std::string &arg, ParamSetting &setting,
+                       std::string &error);
+
+/// The value |param| holds, as `--set` would write it (`32`, `3x3`, `relu`,
+/// a string without quotes).
+std::string paramText(const ast::ParamDecl &param);
+
+/// Gives each parameter of |program| its value from |settings| (read as the
+/// kind its declaration has: `--set code=abc` for a number is refused), then
+/// replaces every use by its value: an argument or setting value that is a
+/// parameter's name, and a call's callee naming a parameter whose value is
+/// a name (`optimizer opt(lr = 0.01)`). Declarations that clash (twice the
+/// same name, a parameter named as an input or a value of a model) go to
+/// |diags|. Returns an empty string, or what is wrong with |settings| (an
+/// undeclared name, with a suggestion; a value of the wrong kind), which no
+/// place in the file can show.
+std::string bindParams(ast::Program &program,
+                       const std::vector<ParamSetting> &settings,
+                       DiagnosticEngine &diags);
+
+} // namespace aenet
+
+#endif // AENET_LANG_PARAMS_H
