@@ -77,14 +77,18 @@ void DiagnosticEngine::error(uint32_t offset, std::string message) {
   droppingNotes_ = false;
   diags_.push_back({Severity::Error, offset, std::move(message)});
   ++errors_;
-  auto it = errorNotes_.find(offset);
-  if (it != errorNotes_.end())
+  auto [first, last] = errorNotes_.equal_range(offset);
+  for (auto it = first; it != last; ++it)
     diags_.push_back(it->second);
 }
 
 void DiagnosticEngine::noteErrorsAt(uint32_t offset, uint32_t noteOffset,
                                     std::string message) {
-  errorNotes_[offset] = {Severity::Note, noteOffset, std::move(message)};
+  auto [first, last] = errorNotes_.equal_range(offset);
+  for (auto it = first; it != last; ++it)
+    if (it->second.offset == noteOffset && it->second.message == message)
+      return;
+  errorNotes_.insert({offset, {Severity::Note, noteOffset, std::move(message)}});
 }
 
 void DiagnosticEngine::note(uint32_t offset, std::string message) {

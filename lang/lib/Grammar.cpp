@@ -390,7 +390,7 @@ const auto initStmt_def = kwInit > ident > kwFrom > stringLit;
 // `reset_state every 40`: the word and the count, as two values.
 const auto everyClause =
     x3::rule<struct every_clause_id, std::vector<ast::Value>>{"'every N'"} =
-        &keyword("every") >> ident >> number;
+        &keyword("every") >> ident >> (number | ident);
 const auto setting_def = ident > (everyClause | valueList);
 // A phase holds settings only; Sema says which ones it takes.
 const auto phaseBlock_def = kwPhase > ident > '{' > *setting > phaseClose;
@@ -401,10 +401,13 @@ const auto train_def =
 // A parameter's value is one literal or name: values only, no calls or
 // lists, so a parameter never stands for structure.
 const auto paramValue = x3::rule<struct param_value_id, ast::Value>{
-    "a number, size, string or name"} = size | number | stringLit | ident;
+    "a number, size, string or name"} =
+    size | number | stringLit | (!(kwModel | kwTrain | kwParam) >> ident);
+// Nothing but a comment may follow the value on its line: `param n = 3 4`
+// or `param k = dense(3)` would otherwise fail later, at the next token.
 const auto paramEnd = x3::rule<struct param_end_id>{
-    "the end of the parameter: its value is one number, size, string or "
-    "name"} = !(lit('(') | '[' | ',');
+    "the end of the line: a parameter's value is one number, size, string "
+    "or name"} = x3::no_skip[&(*x3::blank >> (x3::eol | x3::eoi | '#'))];
 const auto paramDecl_def = kwParam > ident > '=' > paramValue > paramEnd;
 
 BOOST_SPIRIT_DEFINE(ident, number, size, stringLit, value, arg, call, list,

@@ -9,6 +9,8 @@
 
 #include "aenet/Lang/Parser.h"
 
+#include "LayerArgs.h"
+
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -60,6 +62,9 @@ std::string kindOf(const ast::ParamDecl &param) {
 /// |text| read as the kind of value |param| holds, into it; false when it is
 /// not one.
 bool readAs(const std::string &text, ast::ParamDecl &param) {
+  // std::regex recurses per character: bound the text first.
+  if (text.size() > kMaxParamTextLength)
+    return false;
   static const std::regex number(
       R"(-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?(/-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)?)");
   static const std::regex size(R"(\d+(x\d+)+)");
@@ -89,10 +94,7 @@ bool readAs(const std::string &text, ast::ParamDecl &param) {
   }
   if (boost::get<ast::StringLit>(&param.value.get())) {
     ast::StringLit s;
-    // Quotes a shell kept are no part of the value.
-    s.value = text.size() >= 2 && text.front() == '"' && text.back() == '"'
-                  ? text.substr(1, text.size() - 2)
-                  : text;
+    s.value = text;
     s.offset = offset;
     param.value = s;
     return true;
@@ -114,45 +116,62 @@ bool readAs(const std::string &text, ast::ParamDecl &param) {
   return true;
 }
 
+/// Moves a literal or name |value| to offset |at|, where it is used.
+void setValueOffset(ast::Value &value, uint32_t at) {
+  if (auto *n = boost::get<ast::Number>(&value.get()))
+    n->offset = at;
+  else if (auto *s = boost::get<ast::SizeLit>(&value.get()))
+    s->offset = at;
+  else if (auto *s = boost::get<ast::StringLit>(&value.get()))
+    s->offset = at;
+  else if (auto *id = boost::get<ast::Ident>(&value.get()))
+    id->offset = at;
+}
+
 /// Replaces the uses of parameters in the values it is given.
 class Binder {
 public:
-  Binder(const std::vector<ast::ParamDecl> &params,
-         const std::set<std::string> &given, DiagnosticEngine &diags)
-      : diags_(diags), given_(given) {
+  Binder(const std::vector<ast::ParamDecl> &params, DiagnosticEngine &diags)
+      : diags_(diags) {
     for (const ast::ParamDecl &param : params)
       params_.emplace(param.name.name, &param);
   }
 
-  void bind(ast::Value &value) {
+  /// Replaces |value| when it names a parameter, and the uses inside it;
+  /// returns the parameter it named, or null.
+  const ast::ParamDecl *bind(ast::Value &value) {
     if (const ast::Ident *id = ast::asIdent(value)) {
       const ast::ParamDecl *param = find(id->name, id->offset);
       if (!param)
-        return;
+        return nullptr;
       uint32_t at = id->offset;
       value = param->value;
-      setOffset(value, at);
-      return;
+      setValueOffset(value, at);
+      return param;
     }
-    if (auto *call = boost::get<ast::x3::forward_ast<ast::Call>>(&value.get())) {
+    if (auto *call = boost::get<ast::x3::forward_ast<ast::Call>>(&value.get()))
       bind(call->get());
-      return;
-    }
-    if (auto *list = boost::get<ast::x3::forward_ast<ast::List>>(&value.get()))
+    else if (auto *list =
+                 boost::get<ast::x3::forward_ast<ast::List>>(&value.get()))
       for (ast::Value &item : list->get().items)
         bind(item);
+    return nullptr;
   }
 
   void bind(ast::Call &call) {
-    if (const ast::ParamDecl *param =
-            params_.count(call.callee.name) ? params_.at(call.callee.name)
-                                            : nullptr)
-      if (const ast::Ident *name = ast::asIdent(param->value)) {
+    auto it = params_.find(call.callee.name);
+    if (it != params_.end())
+      if (const ast::Ident *name = ast::asIdent(it->second->value)) {
         find(call.callee.name, call.callee.offset);
         call.callee.name = name->name;
       }
     for (ast::Arg &arg : call.args)
-      bind(arg.value);
+      // Checks of an argument point at its value, its `key =`, or the
+      // call (`gaussian(sigma)` with a negative sigma): each gets the note.
+      if (const ast::ParamDecl *param = bind(arg.value)) {
+        note(*param, arg.offset);
+        note(*param, call.offset);
+      }
   }
 
   void bind(std::vector<ast::Value> &values) {
@@ -166,36 +185,32 @@ private:
     auto it = params_.find(name);
     if (it == params_.end())
       return nullptr;
-    const ast::ParamDecl &param = *it->second;
-    diags_.noteErrorsAt(at, param.offset,
-                        "'" + name + "' is the parameter declared here; " +
-                            (given_.count(name) ? "--set gave it the value "
-                                                : "its value is ") +
-                            paramText(param));
-    return &param;
+    note(*it->second, at);
+    return it->second;
   }
 
-  static void setOffset(ast::Value &value, uint32_t at) {
-    if (auto *n = boost::get<ast::Number>(&value.get()))
-      n->offset = at;
-    else if (auto *s = boost::get<ast::SizeLit>(&value.get()))
-      s->offset = at;
-    else if (auto *s = boost::get<ast::StringLit>(&value.get()))
-      s->offset = at;
-    else if (auto *id = boost::get<ast::Ident>(&value.get()))
-      id->offset = at;
+  /// Errors at |at| get a note at |param|'s declaration.
+  void note(const ast::ParamDecl &param, uint32_t at) {
+    const std::string &name = param.name.name;
+    diags_.noteErrorsAt(at, param.offset,
+                        "'" + name + "' is the parameter declared here; " +
+                            (param.set ? "--set gave it the value "
+                                       : "its value is ") +
+                            paramText(param));
   }
 
   DiagnosticEngine &diags_;
-  const std::set<std::string> &given_;
   std::map<std::string, const ast::ParamDecl *> params_;
 };
 
 /// The names a parameter must not take: those that values already use to
 /// refer to a model's inputs, values, blocks and models.
 std::map<std::string, std::string> takenNames(const ast::Program &program) {
+  // `reset_state every N` reads `every` as a value.
   std::map<std::string, std::string> taken = {
-      {"encoder", "the encoder block"}, {"decoder", "the decoder block"}};
+      {"encoder", "the encoder block"},
+      {"decoder", "the decoder block"},
+      {"every", "the word of 'reset_state every N'"}};
   for (const ast::Model &model : program.models) {
     taken.emplace(model.name.name, "model '" + model.name.name + "'");
     auto layer = [&](const ast::LayerStmt &stmt) {
@@ -238,6 +253,13 @@ std::string bindParams(ast::Program &program,
       diags.note(it->second->name.offset, "first declared here");
       continue;
     }
+    if (sema::isReservedWord(name)) {
+      diags.error(param.name.offset, "parameter '" + name +
+                                         "' has the name of a reserved word "
+                                         "(an activation, padding or "
+                                         "boolean); give it another");
+      continue;
+    }
     if (auto it = taken.find(name); it != taken.end()) {
       diags.error(param.name.offset, "parameter '" + name +
                                          "' has the name of " + it->second +
@@ -268,6 +290,7 @@ std::string bindParams(ast::Program &program,
     if (!given.insert(setting.name).second)
       return where + "'" + setting.name + "' is set twice";
     ast::ParamDecl &param = *it;
+    param.set = setting.given;
     if (!readAs(setting.text, param)) {
       LineCol at = diags.file().lineCol(param.offset);
       return where + "'" + setting.name + "' is " + kindOf(param) +
@@ -277,7 +300,29 @@ std::string bindParams(ast::Program &program,
     }
   }
 
-  Binder binder(params, given, diags);
+  // `param b = a`: b takes a's value, through any chain of names.
+  for (ast::ParamDecl &param : params) {
+    std::set<std::string> seen = {param.name.name};
+    while (const ast::Ident *id = ast::asIdent(param.value)) {
+      auto next = std::find_if(params.begin(), params.end(),
+                               [&](const ast::ParamDecl &p) {
+                                 return p.name.name == id->name;
+                               });
+      if (next == params.end())
+        break;
+      if (!seen.insert(id->name).second) {
+        diags.error(param.name.offset,
+                    "parameter '" + param.name.name +
+                        "' is defined by a cycle of parameters' names");
+        return {};
+      }
+      uint32_t at = id->offset;
+      param.value = next->value;
+      setValueOffset(param.value, at);
+    }
+  }
+
+  Binder binder(params, diags);
   for (ast::Model &model : program.models)
     for (ast::ModelItem &item : model.items) {
       if (auto *stmt = boost::get<ast::LayerStmt>(&item))

@@ -405,7 +405,7 @@ CheckedProgram checkProgram(const ast::Program &program,
                             const FixedInputs *fixed) {
   CheckedProgram checked;
   for (const ast::ParamDecl &param : program.params)
-    checked.params.push_back({param.name.name, paramText(param)});
+    checked.params.push_back({param.name.name, paramText(param), param.set});
   std::map<std::string, uint32_t> modelsAt;
   std::map<std::string, int> modelIds;
   for (const ast::Model &model : program.models) {

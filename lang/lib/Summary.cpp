@@ -106,13 +106,6 @@ void printSummary(const CheckedProgram &program, int model, std::ostream &os) {
          << "): trainable params: " << withThousands(params - phaseFrozen)
          << ", non-trainable params: " << withThousands(phaseFrozen) << '\n';
     }
-  if (!program.params.empty()) {
-    os << "Parameters:";
-    for (size_t i = 0; i < program.params.size(); ++i)
-      os << (i ? ", " : " ") << program.params[i].name << " = "
-         << program.params[i].text;
-    os << '\n';
-  }
   if (awaiting)
     os << "(? : the sequence length of the training data fixes these; the "
           "totals leave them out)\n";

@@ -74,7 +74,12 @@ std::unique_ptr<CheckedProgram> fixWindow(const SourceFile &file,
     return resolved;
   DiagnosticEngine diags(file);
   ast::Program ast = parseProgram(file, diags);
-  bindParams(ast, program.params, diags);
+  // The values the program was checked with; they bound once already.
+  std::string bound = bindParams(ast, program.params, diags);
+  if (!bound.empty()) {
+    std::cerr << "aec: error: " << bound << '\n';
+    return nullptr;
+  }
   *resolved = checkProgram(ast, file, diags, &fixed);
   if (!diags.hasErrors())
     return resolved;

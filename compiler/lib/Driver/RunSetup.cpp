@@ -51,7 +51,12 @@ static bool fixVariableInputs(const SourceFile &file, const ModelGraph &graph,
     return true;
   DiagnosticEngine diags(file);
   ast::Program ast = parseProgram(file, diags);
-  bindParams(ast, resolved.params, diags);
+  // The values the program was checked with; they bound once already.
+  std::string bound = bindParams(ast, resolved.params, diags);
+  if (!bound.empty()) {
+    std::cerr << "aec: error: " << bound << '\n';
+    return false;
+  }
   resolved = checkProgram(ast, file, diags, &fixed);
   if (!diags.hasErrors())
     return true;

@@ -108,6 +108,15 @@ std::vector<std::string> phaseNames(const TrainPlan &plan) {
   return names;
 }
 
+/// The values of the file's parameters as a checkpoint records them:
+/// `code=8,act=tanh`; empty without parameters.
+std::string paramValues(const CheckedProgram &program) {
+  std::string text;
+  for (const ParamSetting &param : program.params)
+    text += (text.empty() ? "" : ",") + param.name + "=" + param.text;
+  return text;
+}
+
 /// Trains phase |phase| of |setup| (|plan|, the block as that phase runs
 /// it, which begins at epoch |firstEpoch|) from |state|: 0 when it ends,
 /// 130 when interrupted, 1 after an error or divergence (reported).
@@ -185,6 +194,8 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
       {"source", file.path()},
       {"optimizer", optimizerKindName(plan.optimizer.kind)},
       {"frozen", frozenParamLayers(graph, plan.frozen)}};
+  if (!setup.program.params.empty())
+    metadata["params"] = paramValues(setup.program);
   if (phased)
     metadata["phase"] = setup.plan.phases[phase].name;
   if (setup.data.vocabulary)
@@ -228,8 +239,9 @@ struct Resumed {
 
 /// Reads the checkpoint |path| to resume |setup|'s run from, and its loop
 /// state into |state|, before anything is compiled (only the phase it goes
-/// on in will be). Throws CheckpointError when it holds another model, was
-/// saved in a phase the train block no longer has where it was (phase
+/// on in will be). Throws CheckpointError when it holds another model or
+/// was trained with other values of the file's parameters, was saved in a
+/// phase the train block no longer has where it was (phase
 /// lengths edited), holds another optimizer's state, or indexed other
 /// characters.
 Resumed readResumed(const RunSetup &setup, const std::string &path,
@@ -246,6 +258,21 @@ Resumed readResumed(const RunSetup &setup, const std::string &path,
                                            : model->second) +
                   "', not '" + name + "'; resume it with its own model or "
                   "train into another --out folder");
+  // Other values of the file's parameters are another model or another
+  // training; a checkpoint of a file without them records none.
+  auto params = metadata.find("params");
+  std::string nowParams = paramValues(setup.program);
+  std::string saved = params == metadata.end() ? "" : params->second;
+  if (saved != nowParams)
+    throw rt::CheckpointError(
+        path, "was trained with the parameter values " +
+                  (saved.empty() ? std::string("of a file without them")
+                                 : "'" + saved + "'") +
+                  ", but they are now " +
+                  (nowParams.empty() ? std::string("none")
+                                     : "'" + nowParams + "'") +
+                  "; resume with the values it was trained with (--set), "
+                  "or start again with --overwrite");
   // The phase the checkpoint was saved in, not its epoch alone, says whose
   // optimizer state it holds. One saved where its phase ended holds state
   // the next phase does not take over.

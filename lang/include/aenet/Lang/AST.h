@@ -177,6 +177,8 @@ struct Train : Located {
 struct ParamDecl : Located {
   Ident name;
   Value value;
+  /// Set by `bindParams` when the command line gave the value.
+  bool set = false;
 };
 
 struct Decl : x3::variant<Model, Train, ParamDecl> {

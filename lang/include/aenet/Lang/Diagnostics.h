@@ -92,7 +92,7 @@ private:
   const SourceFile &file_;
   std::vector<Diagnostic> diags_;
   /// noteErrorsAt's notes, by the offset of the errors they follow.
-  std::map<uint32_t, Diagnostic> errorNotes_;
+  std::multimap<uint32_t, Diagnostic> errorNotes_;
   unsigned errors_ = 0;
   unsigned errorLimit_ = kDefaultErrorLimit;
   bool limitReached_ = false;

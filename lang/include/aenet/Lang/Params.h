@@ -21,11 +21,22 @@
 
 namespace aenet {
 
-/// `NAME=VALUE` from the command line, the value as typed.
+/// `NAME=VALUE`, the value as typed. |given|: from the command line (a
+/// value the file already had, when a checked program binds its file again,
+/// is not).
 struct ParamSetting {
   std::string name;
   std::string text;
+  bool given = true;
+
+  /// The same parameter and value, wherever it came from.
+  bool operator==(const ParamSetting &other) const {
+    return name == other.name && text == other.text;
+  }
 };
+
+/// The longest `--set` value read.
+constexpr size_t kMaxParamTextLength = 4096;
 
 /// Splits `NAME=VALUE`; false (with |error| set) when there is no name or
 /// no `=`.
@@ -37,14 +48,16 @@ bool parseParamSetting(const std::string &arg, ParamSetting &setting,
 std::string paramText(const ast::ParamDecl &param);
 
 /// Gives each parameter of |program| its value from |settings| (read as the
-/// kind its declaration has: `--set code=abc` for a number is refused), then
+/// kind its declaration has: `--set code=abc` for a number is refused),
+/// resolves parameters whose value names another (`param b = a`), then
 /// replaces every use by its value: an argument or setting value that is a
 /// parameter's name, and a call's callee naming a parameter whose value is
 /// a name (`optimizer opt(lr = 0.01)`). Declarations that clash (twice the
-/// same name, a parameter named as an input or a value of a model) go to
-/// |diags|. Returns an empty string, or what is wrong with |settings| (an
-/// undeclared name, with a suggestion; a value of the wrong kind), which no
-/// place in the file can show.
+/// same name; a parameter named as an input, value, block or model, or as
+/// a reserved word; a cycle of names) go to |diags|. Returns an empty
+/// string, or what is wrong with |settings| (an undeclared name, with a
+/// suggestion; a value of the wrong kind), which no place in the file can
+/// show.
 std::string bindParams(ast::Program &program,
                        const std::vector<ParamSetting> &settings,
                        DiagnosticEngine &diags);
