@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "AtomicFile.h"
+#include "aenet/Runtime/AtomicFile.h"
 
 #include "aenet/Runtime/Errors.h"
 

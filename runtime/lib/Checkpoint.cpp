@@ -10,7 +10,7 @@
 
 #include "aenet/Runtime/Checkpoint.h"
 
-#include "AtomicFile.h"
+#include "aenet/Runtime/AtomicFile.h"
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/InputFile.h"
 #include "aenet/Runtime/Json.h"

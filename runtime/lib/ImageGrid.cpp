@@ -9,7 +9,7 @@
 
 #include "aenet/Runtime/ImageGrid.h"
 
-#include "AtomicFile.h"
+#include "aenet/Runtime/AtomicFile.h"
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/Font.h"
 

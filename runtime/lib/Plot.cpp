@@ -15,7 +15,7 @@
 
 #include "aenet/Runtime/Plot.h"
 
-#include "AtomicFile.h"
+#include "aenet/Runtime/AtomicFile.h"
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/Interrupt.h"
 #include "aenet/Runtime/MetricsLog.h"
@@ -58,6 +58,14 @@ public:
 private:
   std::string root;
 };
+
+/// Ten distinct colours (matplotlib's tab10), so that the ten classes of
+/// digits or garments, or ten curves, each get their own: gnuplot's default
+/// cycle has eight, and at small point sizes a second marker in a repeated
+/// colour does not tell two classes apart.
+const char *const kColours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
+                                "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                                "#bcbd22", "#17becf"};
 
 /// |text| as a gnuplot single-quoted string on one line.
 std::string quote(const std::string &text) {
@@ -299,25 +307,86 @@ void plotScatter(const std::string &pngPath, const std::string &title,
            << "plot ARG1 using 1:2 with points pt 7" << size << " notitle\n";
   } else {
     script << "set key outside right top box\n";
-    // Ten distinct colours (matplotlib's tab10), so that the ten classes
-    // of digits or garments each get their own: gnuplot's default cycle
-    // has eight, and at these point sizes a second marker in a repeated
-    // colour does not tell two classes apart. Classes beyond ten take the
-    // colours again with another marker (squares, triangles, ...).
-    static const char *const colours[] = {
-        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-        "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+    // Classes beyond the ten colours take them again with another marker
+    // (squares, triangles, ...).
     const int markers[] = {7, 5, 9, 11, 13};
     script << "plot ";
     for (size_t k = 0; k < classNames.size(); ++k)
       script << (k ? ", \\\n     " : "") << "ARG1 using 1:($3 == " << k
              << " ? $2 : 1/0) with points pt " << markers[(k / 10) % 5]
-             << size << " lc rgb '" << colours[k % 10] << "' title "
+             << size << " lc rgb '" << kColours[k % 10] << "' title "
              << quote(classNames[k]);
     script << "\n";
   }
   writeText(scratch.file("plot.gp"), script.str(), pngPath);
   runGnuplot(scratch, scratch.file("plot.gp"), scratch.file("points.txt"),
+             pngPath, timeoutSeconds);
+  moveIntoPlace(scratch, pngPath);
+}
+
+void plotBands(const std::string &pngPath, const std::string &title,
+               const std::string &xLabel, const std::string &yLabel,
+               const std::vector<BandSeries> &series,
+               const std::vector<std::string> &xNames,
+               unsigned timeoutSeconds) {
+  ScratchDir scratch(pngPath);
+  // One block per series ("x mean low high" lines), blocks two blank lines
+  // apart so that gnuplot's `index` picks one; points that are not finite
+  // are left out.
+  std::ostringstream data;
+  data.precision(9);
+  for (const BandSeries &s : series) {
+    size_t n = s.x.size();
+    if (s.mean.size() != n || s.low.size() != n || s.high.size() != n)
+      throw DataError(pngPath, "series '" + s.name +
+                                   "' has vectors of different lengths");
+    for (size_t i = 0; i < n; ++i)
+      if (std::isfinite(s.x[i]) && std::isfinite(s.mean[i]) &&
+          std::isfinite(s.low[i]) && std::isfinite(s.high[i]))
+        data << s.x[i] << ' ' << s.mean[i] << ' ' << s.low[i] << ' '
+             << s.high[i] << '\n';
+    // A block with no line would shift every later index.
+    if (n == 0)
+      data << "0 NaN NaN NaN\n";
+    data << "\n\n";
+  }
+  writeText(scratch.file("bands.txt"), data.str(), pngPath);
+
+  std::ostringstream script;
+  script << terminalLines(scratch) << "set title " << quote(title) << "\n"
+         << "set xlabel " << quote(xLabel) << "\nset ylabel "
+         << quote(yLabel) << "\nset grid\n"
+         << "set key outside right top box\n"
+         << "set style fill transparent solid 0.2 noborder\n";
+  // Whole x (epochs) over a short range get a tic each, not 1.2, 1.4, ...
+  bool whole = true;
+  double lo = HUGE_VAL, hi = -HUGE_VAL;
+  for (const BandSeries &s : series)
+    for (double x : s.x) {
+      whole &= x == std::floor(x);
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
+    }
+  if (xNames.empty() && whole && hi - lo <= 20)
+    script << "set xtics 1\n";
+  if (!xNames.empty()) {
+    script << "set xtics (";
+    for (size_t i = 0; i < xNames.size(); ++i)
+      script << (i ? ", " : "") << quote(xNames[i]) << ' ' << i;
+    script << ")\nset xrange [-0.5:" << xNames.size() - 0.5 << "]\n";
+  }
+  script << "plot ";
+  for (size_t i = 0; i < series.size(); ++i) {
+    std::string colour = std::string(" lc rgb '") + kColours[i % 10] + "'";
+    script << (i ? ", \\\n     " : "") << "ARG1 index " << i
+           << " using 1:3:4 with filledcurves" << colour << " notitle, "
+           << "ARG1 index " << i
+           << " using 1:2 with linespoints pt 7 ps 0.8 lw 2" << colour
+           << " title " << quote(series[i].name);
+  }
+  script << "\n";
+  writeText(scratch.file("plot.gp"), script.str(), pngPath);
+  runGnuplot(scratch, scratch.file("plot.gp"), scratch.file("bands.txt"),
              pngPath, timeoutSeconds);
   moveIntoPlace(scratch, pngPath);
 }

@@ -9,7 +9,7 @@
 
 #include "aenet/Runtime/TrainLoop.h"
 
-#include "AtomicFile.h"
+#include "aenet/Runtime/AtomicFile.h"
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/Interrupt.h"
 #include "aenet/Runtime/MetricsLog.h"

@@ -1,7 +1,7 @@
 //===- aec.cpp - The aec command-line driver ------------------------------===//
 //
-// `aec check | summary | compile | train | eval | predict | encode | decode
-// | generate | probe` on a model file.
+// `aec check | summary | compile | train | sweep | eval | predict | encode
+// | decode | generate | probe` on a model file.
 // Each command runs the front end, prints every diagnostic, and exits 1 on
 // any error, 0 otherwise. Command-line numbers are range-checked by CLI11,
 // so a message names the option.
@@ -77,10 +77,10 @@ bool runFrontend(const std::string &path, Frontend &fe,
 }
 
 /// The commands, in the order the help lists them.
-constexpr const char *kCommands[] = {"check", "summary", "compile", "train",
-                                     "eval",  "predict", "encode",
-                                     "decode", "generate",
-                                     "probe"};
+constexpr const char *kCommands[] = {"check",  "summary", "compile",
+                                     "train",  "sweep",   "eval",
+                                     "predict", "encode", "decode",
+                                     "generate", "probe"};
 
 /// Says what the commands are when the first argument is none of them (the
 /// top level takes only --help and --help-all): CLI11 would only say that a
@@ -221,8 +221,9 @@ int main(int argc, char **argv) {
   auto addFile = [&](CLI::App *cmd) {
     cmd->add_option("FILE", file, "The .aenet model file")->required();
     cmd->add_option("--set", sets,
-                    "Give the file's 'param NAME = VALUE' another value; "
-                    "repeat for each parameter")
+                    "Give the file's 'param NAME = VALUE' another value "
+                    "(sweep: a list, NAME=V1,V2,...); repeat for each "
+                    "parameter")
         ->type_name("NAME=VALUE")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -285,7 +286,8 @@ int main(int argc, char **argv) {
   // Every number is range-checked here, before anything runs or is
   // written: a batch of 0 divides by zero, a negative one never ends.
   // encode and decode write one file, |outFile| says what --out is then.
-  auto addRunOptions = [&](CLI::App *cmd, const char *outFile = nullptr) {
+  auto addRunOptions = [&](CLI::App *cmd, const char *outFile = nullptr,
+                           const char *outDir = nullptr) {
     addFile(cmd);
     cmd->add_option("--model", run.model,
                     "The model to run (default: the first with a train "
@@ -299,8 +301,9 @@ int main(int argc, char **argv) {
       cmd->add_option("--out", run.outFile, outFile)->type_name("F");
     else
       cmd->add_option("--out", run.outDir,
-                      "Folder for checkpoints, metrics and pictures "
-                      "(default: out/MODEL)");
+                      outDir ? outDir
+                             : "Folder for checkpoints, metrics and pictures "
+                               "(default: out/MODEL)");
     addBackend(cmd, runBackend,
                "Where heavy ops run: onednn (oneDNN primitives, the "
                "default: faster on every model measured) or loops "
@@ -334,6 +337,43 @@ int main(int argc, char **argv) {
                  "Replace the checkpoint in the output folder, with its "
                  "metrics and pictures (without this, train refuses to)")
       ->excludes(resume);
+
+  CLI::App *sweep = app.add_subcommand(
+      "sweep", "Train every point of --set lists (NAME=V1,V2,...), each "
+               "--repeat times, as train would; write results.csv and "
+               "summary.md. Rerun to continue an interrupted sweep");
+  SweepOptions sweepOptions;
+  addRunOptions(sweep, nullptr,
+                "The sweep's folder, a folder per point and run inside "
+                "(default: out/MODEL/sweep)");
+  sweep
+      ->add_option("--epochs", run.epochs,
+                   "Epochs of each run, 0 or more (default: the train "
+                   "block's)")
+      ->check(wholeNumber<int64_t>(0))
+      ->type_name("N");
+  sweep
+      ->add_option("--seed", run.seed,
+                   "The sweep's seed, from 0 to 2^64-1; run R of every point "
+                   "gets a seed derived from it (default: the one the "
+                   "folder's sweep has, else the train block's, else a "
+                   "fresh one)")
+      ->check(wholeNumber<uint64_t>(0))
+      ->type_name("S");
+  sweep
+      ->add_option("--repeat", sweepOptions.repeat,
+                   "Runs per point, each with its own seed (default 1)")
+      ->check(wholeNumber<int64_t>(1, 1000))
+      ->type_name("N");
+  sweep->add_flag("--zip", sweepOptions.zip,
+                  "Take the i-th value of every list together instead of "
+                  "every combination");
+  sweep->add_option("--metric", sweepOptions.metric,
+                    "The metrics.csv column the tables rank by (default: "
+                    "val_loss, else loss)");
+  sweep->add_flag("--yes", sweepOptions.yes,
+                  "Run a sweep of more than " +
+                      std::to_string(kMaxSweepRunsUnasked) + " runs");
 
   // Inference gives a VAE's mu; asked, it draws z as training does.
   auto addSampleOptions = [&](CLI::App *cmd) {
@@ -522,6 +562,23 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
+  if (*sweep) {
+    // Each point binds its own values: the file is only parsed here.
+    if (!runFrontend(file, fe, {}, /*check=*/false))
+      return 1;
+    sweepOptions.sets = sets;
+    sweepOptions.run = run;
+    for (int i = 0; i < argc; ++i)
+      sweepOptions.command +=
+          (i ? " " : "") + std::string(i ? argv[i] : "aec");
+    try {
+      return runSweep(*fe.file, sweepOptions);
+    } catch (const std::bad_alloc &) {
+      std::cerr << "aec: error: out of memory: an allocation failed; use a "
+                   "smaller --batch, --limit or model\n";
+      return 1;
+    }
+  }
   if (*train || *eval || *predict || *probe) {
     if (!runFrontend(file, fe, sets))
       return 1;
@@ -559,6 +616,14 @@ int main(int argc, char **argv) {
       std::cerr << "aec: error: no model named '" << modelName << "' in "
                 << file << '\n';
       return 1;
+    }
+    // The values of the file's `param`s in effect, which --set may change.
+    if (!fe.program.params.empty()) {
+      std::cout << "\nparam values:";
+      for (size_t i = 0; i < fe.program.params.size(); ++i)
+        std::cout << (i ? ", " : " ") << fe.program.params[i].name << " = "
+                  << fe.program.params[i].text;
+      std::cout << '\n';
     }
     return 0;
   }

@@ -87,6 +87,32 @@ struct GenerateOptions {
 int runGenerate(const SourceFile &file, const CheckedProgram &program,
                 const GenerateOptions &options);
 
+/// A sweep of more runs than this must be asked for (`--yes`): a typo in a
+/// list should not start days of training.
+constexpr int64_t kMaxSweepRunsUnasked = 100;
+
+/// What `aec sweep` trains: the points of |sets|, each |repeat| times.
+struct SweepOptions {
+  /// `NAME=V1,V2,...`, one per swept parameter.
+  std::vector<std::string> sets;
+  /// The i-th values of every list together, instead of their product.
+  bool zip = false;
+  int64_t repeat = 1;
+  /// The metric the tables rank by (empty: val_loss, else loss).
+  std::string metric;
+  bool yes = false;
+  /// As `aec train` takes them; outDir is the sweep's folder (empty:
+  /// out/MODEL/sweep) and seed the sweep's.
+  RunOptions run;
+  /// The command line, quoted in summary.md.
+  std::string command;
+};
+
+/// `aec sweep`: trains every point, skipping runs finished before and
+/// resuming an interrupted one, and writes results.csv and summary.md
+/// (Sweep.cpp). Each point is checked with its values first.
+int runSweep(const SourceFile &file, const SweepOptions &options);
+
 } // namespace aenet
 
 #endif // AENET_DRIVER_COMMANDS_H

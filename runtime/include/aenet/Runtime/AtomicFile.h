@@ -1,13 +1,13 @@
 //===- AtomicFile.h - Replace a file all at once ----------------*- C++ -*-===//
 //
-// Checkpoints and pictures are written to `<path>.tmp.<pid>`, flushed to disk
-// and renamed over `<path>`, so a reader (or a crash) sees either the old file
-// or the new one, never half of one. Private to the runtime library.
+// Checkpoints, pictures and tables are written to `<path>.tmp.<pid>`, flushed
+// to disk and renamed over `<path>`, so a reader (or a crash) sees either the
+// old file or the new one, never half of one.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef AENET_RUNTIME_LIB_ATOMICFILE_H
-#define AENET_RUNTIME_LIB_ATOMICFILE_H
+#ifndef AENET_RUNTIME_ATOMICFILE_H
+#define AENET_RUNTIME_ATOMICFILE_H
 
 #include <string>
 #include <string_view>
@@ -33,4 +33,4 @@ int removeStaleTemporaries(const std::string &path);
 
 } // namespace aenet::rt
 
-#endif // AENET_RUNTIME_LIB_ATOMICFILE_H
+#endif // AENET_RUNTIME_ATOMICFILE_H

@@ -56,6 +56,24 @@ void plotScatter(const std::string &pngPath, const std::string &title,
                  const std::vector<std::string> &classNames,
                  unsigned timeoutSeconds = kPlotTimeoutSeconds);
 
+/// One line of plotBands: |mean| at each |x|, over a shaded band from
+/// |low| to |high| (equal to |mean| for no band).
+struct BandSeries {
+  std::string name;
+  std::vector<double> x, mean, low, high;
+};
+
+/// Draws each of |series| as a line with points over its band, in one
+/// colour per series with a legend, into the 900x600 PNG |pngPath| under
+/// |title|. With |xNames|, x = i is labelled |xNames[i]| (values that are
+/// names, or numbers spaced as categories). Throws DataError when a series'
+/// vectors differ in length, OutputError as plotLossCurves does.
+void plotBands(const std::string &pngPath, const std::string &title,
+               const std::string &xLabel, const std::string &yLabel,
+               const std::vector<BandSeries> &series,
+               const std::vector<std::string> &xNames = {},
+               unsigned timeoutSeconds = kPlotTimeoutSeconds);
+
 } // namespace aenet::rt
 
 #endif // AENET_RUNTIME_PLOT_H

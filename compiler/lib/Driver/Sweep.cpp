@@ -1,0 +1,611 @@
+//===- Sweep.cpp - aec sweep: one training run per parameter point --------===//
+//
+// Each point of the sweep (the cross product of the `--set NAME=V1,V2,...`
+// lists, or their zip) is trained `--repeat` times as `aec train` would, each
+// run in its own folder `OUT/NAME=V,NAME=V/run-R/`. Repeat R of every point
+// uses the same seed, derived from the sweep's, so points are compared on the
+// same initialisations and shuffles, and the sweep repeats bit for bit.
+//
+// A finished run leaves a `done` file; rerunning the same command skips
+// those, resumes a run that has a checkpoint but no `done` (an interrupted
+// one), and starts the rest. After every run the tables are written again
+// from the runs' metrics.csv: results.csv (a row per run) and summary.md (a
+// row per point, mean and spread over its runs, the best point marked).
+//
+//===----------------------------------------------------------------------===//
+
+#include "aenet/Driver/Commands.h"
+#include "aenet/Lang/Params.h"
+#include "aenet/Lang/Parser.h"
+#include "aenet/Lang/Sema.h"
+#include "aenet/Runtime/AtomicFile.h"
+#include "aenet/Runtime/Errors.h"
+#include "aenet/Runtime/MetricsLog.h"
+#include "aenet/Runtime/Plot.h"
+#include "aenet/Runtime/Random.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace aenet {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// One swept parameter and its values, in the order given.
+struct Axis {
+  std::string name;
+  std::vector<std::string> values;
+};
+
+/// One point: a value for each axis, in axis order.
+using Point = std::vector<ParamSetting>;
+
+/// `code=8,16` and the like; false after printing what is wrong.
+bool readAxes(const std::vector<std::string> &sets, std::vector<Axis> &axes) {
+  for (const std::string &set : sets) {
+    ParamSetting setting;
+    std::string error;
+    if (!parseParamSetting(set, setting, error)) {
+      std::cerr << "aec: error: --set " << error << '\n';
+      return false;
+    }
+    for (const Axis &axis : axes)
+      if (axis.name == setting.name) {
+        std::cerr << "aec: error: --set " << set << ": '" << setting.name
+                  << "' is set twice; give its values as one list, "
+                  << setting.name << "=A,B\n";
+        return false;
+      }
+    Axis axis{setting.name, {}};
+    std::string value;
+    std::istringstream in(setting.text);
+    while (std::getline(in, value, ','))
+      axis.values.push_back(value);
+    if (!setting.text.empty() && setting.text.back() == ',')
+      axis.values.push_back("");
+    if (axis.values.empty() ||
+        std::find(axis.values.begin(), axis.values.end(), "") !=
+            axis.values.end()) {
+      std::cerr << "aec: error: --set " << set
+                << ": an empty value; give NAME=V1,V2,... with no empty "
+                   "item\n";
+      return false;
+    }
+    axes.push_back(std::move(axis));
+  }
+  return true;
+}
+
+/// The points of |axes|: their cross product, the first axis varying
+/// slowest, or with |zip| the i-th value of every axis together.
+std::vector<Point> pointsOf(const std::vector<Axis> &axes, bool zip) {
+  std::vector<Point> points(1);
+  if (zip) {
+    points.assign(axes.empty() ? 1 : axes[0].values.size(), {});
+    for (const Axis &axis : axes)
+      for (size_t i = 0; i < axis.values.size(); ++i)
+        points[i].push_back({axis.name, axis.values[i]});
+    return points;
+  }
+  for (const Axis &axis : axes) {
+    std::vector<Point> next;
+    for (const Point &point : points)
+      for (const std::string &value : axis.values) {
+        next.push_back(point);
+        next.back().push_back({axis.name, value});
+      }
+    points = std::move(next);
+  }
+  return points;
+}
+
+/// The folder name of |point|: `code=8,opt=adam`; `base` without axes.
+/// Characters a path cannot hold become '_'.
+std::string pointName(const Point &point) {
+  if (point.empty())
+    return "base";
+  std::string name;
+  for (const ParamSetting &setting : point)
+    name += (name.empty() ? "" : ",") + setting.name + "=" + setting.text;
+  for (char &c : name)
+    if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 32)
+      c = '_';
+  if (name.size() > 200)
+    name = name.substr(0, 200);
+  return name;
+}
+
+/// The file checked with |point|'s values; false after printing its
+/// diagnostics.
+bool checkPoint(const SourceFile &file, const Point &point,
+                CheckedProgram &program) {
+  DiagnosticEngine diags(file);
+  ast::Program ast = parseProgram(file, diags);
+  std::string error = bindParams(ast, point, diags);
+  if (error.empty() && !diags.hasErrors())
+    program = checkProgram(ast, file, diags);
+  if (error.empty() && !diags.hasErrors())
+    return true;
+  std::cerr << "aec: error: the sweep's point " << pointName(point)
+            << " does not check:\n";
+  diags.print(std::cerr);
+  if (!error.empty())
+    std::cerr << "aec: error: " << error << '\n';
+  return false;
+}
+
+/// The model a sweep trains: |name|, or the first with a train block; -1
+/// after printing why there is none.
+int chooseSweptModel(const SourceFile &file, const CheckedProgram &program,
+                     const std::string &name) {
+  for (size_t i = 0; i < program.models.size(); ++i)
+    if (name.empty() ? program.trainFor(program.models[i].name) != nullptr
+                     : program.models[i].name == name)
+      return static_cast<int>(i);
+  std::cerr << "aec: error: "
+            << (name.empty() ? "no model in " + file.path() +
+                                   " has a train block"
+                             : "no model named '" + name + "' in " +
+                                   file.path())
+            << '\n';
+  return -1;
+}
+
+/// What one finished run measured, from its metrics.csv.
+struct RunResult {
+  Point point;
+  int64_t repeat = 0;
+  uint64_t seed = 0;
+  int64_t parameters = 0;
+  rt::MetricsTable metrics;
+};
+
+double mean(const std::vector<double> &xs) {
+  double sum = 0;
+  for (double x : xs)
+    sum += x;
+  return sum / static_cast<double>(xs.size());
+}
+
+/// The sample standard deviation (n - 1); 0 for one value.
+double spread(const std::vector<double> &xs) {
+  if (xs.size() < 2)
+    return 0;
+  double m = mean(xs), sum = 0;
+  for (double x : xs)
+    sum += (x - m) * (x - m);
+  return std::sqrt(sum / static_cast<double>(xs.size() - 1));
+}
+
+/// |x| for a person: six significant digits.
+std::string number(double x) {
+  std::ostringstream out;
+  out << std::setprecision(6) << x;
+  return out.str();
+}
+
+/// |x| for a program: the shortest text that reads back as |x|, as
+/// metrics.csv has it.
+std::string exact(double x) {
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, x);
+  return ec == std::errc() ? std::string(buffer, end) : number(x);
+}
+
+/// Accuracies are better high; losses and errors low.
+bool higherIsBetter(const std::string &metric) {
+  return metric.find("accuracy") != std::string::npos;
+}
+
+/// The row of |table| at the best value of |column|.
+size_t bestRow(const rt::MetricsTable &table, int column, bool higher) {
+  size_t best = 0;
+  for (size_t r = 1; r < table.rows.size(); ++r) {
+    double x = table.rows[r][column], b = table.rows[best][column];
+    if (std::isnan(b) || (higher ? x > b : x < b))
+      best = r;
+  }
+  return best;
+}
+
+/// Writes |text| to |path| atomically; false after printing why not.
+bool writeTable(const std::string &path, const std::string &text) {
+  std::string error = rt::writeFileAtomically(path, text);
+  if (error.empty())
+    return true;
+  std::cerr << "aec: error: " << error << '\n';
+  return false;
+}
+
+/// results.csv: a row per finished run, its values, seed, final metrics,
+/// best epoch by |metric|, training seconds and parameter count.
+bool writeResults(const std::string &path, const std::vector<Axis> &axes,
+                  const std::vector<RunResult> &runs,
+                  const std::string &metric) {
+  std::vector<std::string> columns;
+  for (const RunResult &run : runs)
+    for (const std::string &c : run.metrics.columns)
+      if (c != "epoch" && c != "seconds" &&
+          std::find(columns.begin(), columns.end(), c) == columns.end())
+        columns.push_back(c);
+  std::ostringstream out;
+  for (const Axis &axis : axes)
+    out << axis.name << ',';
+  out << "run,seed,epochs";
+  for (const std::string &c : columns)
+    out << ',' << c;
+  out << ",best_epoch,best_" << metric << ",train_seconds,parameters\n";
+  for (const RunResult &run : runs) {
+    const rt::MetricsTable &m = run.metrics;
+    for (const ParamSetting &setting : run.point) {
+      // A value with a comma or quote is quoted, as CSV does.
+      bool quote = setting.text.find_first_of(",\"\n") != std::string::npos;
+      std::string text = setting.text;
+      if (quote) {
+        std::string escaped;
+        for (char c : text)
+          escaped += c == '"' ? std::string("\"\"") : std::string(1, c);
+        text = '"' + escaped + '"';
+      }
+      out << text << ',';
+    }
+    out << run.repeat << ',' << run.seed << ',' << m.rows.size();
+    for (const std::string &c : columns) {
+      int i = m.columnIndex(c);
+      out << ',' << (i < 0 || m.rows.empty() ? "" : exact(m.rows.back()[i]));
+    }
+    int column = m.columnIndex(metric);
+    int seconds = m.columnIndex("seconds");
+    double total = 0;
+    for (const std::vector<double> &row : m.rows)
+      total += seconds < 0 ? 0 : row[seconds];
+    if (column >= 0 && !m.rows.empty()) {
+      size_t best = bestRow(m, column, higherIsBetter(metric));
+      out << ',' << best + 1 << ',' << exact(m.rows[best][column]);
+    } else {
+      out << ",,";
+    }
+    out << ',' << exact(total) << ',' << run.parameters << '\n';
+  }
+  return writeTable(path, out.str());
+}
+
+/// summary.md: a row per point with the mean ± std over its runs of
+/// |metric| after the last epoch and at its best epoch, and of the training
+/// seconds; the best point (by the last epoch's mean) is marked.
+bool writeSummary(const std::string &path, const std::vector<Axis> &axes,
+                  const std::vector<Point> &points, int64_t repeats,
+                  const std::vector<RunResult> &runs,
+                  const std::string &metric, const std::string &command) {
+  struct Row {
+    std::vector<double> last, best, seconds;
+    int64_t parameters = 0;
+  };
+  std::vector<Row> rows(points.size());
+  for (const RunResult &run : runs) {
+    size_t p = std::find(points.begin(), points.end(), run.point) -
+               points.begin();
+    const rt::MetricsTable &m = run.metrics;
+    int column = m.columnIndex(metric), seconds = m.columnIndex("seconds");
+    if (p == points.size() || column < 0 || m.rows.empty())
+      continue;
+    rows[p].last.push_back(m.rows.back()[column]);
+    rows[p].best.push_back(
+        m.rows[bestRow(m, column, higherIsBetter(metric))][column]);
+    double total = 0;
+    for (const std::vector<double> &row : m.rows)
+      total += seconds < 0 ? 0 : row[seconds];
+    rows[p].seconds.push_back(total);
+    rows[p].parameters = run.parameters;
+  }
+  bool higher = higherIsBetter(metric);
+  int best = -1;
+  for (size_t p = 0; p < rows.size(); ++p)
+    if (!rows[p].last.empty() &&
+        (best < 0 || (higher ? mean(rows[p].last) > mean(rows[best].last)
+                             : mean(rows[p].last) < mean(rows[best].last))))
+      best = static_cast<int>(p);
+  auto cell = [](const std::vector<double> &xs) {
+    if (xs.empty())
+      return std::string("—");
+    return xs.size() < 2 ? number(mean(xs))
+                         : number(mean(xs)) + " ± " + number(spread(xs));
+  };
+  std::ostringstream out;
+  out << "# Sweep\n\n`" << command << "`\n\n"
+      << metric << " after the last epoch and at the best epoch, mean ± "
+      << "standard deviation over each point's runs (" << repeats
+      << " per point); **best** marks the lowest mean after the last epoch"
+      << (higher ? " (highest, for an accuracy)" : "") << ".\n\n|";
+  for (const Axis &axis : axes)
+    out << ' ' << axis.name << " |";
+  out << " runs | " << metric << " | best-epoch " << metric
+      << " | train s | parameters |\n|";
+  for (size_t i = 0; i < axes.size() + 5; ++i)
+    out << "---|";
+  out << '\n';
+  for (size_t p = 0; p < points.size(); ++p) {
+    out << '|';
+    for (const ParamSetting &setting : points[p])
+      out << ' ' << setting.text << " |";
+    out << ' ' << rows[p].last.size() << " | " << cell(rows[p].last)
+        << (static_cast<int>(p) == best ? " **best**" : "") << " | "
+        << cell(rows[p].best) << " | " << cell(rows[p].seconds) << " | "
+        << rows[p].parameters << " |\n";
+  }
+  return writeTable(path, out.str());
+}
+
+/// The value of |column| in each of |runs| after its last epoch.
+std::vector<double> finals(const std::vector<const RunResult *> &runs,
+                           const std::string &column) {
+  std::vector<double> xs;
+  for (const RunResult *run : runs) {
+    int c = run->metrics.columnIndex(column);
+    if (c >= 0 && !run->metrics.rows.empty())
+      xs.push_back(run->metrics.rows.back()[c]);
+  }
+  return xs;
+}
+
+/// Draws METRIC.png (each point's curve over the epochs, the mean of its
+/// runs over a band of one standard deviation) and, for each parameter
+/// with more than one value, METRIC_vs_NAME.png (the last epoch's metric
+/// against the parameter's values, a line per combination of the other
+/// parameters); returns the pictures written.
+std::vector<std::string> writePlots(const std::string &base,
+                                    const std::string &model,
+                                    const std::vector<Axis> &axes,
+                                    const std::vector<Point> &points,
+                                    const std::vector<RunResult> &results,
+                                    const std::string &metric) {
+  std::vector<std::vector<const RunResult *>> byPoint(points.size());
+  for (const RunResult &run : results)
+    byPoint[std::find(points.begin(), points.end(), run.point) -
+            points.begin()]
+        .push_back(&run);
+  auto band = [](rt::BandSeries &s, double x, const std::vector<double> &xs) {
+    double m = mean(xs), d = spread(xs);
+    s.x.push_back(x);
+    s.mean.push_back(m);
+    s.low.push_back(m - d);
+    s.high.push_back(m + d);
+  };
+  std::vector<std::string> written;
+  std::vector<rt::BandSeries> curves;
+  for (size_t p = 0; p < points.size(); ++p) {
+    if (byPoint[p].empty())
+      continue;
+    rt::BandSeries s;
+    s.name = pointName(points[p]);
+    for (size_t epoch = 0;; ++epoch) {
+      std::vector<double> xs;
+      for (const RunResult *run : byPoint[p]) {
+        int c = run->metrics.columnIndex(metric);
+        if (c >= 0 && epoch < run->metrics.rows.size())
+          xs.push_back(run->metrics.rows[epoch][c]);
+      }
+      if (xs.empty())
+        break;
+      band(s, static_cast<double>(epoch + 1), xs);
+    }
+    curves.push_back(std::move(s));
+  }
+  std::string png = base + "/" + metric + ".png";
+  rt::plotBands(png, model + ": " + metric + " per epoch, each point",
+                "epoch", metric, curves);
+  written.push_back(png);
+
+  for (size_t a = 0; a < axes.size(); ++a) {
+    if (axes[a].values.size() < 2)
+      continue;
+    // A line per combination of the other parameters' values.
+    std::map<std::string, rt::BandSeries> lines;
+    for (size_t p = 0; p < points.size(); ++p) {
+      std::vector<double> xs = finals(byPoint[p], metric);
+      if (xs.empty())
+        continue;
+      Point others = points[p];
+      others.erase(others.begin() + a);
+      std::string name = others.empty() ? metric : pointName(others);
+      size_t x = std::find(axes[a].values.begin(), axes[a].values.end(),
+                           points[p][a].text) -
+                 axes[a].values.begin();
+      lines[name].name = name;
+      band(lines[name], static_cast<double>(x), xs);
+    }
+    std::vector<rt::BandSeries> series;
+    for (auto &[name, line] : lines)
+      series.push_back(std::move(line));
+    png = base + "/" + metric + "_vs_" + axes[a].name + ".png";
+    rt::plotBands(png,
+                  model + ": " + metric + " after the last epoch against " +
+                      axes[a].name,
+                  axes[a].name, metric, series, axes[a].values);
+    written.push_back(png);
+  }
+  return written;
+}
+
+/// The sweep's seed: |given|, else the one a previous run of this sweep
+/// stored in |path|, else the train block's, else a fresh one; stored in
+/// |path|. Nothing after printing a clash with the stored one.
+std::optional<uint64_t> sweepSeed(const std::string &path,
+                                  std::optional<uint64_t> given,
+                                  const TrainPlan *plan) {
+  std::optional<uint64_t> stored;
+  if (std::ifstream in(path); in) {
+    std::string text;
+    in >> text;
+    uint64_t value = 0;
+    auto [end, ec] =
+        std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() ||
+        text.empty()) {
+      std::cerr << "aec: error: " << path
+                << " does not hold a seed (a whole number); remove it to "
+                   "start this sweep afresh\n";
+      return std::nullopt;
+    }
+    stored = value;
+  }
+  if (stored && given && *stored != *given) {
+    std::cerr << "aec: error: " << fs::path(path).parent_path().string()
+              << " holds a sweep with seed " << *stored
+              << "; give --seed " << *stored
+              << " to continue it, or --out for a new one\n";
+    return std::nullopt;
+  }
+  uint64_t seed = given    ? *given
+                  : stored ? *stored
+                  : plan && plan->seedGiven ? plan->seed
+                                            : rt::freshSeed();
+  if (!stored && !writeTable(path, std::to_string(seed) + "\n"))
+    return std::nullopt;
+  return seed;
+}
+
+} // namespace
+
+int runSweep(const SourceFile &file, const SweepOptions &options) {
+  std::vector<Axis> axes;
+  if (!readAxes(options.sets, axes))
+    return 1;
+  if (options.zip)
+    for (const Axis &axis : axes)
+      if (axis.values.size() != axes[0].values.size()) {
+        std::cerr << "aec: error: --zip needs lists of one length, but "
+                  << axes[0].name << " has " << axes[0].values.size()
+                  << " values and " << axis.name << " has "
+                  << axis.values.size() << '\n';
+        return 1;
+      }
+  std::vector<Point> points = pointsOf(axes, options.zip);
+  int64_t runs = static_cast<int64_t>(points.size()) * options.repeat;
+  if (runs > kMaxSweepRunsUnasked && !options.yes) {
+    std::cerr << "aec: error: this sweep is " << points.size()
+              << " points x " << options.repeat << " runs = " << runs
+              << " training runs; pass --yes to run that many\n";
+    return 1;
+  }
+
+  // Every point must check before any trains: a bad value in the last
+  // point should not surface hours in.
+  std::vector<CheckedProgram> programs(points.size());
+  for (size_t p = 0; p < points.size(); ++p)
+    if (!checkPoint(file, points[p], programs[p]))
+      return 1;
+  int model = chooseSweptModel(file, programs[0], options.run.model);
+  if (model < 0)
+    return 1;
+  const std::string &modelName = programs[0].models[model].name;
+  std::string base = options.run.outDir.empty()
+                         ? "out/" + modelName + "/sweep"
+                         : options.run.outDir;
+  std::error_code ec;
+  fs::create_directories(base, ec);
+  if (ec) {
+    std::cerr << "aec: error: cannot create " << base << ": " << ec.message()
+              << '\n';
+    return 1;
+  }
+  std::optional<uint64_t> seed = sweepSeed(
+      base + "/seed", options.run.seed, programs[0].trainFor(modelName));
+  if (!seed)
+    return 1;
+  std::string metric = options.metric;
+
+  std::cout << "Sweep of " << modelName << ": " << points.size()
+            << (points.size() == 1 ? " point" : " points") << " x "
+            << options.repeat << (options.repeat == 1 ? " run" : " runs")
+            << ", seed " << *seed << ", in " << base << std::endl;
+  std::vector<RunResult> results;
+  int64_t index = 0;
+  for (int64_t r = 1; r <= options.repeat; ++r) {
+    for (size_t p = 0; p < points.size(); ++p) {
+      ++index;
+      std::string dir =
+          base + "/" + pointName(points[p]) + "/run-" + std::to_string(r);
+      RunOptions run = options.run;
+      run.outDir = dir;
+      run.seed = rt::mixSeed(*seed, static_cast<uint64_t>(r));
+      run.overwrite = false;
+      std::string label = "[" + std::to_string(index) + "/" +
+                          std::to_string(runs) + "] " +
+                          pointName(points[p]) + " run " + std::to_string(r);
+      bool done = fs::exists(dir + "/done");
+      if (!done) {
+        run.resume = fs::exists(dir + "/model.safetensors");
+        std::cout << label << (run.resume ? ": resuming" : "") << std::endl;
+        int code = runTrain(file, programs[p], run);
+        if (code == 130) {
+          std::cout << "Sweep interrupted; the runs finished so far are "
+                       "kept. Run the same command again to continue.\n";
+          return 130;
+        }
+        if (code != 0) {
+          std::cerr << "aec: error: " << label << " failed; the sweep stops "
+                    << "(the runs finished so far are kept)\n";
+          return 1;
+        }
+        if (!writeTable(dir + "/done", std::to_string(*run.seed) + "\n"))
+          return 1;
+      } else {
+        std::cout << label << ": done before, skipped" << std::endl;
+      }
+      RunResult result;
+      result.point = points[p];
+      result.repeat = r;
+      result.seed = *run.seed;
+      result.parameters = programs[p].models[model].paramCount();
+      try {
+        result.metrics = rt::readMetricsCsv(dir + "/metrics.csv");
+      } catch (const rt::DataError &e) {
+        std::cerr << "aec: error: " << e.what() << '\n';
+        return 1;
+      }
+      if (metric.empty())
+        metric = result.metrics.columnIndex("val_loss") >= 0 ? "val_loss"
+                                                             : "loss";
+      if (result.metrics.columnIndex(metric) < 0) {
+        std::string names;
+        for (const std::string &c : result.metrics.columns)
+          if (c != "epoch" && c != "seconds")
+            names += (names.empty() ? "" : ", ") + c;
+        std::cerr << "aec: error: --metric " << metric << ": the runs record "
+                  << names << didYouMean(metric, result.metrics.columns)
+                  << '\n';
+        return 1;
+      }
+      results.push_back(std::move(result));
+      if (!writeResults(base + "/results.csv", axes, results, metric) ||
+          !writeSummary(base + "/summary.md", axes, points, options.repeat,
+                        results, metric, options.command))
+        return 1;
+    }
+  }
+  std::vector<std::string> pictures;
+  try {
+    pictures = writePlots(base, modelName, axes, points, results, metric);
+  } catch (const rt::FileError &e) {
+    std::cerr << "aec: error: " << e.what() << '\n';
+    return 1;
+  }
+  std::cout << "Wrote " << base << "/results.csv, " << base << "/summary.md";
+  for (const std::string &png : pictures)
+    std::cout << ", " << png;
+  std::cout << '\n';
+  return 0;
+}
+
+} // namespace aenet
