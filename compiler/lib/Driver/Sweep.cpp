@@ -24,6 +24,8 @@
 #include "aenet/Runtime/Plot.h"
 #include "aenet/Runtime/Random.h"
 
+#include "llvm/Support/Base64.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -437,6 +439,102 @@ std::vector<std::string> writePlots(const std::string &base,
   return written;
 }
 
+/// |text| with the characters HTML gives a meaning escaped.
+std::string escapeHtml(const std::string &text) {
+  std::string out;
+  for (char c : text)
+    switch (c) {
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '&': out += "&amp;"; break;
+    case '"': out += "&quot;"; break;
+    default: out += c;
+    }
+  return out;
+}
+
+/// An <img> holding the PNG |path| itself (a data: URL), so the page needs
+/// no other file; empty when there is no such picture.
+std::string embeddedPng(const std::string &path, const std::string &alt) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return "";
+  std::string bytes{std::istreambuf_iterator<char>(in),
+                    std::istreambuf_iterator<char>()};
+  return "<img alt=\"" + escapeHtml(alt) + "\" src=\"data:image/png;base64," +
+         llvm::encodeBase64(bytes) + "\">";
+}
+
+/// report.html: one page with everything in it — the command, summary.md's
+/// table, the plots, and each point's pictures (its first run's), for a
+/// person to open after the sweep.
+bool writeReport(const std::string &base, const std::string &model,
+                 const std::vector<Point> &points, int64_t repeats,
+                 const std::vector<RunResult> &results,
+                 const std::string &metric, const std::string &command,
+                 const std::vector<std::string> &plots) {
+  // The table as summary.md has it: read back, so the two never differ.
+  std::ifstream summary(base + "/summary.md");
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(summary, line);) {
+    if (line.empty() || line[0] != '|' || line.rfind("|---", 0) == 0)
+      continue;
+    std::vector<std::string> cells;
+    std::istringstream in(line.substr(1));
+    for (std::string cell; std::getline(in, cell, '|');) {
+      size_t b = cell.find_first_not_of(' '), e = cell.find_last_not_of(' ');
+      cells.push_back(b == std::string::npos ? "" : cell.substr(b, e - b + 1));
+    }
+    rows.push_back(std::move(cells));
+  }
+  std::ostringstream out;
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      << "<title>Sweep of " << escapeHtml(model) << "</title>\n<style>\n"
+      << "body{font-family:sans-serif;margin:2em;max-width:1200px}\n"
+      << "table{border-collapse:collapse;margin:1em 0}\n"
+      << "th,td{border:1px solid #bbb;padding:4px 10px;text-align:right}\n"
+      << "th{background:#eee}\ntr.best{background:#e6f4ea;font-weight:bold}\n"
+      << "img{max-width:100%;display:block;margin:0.5em 0}\n"
+      << "code{background:#f4f4f4;padding:2px 4px}\n</style>\n</head>\n<body>\n"
+      << "<h1>Sweep of " << escapeHtml(model) << "</h1>\n<p><code>"
+      << escapeHtml(command) << "</code></p>\n<p>" << results.size()
+      << " runs of " << points.size() << " points, " << repeats
+      << " per point. " << escapeHtml(metric)
+      << " after the last epoch and at the best epoch, mean &plusmn; standard "
+         "deviation over each point's runs.</p>\n<table id=\"summary\">\n";
+  for (size_t r = 0; r < rows.size(); ++r) {
+    bool best = false;
+    for (std::string &cell : rows[r]) {
+      size_t mark = cell.find(" **best**");
+      if (mark != std::string::npos) {
+        cell.erase(mark);
+        best = true;
+      }
+    }
+    out << (best ? "<tr class=\"best\">" : "<tr>");
+    for (const std::string &cell : rows[r])
+      out << (r == 0 ? "<th>" : "<td>") << escapeHtml(cell)
+          << (r == 0 ? "</th>" : "</td>");
+    out << "</tr>\n";
+  }
+  out << "</table>\n<h2>Curves</h2>\n";
+  for (const std::string &png : plots)
+    out << embeddedPng(png, fs::path(png).filename().string()) << '\n';
+  out << "<h2>Each point</h2>\n";
+  for (const Point &point : points) {
+    std::string dir = base + "/" + pointName(point) + "/run-1";
+    std::string pictures;
+    for (const char *name : {"reconstructions.png", "codes.png"})
+      pictures += embeddedPng(dir + "/" + name, pointName(point) + " " + name);
+    if (pictures.empty())
+      continue;
+    out << "<h3>" << escapeHtml(pointName(point)) << "</h3>\n"
+        << pictures << '\n';
+  }
+  out << "</body>\n</html>\n";
+  return writeTable(base + "/report.html", out.str());
+}
+
 /// The sweep's seed: |given|, else the one a previous run of this sweep
 /// stored in |path|, else the train block's, else a fresh one; stored in
 /// |path|. Nothing after printing a clash with the stored one.
@@ -601,7 +699,11 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
     std::cerr << "aec: error: " << e.what() << '\n';
     return 1;
   }
-  std::cout << "Wrote " << base << "/results.csv, " << base << "/summary.md";
+  if (!writeReport(base, modelName, points, options.repeat, results, metric,
+                   options.command, pictures))
+    return 1;
+  std::cout << "Wrote " << base << "/results.csv, " << base << "/summary.md, "
+            << base << "/report.html";
   for (const std::string &png : pictures)
     std::cout << ", " << png;
   std::cout << '\n';
