@@ -169,6 +169,8 @@ struct RunResult {
   int64_t repeat = 0;
   uint64_t seed = 0;
   int64_t parameters = 0;
+  /// Of the run's last start (a resumed run's resume), from its `done`.
+  double compileSeconds = 0;
   rt::MetricsTable metrics;
 };
 
@@ -246,7 +248,8 @@ bool writeResults(const std::string &path, const std::vector<Axis> &axes,
   out << "run,seed,epochs";
   for (const std::string &c : columns)
     out << ',' << c;
-  out << ",best_epoch,best_" << metric << ",train_seconds,parameters\n";
+  out << ",best_epoch,best_" << metric
+      << ",train_seconds,compile_seconds,parameters\n";
   for (const RunResult &run : runs) {
     const rt::MetricsTable &m = run.metrics;
     for (const ParamSetting &setting : run.point) {
@@ -277,7 +280,8 @@ bool writeResults(const std::string &path, const std::vector<Axis> &axes,
     } else {
       out << ",,";
     }
-    out << ',' << exact(total) << ',' << run.parameters << '\n';
+    out << ',' << exact(total) << ',' << exact(run.compileSeconds) << ','
+        << run.parameters << '\n';
   }
   return writeTable(path, out.str());
 }
@@ -346,6 +350,24 @@ bool writeSummary(const std::string &path, const std::vector<Axis> &axes,
         << rows[p].parameters << " |\n";
   }
   return writeTable(path, out.str());
+}
+
+/// The compile seconds a run's `done` file records after its seed; nothing
+/// after printing what is wrong with the file.
+std::optional<double> readDone(const std::string &path) {
+  std::ifstream in(path);
+  std::string seed, seconds;
+  in >> seed >> seconds;
+  double value = 0;
+  auto [end, ec] = std::from_chars(seconds.data(),
+                                   seconds.data() + seconds.size(), value);
+  if (!in.fail() && ec == std::errc() &&
+      end == seconds.data() + seconds.size())
+    return value;
+  std::cerr << "aec: error: " << path
+            << " is not a finished run's record (its seed, then its compile "
+               "seconds); remove it to train the run again\n";
+  return std::nullopt;
 }
 
 /// The value of |column| in each of |runs| after its last epoch.
@@ -645,7 +667,8 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
       if (!done) {
         run.resume = fs::exists(dir + "/model.safetensors");
         std::cout << label << (run.resume ? ": resuming" : "") << std::endl;
-        int code = runTrain(file, programs[p], run);
+        TrainReport report;
+        int code = runTrain(file, programs[p], run, &report);
         if (code == 130) {
           std::cout << "Sweep interrupted; the runs finished so far are "
                        "kept. Run the same command again to continue.\n";
@@ -656,16 +679,22 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
                     << "(the runs finished so far are kept)\n";
           return 1;
         }
-        if (!writeTable(dir + "/done", std::to_string(*run.seed) + "\n"))
+        if (!writeTable(dir + "/done", std::to_string(*run.seed) + "\n" +
+                                           exact(report.compileSeconds) +
+                                           "\n"))
           return 1;
       } else {
         std::cout << label << ": done before, skipped" << std::endl;
       }
+      std::optional<double> compiled = readDone(dir + "/done");
+      if (!compiled)
+        return 1;
       RunResult result;
       result.point = points[p];
       result.repeat = r;
       result.seed = *run.seed;
       result.parameters = programs[p].models[model].paramCount();
+      result.compileSeconds = *compiled;
       try {
         result.metrics = rt::readMetricsCsv(dir + "/metrics.csv");
       } catch (const rt::DataError &e) {

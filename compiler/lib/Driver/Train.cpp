@@ -347,7 +347,7 @@ bool checkStatefulBatches(const ModelGraph &graph, const RunSetup &setup) {
 }
 
 int runTrain(const SourceFile &file, const CheckedProgram &program,
-             const RunOptions &options) {
+             const RunOptions &options, TrainReport *report) {
   RunSetup setup;
   if (!prepareData(file, program, options, setup))
     return 1;
@@ -377,6 +377,8 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
   size_t firstPhase = resumed ? resumed->point.phase : 0;
   if (!compilePhase(file, options, setup, firstPhase))
     return 1;
+  if (report)
+    report->compileSeconds += setup.steps->compileSeconds();
   if (!options.resume && !prepareOutputFolder(setup.outDir, options))
     return 1;
   namespace fs = std::filesystem;
@@ -426,8 +428,12 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
   size_t phases = std::max<size_t>(1, setup.plan.phases.size());
   int code = 0;
   for (size_t phase = firstPhase; phase < phases; ++phase) {
-    if (phase != firstPhase && !enterPhase(file, options, setup, phase, seed))
-      return 1;
+    if (phase != firstPhase) {
+      if (!enterPhase(file, options, setup, phase, seed))
+        return 1;
+      if (report)
+        report->compileSeconds += setup.steps->compileSeconds();
+    }
     TrainPlan plan = planOfPhase(setup.plan, phase);
     code = trainPhase(file, options, setup, plan, phase,
                       phaseStart(setup.plan, phase), seed, state);

@@ -4,7 +4,8 @@
 Usage:
   sweep.py tables BASE METRIC
       results.csv has one row per run folder BASE/POINT/run-R that holds a
-      `done` file; each row's seed is the one in `done`, its epochs, final
+      `done` file; each row's seed is the one in `done`, its compile seconds
+      are positive, its epochs, final
       values, best epoch (lowest METRIC), best value and training seconds are
       those of the run's metrics.csv; run R has one seed across points and
       different runs have different seeds. summary.md has a row per point
@@ -62,7 +63,9 @@ def cmd_tables(base, metric):
         point = ",".join("%s=%s" % (p, row[p]) for p in params) or "base"
         folder = os.path.join(base, point, "run-" + row["run"])
         with open(os.path.join(folder, "done")) as f:
-            seed = f.read().strip()
+            seed = f.read().split()[0]
+        if not float(row["compile_seconds"]) > 0:
+            fail("%s: compile_seconds %s" % (folder, row["compile_seconds"]))
         if row["seed"] != seed:
             fail("%s: seed %s, done says %s" % (folder, row["seed"], seed))
         seeds_by_run.setdefault(row["run"], set()).add(seed)
@@ -126,7 +129,7 @@ def cmd_tables(base, metric):
 
 def run_seeded(rundir, command):
     with open(os.path.join(rundir, "done")) as f:
-        seed = f.read().strip()
+        seed = f.read().split()[0]
     subprocess.run(command + ["--seed", seed], check=True,
                    stdout=subprocess.DEVNULL)
 

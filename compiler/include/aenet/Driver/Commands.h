@@ -41,8 +41,14 @@ struct RunOptions {
   int64_t limit = 0;                ///< use only the first N samples (0: all)
 };
 
+/// What a training run measured beyond its metrics.csv, for aec sweep.
+struct TrainReport {
+  /// Every phase's compile, the remainder batches' programs included.
+  double compileSeconds = 0;
+};
+
 int runTrain(const SourceFile &file, const CheckedProgram &program,
-             const RunOptions &options);
+             const RunOptions &options, TrainReport *report = nullptr);
 int runEval(const SourceFile &file, const CheckedProgram &program,
             const RunOptions &options);
 int runPredict(const SourceFile &file, const CheckedProgram &program,
