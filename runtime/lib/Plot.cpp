@@ -340,13 +340,16 @@ void plotBands(const std::string &pngPath, const std::string &title,
     if (s.mean.size() != n || s.low.size() != n || s.high.size() != n)
       throw DataError(pngPath, "series '" + s.name +
                                    "' has vectors of different lengths");
+    bool any = false;
     for (size_t i = 0; i < n; ++i)
       if (std::isfinite(s.x[i]) && std::isfinite(s.mean[i]) &&
-          std::isfinite(s.low[i]) && std::isfinite(s.high[i]))
+          std::isfinite(s.low[i]) && std::isfinite(s.high[i])) {
         data << s.x[i] << ' ' << s.mean[i] << ' ' << s.low[i] << ' '
              << s.high[i] << '\n';
+        any = true;
+      }
     // A block with no line would shift every later index.
-    if (n == 0)
+    if (!any)
       data << "0 NaN NaN NaN\n";
     data << "\n\n";
   }

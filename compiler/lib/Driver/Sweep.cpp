@@ -83,6 +83,14 @@ bool readAxes(const std::vector<std::string> &sets, std::vector<Axis> &axes) {
                    "item\n";
       return false;
     }
+    std::set<std::string> seen;
+    for (const std::string &value : axis.values)
+      if (!seen.insert(value).second) {
+        std::cerr << "aec: error: --set " << set << ": '" << value
+                  << "' is given twice; each value once (--repeat runs a "
+                     "point more than once)\n";
+        return false;
+      }
     axes.push_back(std::move(axis));
   }
   return true;
@@ -169,16 +177,21 @@ struct RunResult {
   int64_t repeat = 0;
   uint64_t seed = 0;
   int64_t parameters = 0;
-  /// Of the run's last start (a resumed run's resume), from its `done`.
+  /// Of the run's last start (a resumed run's resume), from its `done`;
+  /// NaN when it has none.
   double compileSeconds = 0;
+  /// The run stopped when its loss diverged; its metrics are the epochs
+  /// before.
+  bool diverged = false;
   rt::MetricsTable metrics;
 };
 
+/// The mean of |xs|: NaN when it is empty.
 double mean(const std::vector<double> &xs) {
   double sum = 0;
   for (double x : xs)
     sum += x;
-  return sum / static_cast<double>(xs.size());
+  return xs.empty() ? std::nan("") : sum / static_cast<double>(xs.size());
 }
 
 /// The sample standard deviation (n - 1); 0 for one value.
@@ -242,10 +255,18 @@ bool writeResults(const std::string &path, const std::vector<Axis> &axes,
       if (c != "epoch" && c != "seconds" &&
           std::find(columns.begin(), columns.end(), c) == columns.end())
         columns.push_back(c);
+  // A parameter named as a column of the table's own gets a prefix.
+  static const std::set<std::string> own = {
+      "run", "seed", "status", "epochs", "best_epoch", "train_seconds",
+      "compile_seconds", "parameters"};
   std::ostringstream out;
   for (const Axis &axis : axes)
-    out << axis.name << ',';
-  out << "run,seed,epochs";
+    out << (own.count(axis.name) || std::find(columns.begin(), columns.end(),
+                                              axis.name) != columns.end()
+                ? "param_"
+                : "")
+        << axis.name << ',';
+  out << "run,seed,status,epochs";
   for (const std::string &c : columns)
     out << ',' << c;
   out << ",best_epoch,best_" << metric
@@ -264,7 +285,8 @@ bool writeResults(const std::string &path, const std::vector<Axis> &axes,
       }
       out << text << ',';
     }
-    out << run.repeat << ',' << run.seed << ',' << m.rows.size();
+    out << run.repeat << ',' << run.seed << ','
+        << (run.diverged ? "diverged" : "finished") << ',' << m.rows.size();
     for (const std::string &c : columns) {
       int i = m.columnIndex(c);
       out << ',' << (i < 0 || m.rows.empty() ? "" : exact(m.rows.back()[i]));
@@ -280,41 +302,47 @@ bool writeResults(const std::string &path, const std::vector<Axis> &axes,
     } else {
       out << ",,";
     }
-    out << ',' << exact(total) << ',' << exact(run.compileSeconds) << ','
-        << run.parameters << '\n';
+    out << ',' << exact(total) << ','
+        << (std::isnan(run.compileSeconds) ? "" : exact(run.compileSeconds))
+        << ',' << run.parameters << '\n';
   }
   return writeTable(path, out.str());
 }
 
 /// summary.md: a row per point with the mean ± std over its runs of
 /// |metric| after the last epoch and at its best epoch, and of the training
-/// seconds; the best point (by the last epoch's mean) is marked.
+/// seconds; runs that diverged or left the metric not finite are counted
+/// apart and left out. The best point (by the last epoch's mean) is marked.
 bool writeSummary(const std::string &path, const std::vector<Axis> &axes,
-                  const std::vector<Point> &points, int64_t repeats,
+                  const std::vector<Point> &points,
+                  const std::vector<int64_t> &parameters, int64_t repeats,
                   const std::vector<RunResult> &runs,
                   const std::string &metric, const std::string &command) {
   struct Row {
     std::vector<double> last, best, seconds;
-    int64_t parameters = 0;
+    int64_t failed = 0;
   };
+  bool higher = higherIsBetter(metric);
   std::vector<Row> rows(points.size());
   for (const RunResult &run : runs) {
     size_t p = std::find(points.begin(), points.end(), run.point) -
                points.begin();
     const rt::MetricsTable &m = run.metrics;
     int column = m.columnIndex(metric), seconds = m.columnIndex("seconds");
-    if (p == points.size() || column < 0 || m.rows.empty())
+    if (p == points.size())
       continue;
+    if (run.diverged || column < 0 || m.rows.empty() ||
+        !std::isfinite(m.rows.back()[column])) {
+      ++rows[p].failed;
+      continue;
+    }
     rows[p].last.push_back(m.rows.back()[column]);
-    rows[p].best.push_back(
-        m.rows[bestRow(m, column, higherIsBetter(metric))][column]);
+    rows[p].best.push_back(m.rows[bestRow(m, column, higher)][column]);
     double total = 0;
     for (const std::vector<double> &row : m.rows)
       total += seconds < 0 ? 0 : row[seconds];
     rows[p].seconds.push_back(total);
-    rows[p].parameters = run.parameters;
   }
-  bool higher = higherIsBetter(metric);
   int best = -1;
   for (size_t p = 0; p < rows.size(); ++p)
     if (!rows[p].last.empty() &&
@@ -327,14 +355,22 @@ bool writeSummary(const std::string &path, const std::vector<Axis> &axes,
     return xs.size() < 2 ? number(mean(xs))
                          : number(mean(xs)) + " ± " + number(spread(xs));
   };
+  // A '|' in a value would end its cell.
+  auto text = [](const std::string &value) {
+    std::string out;
+    for (char c : value)
+      out += c == '|' ? std::string("\\|") : std::string(1, c);
+    return out;
+  };
   std::ostringstream out;
   out << "# Sweep\n\n`" << command << "`\n\n"
       << metric << " after the last epoch and at the best epoch, mean ± "
       << "standard deviation over each point's runs (" << repeats
-      << " per point); **best** marks the lowest mean after the last epoch"
-      << (higher ? " (highest, for an accuracy)" : "") << ".\n\n|";
+      << " per point); **best** marks the " << (higher ? "highest" : "lowest")
+      << " mean after the last epoch. Runs that diverged are counted apart "
+         "and left out of the means.\n\n|";
   for (const Axis &axis : axes)
-    out << ' ' << axis.name << " |";
+    out << ' ' << text(axis.name) << " |";
   out << " runs | " << metric << " | best-epoch " << metric
       << " | train s | parameters |\n|";
   for (size_t i = 0; i < axes.size() + 5; ++i)
@@ -343,30 +379,58 @@ bool writeSummary(const std::string &path, const std::vector<Axis> &axes,
   for (size_t p = 0; p < points.size(); ++p) {
     out << '|';
     for (const ParamSetting &setting : points[p])
-      out << ' ' << setting.text << " |";
-    out << ' ' << rows[p].last.size() << " | " << cell(rows[p].last)
+      out << ' ' << text(setting.text) << " |";
+    out << ' ' << rows[p].last.size()
+        << (rows[p].failed ? " (" + std::to_string(rows[p].failed) +
+                                 " diverged)"
+                           : "")
+        << " | " << cell(rows[p].last)
         << (static_cast<int>(p) == best ? " **best**" : "") << " | "
         << cell(rows[p].best) << " | " << cell(rows[p].seconds) << " | "
-        << rows[p].parameters << " |\n";
+        << parameters[p] << " |\n";
   }
   return writeTable(path, out.str());
 }
 
-/// The compile seconds a run's `done` file records after its seed; nothing
-/// after printing what is wrong with the file.
-std::optional<double> readDone(const std::string &path) {
+/// What a finished run's `done` file records: its seed, the seconds its
+/// last start compiled for (absent in a sweep folder older than that), and
+/// `diverged` when its loss diverged.
+struct Done {
+  uint64_t seed = 0;
+  double compileSeconds = std::nan("");
+  bool diverged = false;
+};
+
+std::string doneText(const Done &done) {
+  return std::to_string(done.seed) + "\n" + exact(done.compileSeconds) +
+         "\n" + (done.diverged ? "diverged\n" : "");
+}
+
+/// Reads |path|; nothing after printing what is wrong with it.
+std::optional<Done> readDone(const std::string &path) {
   std::ifstream in(path);
-  std::string seed, seconds;
-  in >> seed >> seconds;
-  double value = 0;
-  auto [end, ec] = std::from_chars(seconds.data(),
-                                   seconds.data() + seconds.size(), value);
-  if (!in.fail() && ec == std::errc() &&
-      end == seconds.data() + seconds.size())
-    return value;
+  std::vector<std::string> words;
+  for (std::string word; in >> word;)
+    words.push_back(word);
+  Done done;
+  auto whole = [](const std::string &text, auto &value) {
+    auto [end, ec] =
+        std::from_chars(text.data(), text.data() + text.size(), value);
+    return ec == std::errc() && end == text.data() + text.size();
+  };
+  bool ok = !words.empty() && words.size() <= 3 && whole(words[0], done.seed);
+  if (ok && words.size() >= 2)
+    ok = whole(words[1], done.compileSeconds);
+  if (ok && words.size() == 3) {
+    ok = words[2] == "diverged";
+    done.diverged = true;
+  }
+  if (ok)
+    return done;
   std::cerr << "aec: error: " << path
-            << " is not a finished run's record (its seed, then its compile "
-               "seconds); remove it to train the run again\n";
+            << " is not a finished run's record (its seed, its compile "
+               "seconds, and 'diverged' for a run that diverged); remove the "
+               "run's folder to train it again\n";
   return std::nullopt;
 }
 
@@ -423,15 +487,24 @@ std::vector<std::string> writePlots(const std::string &base,
         break;
       band(s, static_cast<double>(epoch + 1), xs);
     }
-    curves.push_back(std::move(s));
+    // A run that diverged in its first epoch has no curve to draw.
+    if (!s.x.empty())
+      curves.push_back(std::move(s));
   }
+  if (curves.empty())
+    return written;
   std::string png = base + "/" + metric + ".png";
   rt::plotBands(png, model + ": " + metric + " per epoch, each point",
                 "epoch", metric, curves);
   written.push_back(png);
 
   for (size_t a = 0; a < axes.size(); ++a) {
-    if (axes[a].values.size() < 2)
+    // Zipped lists repeat values (sigma=0.5,0.75,0.5,0.75): one x each.
+    std::vector<std::string> values;
+    for (const std::string &value : axes[a].values)
+      if (std::find(values.begin(), values.end(), value) == values.end())
+        values.push_back(value);
+    if (values.size() < 2)
       continue;
     // A line per combination of the other parameters' values.
     std::map<std::string, rt::BandSeries> lines;
@@ -442,9 +515,8 @@ std::vector<std::string> writePlots(const std::string &base,
       Point others = points[p];
       others.erase(others.begin() + a);
       std::string name = others.empty() ? metric : pointName(others);
-      size_t x = std::find(axes[a].values.begin(), axes[a].values.end(),
-                           points[p][a].text) -
-                 axes[a].values.begin();
+      size_t x = std::find(values.begin(), values.end(), points[p][a].text) -
+                 values.begin();
       lines[name].name = name;
       band(lines[name], static_cast<double>(x), xs);
     }
@@ -455,7 +527,7 @@ std::vector<std::string> writePlots(const std::string &base,
     rt::plotBands(png,
                   model + ": " + metric + " after the last epoch against " +
                       axes[a].name,
-                  axes[a].name, metric, series, axes[a].values);
+                  axes[a].name, metric, series, values);
     written.push_back(png);
   }
   return written;
@@ -502,10 +574,19 @@ bool writeReport(const std::string &base, const std::string &model,
     if (line.empty() || line[0] != '|' || line.rfind("|---", 0) == 0)
       continue;
     std::vector<std::string> cells;
-    std::istringstream in(line.substr(1));
-    for (std::string cell; std::getline(in, cell, '|');) {
+    std::string cell;
+    for (size_t i = 1; i < line.size(); ++i) {
+      if (line[i] == '\\' && i + 1 < line.size() && line[i + 1] == '|') {
+        cell += line[++i];
+        continue;
+      }
+      if (line[i] != '|') {
+        cell += line[i];
+        continue;
+      }
       size_t b = cell.find_first_not_of(' '), e = cell.find_last_not_of(' ');
       cells.push_back(b == std::string::npos ? "" : cell.substr(b, e - b + 1));
+      cell.clear();
     }
     rows.push_back(std::move(cells));
   }
@@ -595,6 +676,62 @@ std::optional<uint64_t> sweepSeed(const std::string &path,
   return seed;
 }
 
+/// What the sweep's folder must have been made with to hold its runs: the
+/// model, the training options that change what a run does, and the file's
+/// text (by its hash). Rerunning with other ones would skip runs made with
+/// the old ones and report them as new.
+std::string sweepSettings(const SourceFile &file, const std::string &model,
+                          const RunOptions &run) {
+  std::ostringstream out;
+  out << "model " << model << "\nepochs "
+      << (run.epochs ? std::to_string(*run.epochs) : "file") << "\nbatch "
+      << (run.batch ? std::to_string(*run.batch) : "file") << "\nlimit "
+      << run.limit << "\nbackend " << backendName(run.backend)
+      << "\nfile " << std::hash<std::string>()(file.text()) << "\n";
+  return out.str();
+}
+
+/// Writes the sweep's settings to |path|, or checks them against the ones
+/// there; false after printing a mismatch.
+bool checkSettings(const std::string &path, const std::string &settings) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return writeTable(path, settings);
+  std::string stored{std::istreambuf_iterator<char>(in),
+                     std::istreambuf_iterator<char>()};
+  if (stored == settings)
+    return true;
+  std::cerr << "aec: error: " << fs::path(path).parent_path().string()
+            << " holds a sweep made with other settings or another version "
+               "of the file; its runs would not be this sweep's. Use --out "
+               "for a new sweep (was:\n"
+            << stored << "now:\n"
+            << settings << ")\n";
+  return false;
+}
+
+/// Writes the plots and report.html; a picture that cannot be drawn is a
+/// warning, so the tables and the other pictures are still there.
+std::vector<std::string> writePictures(const std::string &base,
+                                       const std::string &model,
+                                       const std::vector<Axis> &axes,
+                                       const std::vector<Point> &points,
+                                       int64_t repeats,
+                                       const std::vector<RunResult> &results,
+                                       const std::string &metric,
+                                       const std::string &command) {
+  std::vector<std::string> pictures;
+  try {
+    pictures = writePlots(base, model, axes, points, results, metric);
+  } catch (const rt::FileError &e) {
+    std::cerr << "aec: warning: " << e.what() << '\n';
+  }
+  if (writeReport(base, model, points, repeats, results, metric, command,
+                  pictures))
+    pictures.insert(pictures.begin(), base + "/report.html");
+  return pictures;
+}
+
 } // namespace
 
 int runSweep(const SourceFile &file, const SweepOptions &options) {
@@ -610,12 +747,37 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
                   << axis.values.size() << '\n';
         return 1;
       }
-  std::vector<Point> points = pointsOf(axes, options.zip);
-  int64_t runs = static_cast<int64_t>(points.size()) * options.repeat;
+  // Counted before the points are made: a product of long lists would not
+  // fit in memory.
+  double count = 1;
+  if (options.zip && !axes.empty())
+    count = static_cast<double>(axes[0].values.size());
+  else
+    for (const Axis &axis : axes)
+      count *= static_cast<double>(axis.values.size());
+  double runs = count * static_cast<double>(options.repeat);
   if (runs > kMaxSweepRunsUnasked && !options.yes) {
-    std::cerr << "aec: error: this sweep is " << points.size()
-              << " points x " << options.repeat << " runs = " << runs
+    std::cerr << "aec: error: this sweep is " << count << " points x "
+              << options.repeat << " runs = " << runs
               << " training runs; pass --yes to run that many\n";
+    return 1;
+  }
+  std::vector<Point> points = pointsOf(axes, options.zip);
+  std::set<std::string> folders;
+  for (const Point &point : points)
+    if (!folders.insert(pointName(point)).second) {
+      std::cerr << "aec: error: two points of this sweep would share the "
+                   "folder '"
+                << pointName(point)
+                << "' (values that differ only in characters a folder name "
+                   "cannot hold, or names past 200 characters)\n";
+      return 1;
+    }
+  if (options.metric == "epoch" || options.metric == "seconds" ||
+      options.metric == "phase") {
+    std::cerr << "aec: error: --metric " << options.metric
+              << ": a column of metrics.csv that is no metric; give a loss "
+                 "or metric, such as val_loss\n";
     return 1;
   }
 
@@ -629,6 +791,9 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
   if (model < 0)
     return 1;
   const std::string &modelName = programs[0].models[model].name;
+  std::vector<int64_t> parameters;
+  for (const CheckedProgram &program : programs)
+    parameters.push_back(program.models[model].paramCount());
   std::string base = options.run.outDir.empty()
                          ? "out/" + modelName + "/sweep"
                          : options.run.outDir;
@@ -639,6 +804,9 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
               << '\n';
     return 1;
   }
+  if (!checkSettings(base + "/settings",
+                     sweepSettings(file, modelName, options.run)))
+    return 1;
   std::optional<uint64_t> seed = sweepSeed(
       base + "/seed", options.run.seed, programs[0].trainFor(modelName));
   if (!seed)
@@ -650,6 +818,7 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
             << options.repeat << (options.repeat == 1 ? " run" : " runs")
             << ", seed " << *seed << ", in " << base << std::endl;
   std::vector<RunResult> results;
+  std::vector<std::string> pictures;
   int64_t index = 0;
   for (int64_t r = 1; r <= options.repeat; ++r) {
     for (size_t p = 0; p < points.size(); ++p) {
@@ -661,53 +830,62 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
       run.seed = rt::mixSeed(*seed, static_cast<uint64_t>(r));
       run.overwrite = false;
       std::string label = "[" + std::to_string(index) + "/" +
-                          std::to_string(runs) + "] " +
+                          std::to_string(static_cast<int64_t>(runs)) + "] " +
                           pointName(points[p]) + " run " + std::to_string(r);
-      bool done = fs::exists(dir + "/done");
-      if (!done) {
+      if (!fs::exists(dir + "/done")) {
         run.resume = fs::exists(dir + "/model.safetensors");
         std::cout << label << (run.resume ? ": resuming" : "") << std::endl;
         TrainReport report;
         int code = runTrain(file, programs[p], run, &report);
         if (code == 130) {
+          if (!results.empty())
+            writePictures(base, modelName, axes, points, options.repeat,
+                          results, metric, options.command);
           std::cout << "Sweep interrupted; the runs finished so far are "
                        "kept. Run the same command again to continue.\n";
           return 130;
         }
-        if (code != 0) {
+        // A diverged run is a result (an lr too high), not the sweep's end.
+        if (code != 0 && !report.diverged) {
           std::cerr << "aec: error: " << label << " failed; the sweep stops "
                     << "(the runs finished so far are kept)\n";
           return 1;
         }
-        if (!writeTable(dir + "/done", std::to_string(*run.seed) + "\n" +
-                                           exact(report.compileSeconds) +
-                                           "\n"))
+        if (report.diverged)
+          std::cout << label << ": diverged; the sweep goes on" << std::endl;
+        if (!writeTable(dir + "/done",
+                        doneText({*run.seed, report.compileSeconds,
+                                  report.diverged})))
           return 1;
       } else {
         std::cout << label << ": done before, skipped" << std::endl;
       }
-      std::optional<double> compiled = readDone(dir + "/done");
-      if (!compiled)
+      std::optional<Done> done = readDone(dir + "/done");
+      if (!done)
         return 1;
       RunResult result;
       result.point = points[p];
       result.repeat = r;
-      result.seed = *run.seed;
-      result.parameters = programs[p].models[model].paramCount();
-      result.compileSeconds = *compiled;
+      result.seed = done->seed;
+      result.parameters = parameters[p];
+      result.compileSeconds = done->compileSeconds;
+      result.diverged = done->diverged;
       try {
-        result.metrics = rt::readMetricsCsv(dir + "/metrics.csv");
+        // A run that diverged in its first epoch has no metrics.csv.
+        if (!result.diverged || fs::exists(dir + "/metrics.csv"))
+          result.metrics = rt::readMetricsCsv(dir + "/metrics.csv");
       } catch (const rt::DataError &e) {
         std::cerr << "aec: error: " << e.what() << '\n';
         return 1;
       }
-      if (metric.empty())
+      if (metric.empty() && !result.metrics.columns.empty())
         metric = result.metrics.columnIndex("val_loss") >= 0 ? "val_loss"
                                                              : "loss";
-      if (result.metrics.columnIndex(metric) < 0) {
+      if (!metric.empty() && !result.metrics.columns.empty() &&
+          result.metrics.columnIndex(metric) < 0) {
         std::string names;
         for (const std::string &c : result.metrics.columns)
-          if (c != "epoch" && c != "seconds")
+          if (c != "epoch" && c != "seconds" && c != "phase")
             names += (names.empty() ? "" : ", ") + c;
         std::cerr << "aec: error: --metric " << metric << ": the runs record "
                   << names << didYouMean(metric, result.metrics.columns)
@@ -715,24 +893,17 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
         return 1;
       }
       results.push_back(std::move(result));
+      if (metric.empty())
+        continue;
       if (!writeResults(base + "/results.csv", axes, results, metric) ||
-          !writeSummary(base + "/summary.md", axes, points, options.repeat,
-                        results, metric, options.command))
+          !writeSummary(base + "/summary.md", axes, points, parameters,
+                        options.repeat, results, metric, options.command))
         return 1;
+      pictures = writePictures(base, modelName, axes, points, options.repeat,
+                               results, metric, options.command);
     }
   }
-  std::vector<std::string> pictures;
-  try {
-    pictures = writePlots(base, modelName, axes, points, results, metric);
-  } catch (const rt::FileError &e) {
-    std::cerr << "aec: error: " << e.what() << '\n';
-    return 1;
-  }
-  if (!writeReport(base, modelName, points, options.repeat, results, metric,
-                   options.command, pictures))
-    return 1;
-  std::cout << "Wrote " << base << "/results.csv, " << base << "/summary.md, "
-            << base << "/report.html";
+  std::cout << "Wrote " << base << "/results.csv, " << base << "/summary.md";
   for (const std::string &png : pictures)
     std::cout << ", " << png;
   std::cout << '\n';

@@ -117,9 +117,14 @@ std::string paramValues(const CheckedProgram &program) {
   return text;
 }
 
+/// trainPhase's result for a run that diverged (reported); runTrain exits
+/// 1 for it as for an error, and tells a TrainReport.
+constexpr int kDiverged = 3;
+
 /// Trains phase |phase| of |setup| (|plan|, the block as that phase runs
 /// it, which begins at epoch |firstEpoch|) from |state|: 0 when it ends,
-/// 130 when interrupted, 1 after an error or divergence (reported).
+/// 130 when interrupted, kDiverged after a divergence and 1 after an error
+/// (both reported).
 int trainPhase(const SourceFile &file, const RunOptions &options,
                RunSetup &setup, const TrainPlan &plan,
                size_t phase, int64_t firstEpoch, uint64_t seed,
@@ -212,7 +217,7 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
     return 1;
   }
   if (outcome == rt::LoopOutcome::Diverged)
-    return 1;
+    return kDiverged;
   return outcome == rt::LoopOutcome::Interrupted ? 130 : 0;
 }
 
@@ -440,7 +445,9 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
     if (code != 0)
       break;
   }
-  if (code == 1)
+  if (code == kDiverged && report)
+    report->diverged = true;
+  if (code == 1 || code == kDiverged)
     return 1;
 
   try {

@@ -45,6 +45,8 @@ struct RunOptions {
 struct TrainReport {
   /// Every phase's compile, the remainder batches' programs included.
   double compileSeconds = 0;
+  /// The run stopped because its loss diverged (runTrain returned 1).
+  bool diverged = false;
 };
 
 int runTrain(const SourceFile &file, const CheckedProgram &program,
