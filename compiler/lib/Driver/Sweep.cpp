@@ -6,11 +6,14 @@
 // uses the same seed, derived from the sweep's, so points are compared on the
 // same initialisations and shuffles, and the sweep repeats bit for bit.
 //
-// A finished run leaves a `done` file; rerunning the same command skips
-// those, resumes a run that has a checkpoint but no `done` (an interrupted
-// one), and starts the rest. After every run the tables are written again
-// from the runs' metrics.csv: results.csv (a row per run) and summary.md (a
-// row per point, mean and spread over its runs, the best point marked).
+// A finished run (or one whose loss diverged, a result too) leaves a `done`
+// file; rerunning the same command skips those, resumes a run that has a
+// checkpoint but no `done` (an interrupted one), and starts the rest. The
+// folder's `settings` keep a rerun from mixing runs of other options or of
+// an edited file. After every run the tables are written again from the
+// runs' metrics.csv: results.csv (a row per run) and summary.md (a row per
+// point, mean and spread over its runs, the best point marked), then the
+// plots and report.html, the page that holds them all.
 //
 //===----------------------------------------------------------------------===//
 

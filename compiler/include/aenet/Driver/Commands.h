@@ -117,8 +117,9 @@ struct SweepOptions {
 };
 
 /// `aec sweep`: trains every point, skipping runs finished before and
-/// resuming an interrupted one, and writes results.csv and summary.md
-/// (Sweep.cpp). Each point is checked with its values first.
+/// resuming an interrupted one, and writes results.csv, summary.md, the
+/// plots and report.html (Sweep.cpp). Each point is checked with its values
+/// first.
 int runSweep(const SourceFile &file, const SweepOptions &options);
 
 } // namespace aenet
