@@ -62,9 +62,28 @@ const char *lossKindName(LossKind kind) {
 }
 
 const char *metricKindName(MetricKind kind) {
-  static const char *names[] = {"accuracy", "pixel_accuracy", "mse", "mae",
-                                "bce",      "rmse",           "errors"};
+  static const char *names[] = {"accuracy", "pixel_accuracy", "mse",
+                                "mae",      "bce",            "rmse",
+                                "errors",   "mean_abs"};
   return names[static_cast<int>(kind)];
+}
+
+std::vector<std::string> ModelGraph::reportedNames() const {
+  std::vector<std::string> names = {"loss"};
+  bool regularized = false;
+  for (const LayerNode &layer : layers)
+    regularized |= layer.spec.activityRegularizer.active() ||
+                   layer.spec.kernelRegularizer.active();
+  if (losses.size() > 1 || regularized)
+    for (const LossInfo &loss : losses)
+      names.push_back((loss.kind == LossKind::KLNormal
+                           ? std::string("kl")
+                           : values[loss.value].name) +
+                      "_loss");
+  for (const MetricInfo &metric : metrics)
+    names.push_back(values[metric.value].name + "_" +
+                    metricKindName(metric.kind));
+  return names;
 }
 
 int CheckedProgram::findModel(const std::string &name) const {

@@ -153,7 +153,7 @@ void ModelChecker::addLoss(const ast::LossDecl &decl) {
   if (loss.value < 0 || loss.target < 0)
     return;
   bool classes = loss.kind == LossKind::CCE || loss.kind == LossKind::SparseCCE;
-  // Losses report as VALUE_loss (ModelToAenet's reportedNames).
+  // Losses report as VALUE_loss (ModelGraph::reportedNames).
   if (checkTarget(name, loss.value, loss.target, classes, fn.offset) &&
       checkReportedName(graph_.values[loss.value].name + "_loss",
                         decl.offset))
@@ -168,11 +168,29 @@ void ModelChecker::addMetric(const ast::MetricDecl &decl) {
       {"mae", MetricKind::MAE},
       {"bce", MetricKind::BCE},
       {"rmse", MetricKind::RMSE},
-      {"errors", MetricKind::Errors}};
+      {"errors", MetricKind::Errors},
+      {"mean_abs", MetricKind::MeanAbs}};
   const ast::Call &fn = decl.fn;
   const auto *kind = lookUpKind(kinds, fn, "metric", diags_);
   if (!kind)
     return;
+  // Reported as VALUE_METRIC (ModelGraph::reportedNames).
+  auto checkName = [&](int value) {
+    return checkReportedName(graph_.values[value].name + "_" + fn.callee.name,
+                             decl.offset);
+  };
+  if (*kind == MetricKind::MeanAbs) {
+    if (!fn.args.empty()) {
+      diags_.error(fn.offset, "mean_abs measures the value alone and takes "
+                              "no target: mean_abs()");
+      return;
+    }
+    MetricInfo metric{*kind, resolve(decl.value), -1, decl.offset};
+    if (metric.value >= 0 && !poisoned_.count(metric.value) &&
+        checkName(metric.value))
+      graph_.metrics.push_back(metric);
+    return;
+  }
   const ast::Ident *target =
       fn.args.size() == 1 && !fn.args[0].key ? ast::asIdent(fn.args[0].value)
                                              : nullptr;
@@ -208,12 +226,9 @@ void ModelChecker::addMetric(const ast::MetricDecl &decl) {
                      "rounded at 0.5)");
     return;
   }
-  // Metrics report as VALUE_METRIC (ModelToAenet's reportedNames).
   if (checkTarget(fn.callee.name, metric.value, metric.target, classes,
                   fn.offset) &&
-      checkReportedName(graph_.values[metric.value].name + "_" +
-                            fn.callee.name,
-                        decl.offset))
+      checkName(metric.value))
     graph_.metrics.push_back(metric);
 }
 

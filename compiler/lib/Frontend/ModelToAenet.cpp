@@ -32,24 +32,6 @@ using D = mlir::aenet::AenetDialect;
 
 namespace aenet {
 
-std::vector<std::string> reportedNames(const ModelGraph &model) {
-  std::vector<std::string> names = {"loss"};
-  bool regularized = false;
-  for (const LayerNode &layer : model.layers)
-    regularized |= layer.spec.activityRegularizer.active() ||
-                   layer.spec.kernelRegularizer.active();
-  if (model.losses.size() > 1 || regularized)
-    for (const LossInfo &loss : model.losses)
-      names.push_back((loss.kind == LossKind::KLNormal
-                           ? std::string("kl")
-                           : model.values[loss.value].name) +
-                      "_loss");
-  for (const MetricInfo &metric : model.metrics)
-    names.push_back(model.values[metric.value].name + "_" +
-                    metricKindName(metric.kind));
-  return names;
-}
-
 namespace frontend {
 
 std::set<int> ModuleBuilder::frozenLayers() const {
@@ -340,11 +322,11 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
     for (const MetricInfo &metric : model_.metrics) {
       auto kind = ir::symbolizeMetricKind(metricKindName(metric.kind));
       auto data = [&](int v) { return clean[v] ? clean[v] : values[v]; };
-      results.push_back(ir::MetricOp::create(b_, loc(metric.offset), *kind,
-                                             data(metric.value),
-                                             data(metric.target)));
+      results.push_back(ir::MetricOp::create(
+          b_, loc(metric.offset), *kind, data(metric.value),
+          metric.target >= 0 ? data(metric.target) : Value()));
     }
-    std::vector<std::string> reported = reportedNames(model_);
+    std::vector<std::string> reported = model_.reportedNames();
     names.assign(reported.begin(), reported.end());
   }
   size_t named = results.size();

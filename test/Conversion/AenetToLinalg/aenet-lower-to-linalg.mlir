@@ -332,6 +332,23 @@ func.func @rmse(%p: tensor<8x3xf32>, %t: tensor<8x3xf32>) -> tensor<f32> {
 
 // -----
 
+// Tests that the mean_abs metric sums |x| over every element of the value
+// alone and divides by their count (8 x 3), not by the batch.
+// CHECK-LABEL: func.func @mean_abs
+// CHECK-SAME: (%[[X:.*]]: tensor<8x3xf32>)
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[X]] : tensor<8x3xf32>)
+// CHECK: math.absf
+// CHECK: arith.addf
+// CHECK: arith.constant 0.0416666679 : f32
+// CHECK: return
+func.func @mean_abs(%x: tensor<8x3xf32>) -> tensor<f32> {
+  %r = aenet.metric mean_abs %x : tensor<8x3xf32> -> tensor<f32>
+  return %r : tensor<f32>
+}
+
+// -----
+
 // Tests that the errors metric counts what accuracy does, a sequence's
 // steps by their arg-max, and reports the positions that differ (4 samples
 // of 5 steps: 20 less the hits) per sample, dividing once and not through

@@ -72,6 +72,9 @@ func.func @main() {
   %r43_0 = aenet.l2_weight_grad %c36, %c3 {factor = 0.001 : f64} : tensor<2x3xf64>, tensor<f64>
   %u44 = tensor.cast %r43_0 : tensor<2x3xf64> to tensor<*xf64>
   call @printMemrefF64(%u44) : (tensor<*xf64>) -> ()
+  %r45_0 = aenet.metric mean_abs %c36 : tensor<2x3xf64> -> tensor<f64>
+  %u46 = tensor.cast %r45_0 : tensor<f64> to tensor<*xf64>
+  call @printMemrefF64(%u46) : (tensor<*xf64>) -> ()
   return
 }
 
@@ -120,3 +123,5 @@ func.func @main() {
 // l2_weight_grad (dL = 0.5)
 // CHECK: {{\[\[}}0.0005,   -0.0015,   {{-?}}0],
 // CHECK-NEXT: [0.002,   -0.00025,   0.001]]
+// mean_abs metric
+// CHECK: [0.875]

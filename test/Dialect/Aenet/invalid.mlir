@@ -99,6 +99,24 @@ func.func @metric(%p: tensor<8x6xf32>, %t: tensor<8x5xf32>) -> tensor<f32> {
 
 // -----
 
+// Tests that a metric against a target has one.
+func.func @metric_without_target(%p: tensor<8x6xf32>) -> tensor<f32> {
+  // expected-error @+1 {{mse needs a target}}
+  %l = aenet.metric mse %p : tensor<8x6xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
+// Tests that mean_abs, a metric of the value alone, takes no target.
+func.func @mean_abs_target(%p: tensor<8x6xf32>, %t: tensor<8x6xf32>) -> tensor<f32> {
+  // expected-error @+1 {{mean_abs takes no target}}
+  %l = aenet.metric mean_abs %p, %t : tensor<8x6xf32>, tensor<8x6xf32> -> tensor<f32>
+  return %l : tensor<f32>
+}
+
+// -----
+
 // Tests that regularization factors are non-negative.
 func.func @l2(%w: tensor<4x3xf32>) -> tensor<f32> {
   // expected-error @+1 {{expects a non-negative factor}}

@@ -26,16 +26,18 @@ func.func @layers(%x: tensor<8x4xf32>, %k: tensor<4x3xf32>, %b: tensor<3xf32>, %
 
 // Tests that losses, metrics and regularizers print and parse back, in f64.
 // CHECK-LABEL: func.func @losses
-func.func @losses(%p: tensor<8x10xf64>, %t: tensor<8x10xf64>, %w: tensor<4x3xf64>) -> (tensor<f64>, tensor<f64>, tensor<f64>, tensor<f64>) {
+func.func @losses(%p: tensor<8x10xf64>, %t: tensor<8x10xf64>, %w: tensor<4x3xf64>) -> (tensor<f64>, tensor<f64>, tensor<f64>, tensor<f64>, tensor<f64>) {
   // CHECK: aenet.loss bce sum %{{.*}}, %{{.*}} : tensor<8x10xf64>, tensor<8x10xf64> -> tensor<f64>
   %l = aenet.loss bce sum %p, %t : tensor<8x10xf64>, tensor<8x10xf64> -> tensor<f64>
   // CHECK: aenet.metric accuracy %{{.*}}, %{{.*}} : tensor<8x10xf64>, tensor<8x10xf64> -> tensor<f64>
   %m = aenet.metric accuracy %p, %t : tensor<8x10xf64>, tensor<8x10xf64> -> tensor<f64>
+  // CHECK: aenet.metric mean_abs %{{.*}} : tensor<8x10xf64> -> tensor<f64>
+  %c = aenet.metric mean_abs %p : tensor<8x10xf64> -> tensor<f64>
   // CHECK: aenet.l1_activity %{{.*}} {factor = 1.000000e-05 : f64} : tensor<8x10xf64> -> tensor<f64>
   %a = aenet.l1_activity %p {factor = 1.0e-5 : f64} : tensor<8x10xf64> -> tensor<f64>
   // CHECK: aenet.l2_weight %{{.*}} {factor = 1.000000e-04 : f64} : tensor<4x3xf64> -> tensor<f64>
   %r = aenet.l2_weight %w {factor = 1.0e-4 : f64} : tensor<4x3xf64> -> tensor<f64>
-  return %l, %m, %a, %r : tensor<f64>, tensor<f64>, tensor<f64>, tensor<f64>
+  return %l, %m, %c, %a, %r : tensor<f64>, tensor<f64>, tensor<f64>, tensor<f64>, tensor<f64>
 }
 
 // -----

@@ -54,11 +54,6 @@ buildAenetModule(mlir::MLIRContext &ctx, const SourceFile &file,
                  const ModelGraph &model, const TrainPlan *plan,
                  const FrontendOptions &options);
 
-/// The name a train step reports for each of its scalar results, in order:
-/// `loss`, then `<value>_loss` per loss when there are several terms, then
-/// `<value>_<metric>` per metric.
-std::vector<std::string> reportedNames(const ModelGraph &model);
-
 } // namespace aenet
 
 #endif // AENET_FRONTEND_MODELTOAENET_H

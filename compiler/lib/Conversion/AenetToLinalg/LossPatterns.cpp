@@ -223,6 +223,23 @@ static Value createErrors(OpBuilder &b, Location loc, Value p, Value t) {
   return createScalarTensor(b, loc, perSample);
 }
 
+/// The sum of |x| over all of its elements, as a scalar.
+static Value createAbsSum(OpBuilder &b, Location loc, Value x) {
+  return createSum(b, loc, x, getTensorType(x).getElementType(),
+                   [](OpBuilder &b, Location l, ValueRange args) {
+                     return math::AbsFOp::create(b, l, args[0]);
+                   });
+}
+
+/// The mean of |p| over all of its elements.
+static Value createMeanAbs(OpBuilder &b, Location loc, Value p) {
+  RankedTensorType type = getTensorType(p);
+  Value sum = createAbsSum(b, loc, p);
+  ScalarBuilder s{b, loc, type.getElementType()};
+  Value mean = s.mul(sum, s.c(1.0 / type.getNumElements()));
+  return createScalarTensor(b, loc, mean);
+}
+
 namespace {
 
 struct LossLowering : OpConversionPattern<LossOp> {
@@ -276,6 +293,9 @@ struct MetricLowering : OpConversionPattern<MetricOp> {
     case MetricKind::bce:
       value = createLoss(rewriter, loc, LossFunction::bce, LossReduction::mean, p, t);
       break;
+    case MetricKind::mean_abs:
+      value = createMeanAbs(rewriter, loc, p);
+      break;
     }
     rewriter.replaceOp(op, value);
     return success();
@@ -292,13 +312,9 @@ struct L1ActivityLowering : OpConversionPattern<L1ActivityOp> {
       return failure();
     Location loc = op.getLoc();
     RankedTensorType type = getTensorType(adaptor.getInput());
-    Type e = type.getElementType();
-    Value sum = createSum(rewriter, loc, adaptor.getInput(), e,
-                          [](OpBuilder &b, Location l, ValueRange args) {
-                            return math::AbsFOp::create(b, l, args[0]);
-                          });
+    Value sum = createAbsSum(rewriter, loc, adaptor.getInput());
     double factor = op.getFactor().convertToDouble() / type.getDimSize(0);
-    ScalarBuilder s{rewriter, loc, e};
+    ScalarBuilder s{rewriter, loc, type.getElementType()};
     Value loss = s.mul(sum, s.c(factor));
     rewriter.replaceOp(op, createScalarTensor(rewriter, loc, loss));
     return success();

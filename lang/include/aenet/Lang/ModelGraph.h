@@ -76,7 +76,16 @@ struct BlockInfo {
 };
 
 enum class LossKind { MSE, MAE, BCE, CCE, SparseCCE, KLNormal };
-enum class MetricKind { Accuracy, PixelAccuracy, MSE, MAE, BCE, RMSE, Errors };
+enum class MetricKind {
+  Accuracy,
+  PixelAccuracy,
+  MSE,
+  MAE,
+  BCE,
+  RMSE,
+  Errors,
+  MeanAbs
+};
 enum class Reduction { Mean, Sum };
 
 struct LossInfo {
@@ -91,7 +100,7 @@ struct LossInfo {
 struct MetricInfo {
   MetricKind kind = MetricKind::MSE;
   int value = -1;
-  int target = -1;
+  int target = -1; ///< -1 for a metric of the value alone (mean_abs)
   uint32_t offset = 0;
 };
 
@@ -106,6 +115,10 @@ struct ModelGraph {
   uint32_t offset = 0;
 
   int64_t paramCount() const;
+  /// The name a train step reports for each of its scalar results, in
+  /// order: `loss`, then `<value>_loss` per loss when there are several
+  /// terms, then `<value>_<metric>` per metric.
+  std::vector<std::string> reportedNames() const;
   /// The value named |name|, or -1.
   int findValue(const std::string &name) const;
   /// The block named |name|, or null.

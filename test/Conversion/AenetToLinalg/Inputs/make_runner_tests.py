@@ -331,6 +331,9 @@ def losses_test():
     assert_close(g2, fd_grad(lambda v: dl * l2(v), fx), "l2 grad")
     (r,) = test.op("{r} = aenet.l2_weight_grad %s, %s {factor = 0.001 : f64} : %s, tensor<f64>" % (x, dlv, ttype(X)))
     test.show("l2_weight_grad (dL = %g)" % dl, r, ttype(X), reshape(g2, shape_of(X)))
+    # mean_abs: the mean of |x| over every element, signs included.
+    (r,) = test.op("{r} = aenet.metric mean_abs %s : %s -> tensor<f64>" % (x, ttype(X)))
+    test.show("mean_abs metric", r, "tensor<f64>", sum(abs(e) for e in fx) / len(fx))
     test.write()
 
 

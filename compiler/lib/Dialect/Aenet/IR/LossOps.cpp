@@ -44,9 +44,14 @@ LogicalResult LossOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
 }
 
 LogicalResult MetricOp::verify() {
-  if (failed(sameShape(*this, getPrediction(), getTarget(), "prediction",
-                       "target")) ||
-      failed(sameElementType(*this)))
+  bool alone = getKind() == MetricKind::mean_abs;
+  if (alone != !getTarget())
+    return emitOpError() << stringifyMetricKind(getKind())
+                         << (alone ? " takes no target" : " needs a target");
+  if (getTarget() && failed(sameShape(*this, getPrediction(), getTarget(),
+                                      "prediction", "target")))
+    return failure();
+  if (failed(sameElementType(*this)))
     return failure();
   return verifyScalarOf(*this, getPrediction(), getValue());
 }

@@ -32,7 +32,7 @@ def Aenet_MetricKind : I32EnumAttr<"MetricKind", "metric", [
     I32EnumAttrCase<"accuracy", 0>, I32EnumAttrCase<"pixel_accuracy", 1>,
     I32EnumAttrCase<"mse", 2>, I32EnumAttrCase<"mae", 3>,
     I32EnumAttrCase<"bce", 4>, I32EnumAttrCase<"rmse", 5>,
-    I32EnumAttrCase<"errors", 6>]> {
+    I32EnumAttrCase<"errors", 6>, I32EnumAttrCase<"mean_abs", 7>]> {
   let cppNamespace = "::mlir::aenet";
 }
 

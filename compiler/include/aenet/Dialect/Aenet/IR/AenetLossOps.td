@@ -41,7 +41,7 @@ def Aenet_LossOp : Aenet_DiffOp<"loss"> {
 }
 
 def Aenet_MetricOp : Aenet_Op<"metric", [Pure]> {
-  let summary = "A metric of a prediction against its target, as a scalar.";
+  let summary = "A metric of a prediction, against its target or alone.";
   let description = [{
     `accuracy`: the share of samples whose arg-max matches the target's;
     `pixel_accuracy`: the share of elements equal after rounding at 0.5;
@@ -51,18 +51,21 @@ def Aenet_MetricOp : Aenet_Op<"metric", [Pure]> {
     result's `aenet.finish`); `errors`: the number of positions per sample
     whose class `accuracy` does not count as predicted (the complement of
     `accuracy` times the positions per sample), whose epoch value is its sum
-    over the epoch's samples. Not differentiable.
+    over the epoch's samples; `mean_abs`, which has no target: the mean of
+    `|x|` over the batch's elements (a code's mean activation, which an L1
+    activity penalty drives down). Not differentiable.
 
     ```mlir
     %a = aenet.metric accuracy %pred, %digit : tensor<256x10xf32>, tensor<256x10xf32> -> tensor<f32>
+    %m = aenet.metric mean_abs %code : tensor<256x32xf32> -> tensor<f32>
     ```
   }];
   let arguments = (ins Aenet_MetricKind:$kind, Aenet_FloatTensor:$prediction,
-                   Aenet_FloatTensor:$target);
+                   Optional<Aenet_FloatTensor>:$target);
   let results = (outs Aenet_Scalar:$value);
   let assemblyFormat = [{
-    $kind $prediction `,` $target attr-dict `:` type($prediction) `,`
-    type($target) `->` type($value)
+    $kind $prediction (`,` $target^)? attr-dict `:` type($prediction)
+    (`,` type($target)^)? `->` type($value)
   }];
   let hasVerifier = 1;
   let builders = [
