@@ -12,6 +12,7 @@
 #include "LayerArgs.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <regex>
@@ -29,6 +30,38 @@ bool parseParamSetting(const std::string &arg, ParamSetting &setting,
   setting.name = arg.substr(0, equals);
   setting.text = arg.substr(equals + 1);
   return true;
+}
+
+std::string settingsText(const std::vector<ParamSetting> &settings) {
+  std::string text;
+  for (const ParamSetting &setting : settings)
+    text += (text.empty() ? "" : ",") + setting.name + "=" + setting.text;
+  return text;
+}
+
+std::vector<ParamSetting> parseSettingsText(const std::string &text) {
+  std::vector<ParamSetting> settings;
+  size_t begin = 0;
+  while (begin < text.size()) {
+    size_t comma = text.find(',', begin);
+    std::string piece = text.substr(
+        begin, comma == std::string::npos ? std::string::npos : comma - begin);
+    size_t name = 0;
+    while (name < piece.size() &&
+           (std::isalnum(static_cast<unsigned char>(piece[name])) ||
+            piece[name] == '_'))
+      ++name;
+    bool starts = name > 0 && name < piece.size() && piece[name] == '=' &&
+                  !std::isdigit(static_cast<unsigned char>(piece[0]));
+    if (starts || settings.empty())
+      settings.push_back({piece.substr(0, name), piece.substr(name + 1)});
+    else
+      settings.back().text += "," + piece;
+    if (comma == std::string::npos)
+      break;
+    begin = comma + 1;
+  }
+  return settings;
 }
 
 std::string paramText(const ast::ParamDecl &param) {

@@ -200,23 +200,41 @@ bool CompiledSteps::compile(const std::vector<int64_t> &alsoRows) {
   return true;
 }
 
-std::unique_ptr<CompiledModel> CompiledSteps::build(int64_t rows,
-                                                    bool quiet) const {
+std::shared_ptr<const CompiledModel>
+CompiledSteps::build(int64_t rows, bool quiet) const {
   CompileOptions options;
   options.batch = rows;
   options.backend = backend_;
   options.sampleSeed = sampleSeed_;
   options.quiet = quiet;
   options.dataParallel = slices_ > 1;
+  options.cache = cache_;
   return CompiledModel::compile(file_, program_, model_, options);
 }
 
 const CompiledModel *CompiledSteps::compileFor(int64_t rows) {
-  std::unique_ptr<CompiledModel> model = build(rows, /*quiet=*/false);
+  auto start = std::chrono::steady_clock::now();
+  size_t hits = cacheHits();
+  std::shared_ptr<const CompiledModel> model = build(rows, /*quiet=*/false);
+  noteCompiles(start, 1, hits);
   if (!model)
     return nullptr;
-  compileSeconds_ += model->compileSeconds();
   return (models_[rows] = std::move(model)).get();
+}
+
+void CompiledSteps::noteCompiles(std::chrono::steady_clock::time_point start,
+                                 size_t programs, size_t hits) {
+  // Wall time, not the models' own compile times: programs compiled
+  // together overlap, and one from the cache took none.
+  compileSeconds_ += std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+  programs_ += programs;
+  reused_ += cacheHits() - hits;
+}
+
+bool CompiledSteps::allReused() const {
+  return programs_ > 0 && reused_ == programs_;
 }
 
 bool CompiledSteps::compileTogether(const std::vector<int64_t> &rows) {
@@ -228,7 +246,8 @@ bool CompiledSteps::compileTogether(const std::vector<int64_t> &rows) {
   // they are dropped; a remainder that fails alone is compiled again below
   // to report it.
   auto start = std::chrono::steady_clock::now();
-  std::vector<std::unique_ptr<CompiledModel>> built(rows.size());
+  size_t hits = cacheHits();
+  std::vector<std::shared_ptr<const CompiledModel>> built(rows.size());
   std::atomic<size_t> next{1};
   auto work = [&] {
     for (size_t i; (i = next++) < rows.size();)
@@ -244,9 +263,7 @@ bool CompiledSteps::compileTogether(const std::vector<int64_t> &rows) {
     work();
   for (std::thread &w : workers)
     w.join();
-  compileSeconds_ += std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+  noteCompiles(start, rows.size(), hits);
   if (!built[0])
     return false;
   for (size_t i = 0; i < rows.size(); ++i) {

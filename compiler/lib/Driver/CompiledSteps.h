@@ -95,6 +95,9 @@ public:
   /// Makes evaluate and predict draw `sample_normal`'s z keyed by |seed|
   /// instead of taking mu (`--sample`); call before compile().
   void sampleAtInference(uint64_t seed) { sampleSeed_ = seed; }
+  /// Takes programs from |cache| that an earlier run compiled from the
+  /// same IR, and keeps new ones there; call before compile().
+  void shareCompiles(CompileCache *cache) { cache_ = cache; }
   /// Compiles for the full batch and for each of |alsoRows| (the smaller
   /// last batches a run will meet), the batch sizes at the same time; false
   /// after an error (already reported).
@@ -103,6 +106,8 @@ public:
   /// does) and optimizer state to the store.
   void initializeStore(uint64_t seed);
   double compileSeconds() const { return compileSeconds_; }
+  /// Whether every program came from the cache of shareCompiles().
+  bool allReused() const;
 
   rt::BatchStep &trainStep(int64_t rows) override;
   rt::BatchStep &evalStep(int64_t rows) override;
@@ -119,7 +124,12 @@ private:
   /// Compiles for |rows| and keeps the result; null after an error.
   const CompiledModel *compileFor(int64_t rows);
   /// Compiles for |rows|; with |quiet| its errors are not printed.
-  std::unique_ptr<CompiledModel> build(int64_t rows, bool quiet) const;
+  std::shared_ptr<const CompiledModel> build(int64_t rows, bool quiet) const;
+  /// Adds the time since |start| to compileSeconds_, and |programs| and
+  /// the cache's hits since |hits| to programs_ and reused_.
+  void noteCompiles(std::chrono::steady_clock::time_point start,
+                    size_t programs, size_t hits);
+  size_t cacheHits() const { return cache_ ? cache_->hits() : 0; }
   /// Compiles for each of |rows| concurrently, the first one's errors
   /// reported (compile()).
   bool compileTogether(const std::vector<int64_t> &rows);
@@ -145,7 +155,10 @@ private:
   std::vector<int64_t> arraySizes_;
   std::vector<std::string> scalarNames_;
   std::vector<rt::ScalarFinish> scalarFinishes_;
-  std::map<int64_t, std::unique_ptr<CompiledModel>> models_;
+  std::map<int64_t, std::shared_ptr<const CompiledModel>> models_;
+  CompileCache *cache_ = nullptr;
+  /// The programs asked for, and how many of them came from cache_.
+  size_t programs_ = 0, reused_ = 0;
   std::map<std::pair<std::string, int64_t>, std::unique_ptr<BoundEntry>>
       steps_;
   /// 1: batches run whole; else the most slices a batch is split into.

@@ -7,6 +7,7 @@
 
 #include "Pictures.h"
 
+#include "aenet/Runtime/Checkpoint.h"
 #include "aenet/Runtime/ImageGrid.h"
 
 #include <algorithm>
@@ -40,7 +41,8 @@ std::pair<std::string, int> reconstructedInput(const ModelGraph &model) {
 
 bool writeReconstructions(const ModelGraph &model, const rt::Dataset &data,
                           BoundEntry &predict, int64_t rows,
-                          const std::string &png) {
+                          const std::string &png,
+                          const std::string &imagesPath) {
   auto [output, inputIndex] = reconstructedInput(model);
   if (output.empty())
     return false;
@@ -72,6 +74,19 @@ bool writeReconstructions(const ModelGraph &model, const rt::Dataset &data,
     labels.insert(labels.begin() + 1, "noisy");
   rt::writeImageGrid(png, grid, image.height, image.width, image.channels,
                      /*scaleUp=*/2, labels);
+  if (!imagesPath.empty()) {
+    std::vector<int64_t> shape = {shown, image.channels, image.height,
+                                  image.width};
+    auto tensor = [&](const char *name, const float *first) {
+      return rt::NamedTensor{name, shape,
+                             std::vector<float>(first, first + shown * size)};
+    };
+    std::vector<rt::NamedTensor> tensors = {tensor("input", inputs)};
+    if (noisy)
+      tensors.push_back(tensor("noisy", noisy->data()));
+    tensors.push_back(tensor("reconstruction", recon->data()));
+    rt::saveSafetensors(imagesPath, tensors, {{"output", output}});
+  }
   return true;
 }
 

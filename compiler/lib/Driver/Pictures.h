@@ -37,10 +37,14 @@ std::pair<std::string, int> reconstructedInput(const ModelGraph &model);
 /// When |predict| also outputs the input as corrupted (`noisyName`: a
 /// denoising model), a row of those noisy images, the ones the model read,
 /// goes in between. Both pictures run |predict| with the seed evaluation uses
-/// for the first batch, so they show what validation saw.
+/// for the first batch, so they show what validation saw. With |imagesPath|,
+/// the rows' images are also written there as safetensors (`input`, `noisy`
+/// for a denoiser, `reconstruction`, each [N, C, H, W]), which aec sweep
+/// gathers into one picture of every point.
 bool writeReconstructions(const ModelGraph &model, const rt::Dataset &data,
                           BoundEntry &predict, int64_t rows,
-                          const std::string &png);
+                          const std::string &png,
+                          const std::string &imagesPath = "");
 
 /// Writes |png| with the bottleneck code of the first (up to) ten samples of
 /// |data|: the output of the `encoder` block, drawn as an image (a code of N

@@ -200,6 +200,7 @@ static bool compileSteps(const SourceFile &file, const RunOptions &options,
       setup.store, arrayNames, arraySizes);
   if (options.sample)
     setup.steps->sampleAtInference(setup.plan.seed);
+  setup.steps->shareCompiles(options.compileCache);
   if (splitBatches)
     setup.steps->splitBatches(rt::stepThreads());
   return setup.steps->compile(alsoRows);

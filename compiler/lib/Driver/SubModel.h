@@ -53,7 +53,7 @@ private:
   std::vector<int64_t> arraySizes_;
   int64_t batch_ = 0;
   rt::ParameterStore store_;
-  std::unique_ptr<CompiledModel> model_;
+  std::shared_ptr<const CompiledModel> model_;
   std::unique_ptr<BoundEntry> entry_;
 };
 

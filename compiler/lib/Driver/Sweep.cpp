@@ -23,6 +23,7 @@
 #include "aenet/Lang/Params.h"
 #include "aenet/Lang/Parser.h"
 #include "aenet/Lang/Sema.h"
+#include "aenet/Pipeline/CompiledModel.h"
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/Random.h"
 
@@ -264,6 +265,27 @@ bool checkSettings(const std::string &path, const std::string &settings) {
 
 } // namespace
 
+/// Whether |metric| (empty: the default) is a scalar |graph|'s runs report,
+/// on the training data or the validation data (`val_`); that the runs
+/// have validation data is seen only after the first.
+static bool checkMetric(const std::string &metric, const ModelGraph &graph) {
+  if (metric.empty())
+    return true;
+  std::vector<std::string> names;
+  for (const std::string &name : graph.reportedNames()) {
+    names.push_back(name);
+    names.push_back("val_" + name);
+  }
+  if (std::find(names.begin(), names.end(), metric) != names.end())
+    return true;
+  std::string list;
+  for (const std::string &name : names)
+    list += (list.empty() ? "" : ", ") + name;
+  std::cerr << "aec: error: --metric " << metric << ": " << graph.name
+            << " reports " << list << didYouMean(metric, names) << '\n';
+  return false;
+}
+
 int runSweep(const SourceFile &file, const SweepOptions &options) {
   std::vector<Axis> axes;
   if (!readAxes(options.sets, axes))
@@ -318,7 +340,7 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
     if (!checkPoint(file, points[p], programs[p]))
       return 1;
   int model = chooseSweptModel(file, programs[0], options.run.model);
-  if (model < 0)
+  if (model < 0 || !checkMetric(options.metric, programs[0].models[model]))
     return 1;
   const std::string &modelName = programs[0].models[model].name;
   std::string base = options.run.outDir.empty()
@@ -355,6 +377,10 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
             << options.repeat << (options.repeat == 1 ? " run" : " runs")
             << ", seed " << *seed << ", in " << base << std::endl;
   std::vector<std::string> pictures;
+  // The programs of a whole repeat's points, so that the next repeat finds
+  // each point's in the cache (3 per point covers the full batch, the
+  // remainder batch and a later phase's; more programs only cost memory).
+  CompileCache compiled(std::min<size_t>(3 * points.size(), 96));
   int64_t index = 0;
   for (int64_t r = 1; r <= options.repeat; ++r) {
     for (size_t p = 0; p < points.size(); ++p) {
@@ -365,6 +391,7 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
       run.outDir = dir;
       run.seed = rt::mixSeed(*seed, static_cast<uint64_t>(r));
       run.overwrite = false;
+      run.compileCache = &compiled;
       std::string label = "[" + std::to_string(index) + "/" +
                           std::to_string(static_cast<int64_t>(runs)) + "] " +
                           pointName(points[p]) + " run " + std::to_string(r);

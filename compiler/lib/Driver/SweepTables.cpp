@@ -8,8 +8,11 @@
 
 #include "SweepTables.h"
 
+#include "aenet/Driver/Commands.h"
 #include "aenet/Runtime/AtomicFile.h"
+#include "aenet/Runtime/Checkpoint.h"
 #include "aenet/Runtime/Errors.h"
+#include "aenet/Runtime/ImageGrid.h"
 #include "aenet/Runtime/Plot.h"
 
 #include "llvm/Support/Base64.h"
@@ -287,10 +290,62 @@ std::string embeddedPng(const std::string &path, const std::string &alt) {
          llvm::encodeBase64(bytes) + "\">";
 }
 
+/// reconstructions.png: the images each point's first run reconstructed
+/// (kSweptImagesFile), a row per point under one row of the inputs, and for
+/// a denoiser each point's noisy inputs above its row. Empty when no run has
+/// written its images yet.
+std::string writeReconstructionRows(const Findings &found) {
+  std::vector<rt::Checkpoint> kept;
+  std::vector<std::vector<const float *>> rows;
+  std::vector<std::string> labels;
+  std::vector<int64_t> shape;
+  kept.reserve(found.points.size());
+  for (const Point &point : found.points) {
+    std::string path = found.base + "/" + pointName(point) + "/run-1/" +
+                       kSweptImagesFile;
+    if (!fs::exists(path))
+      continue;
+    const rt::Checkpoint &images = kept.emplace_back(rt::loadSafetensors(path));
+    const rt::NamedTensor *input = images.find("input");
+    const rt::NamedTensor *recon = images.find("reconstruction");
+    if (!input || !recon || input->shape.size() != 4 ||
+        recon->shape != input->shape ||
+        (!shape.empty() && input->shape != shape))
+      throw rt::DataError(path, "not the images of a sweep's run, or of "
+                                "other shapes than the other points'");
+    auto row = [&](const rt::NamedTensor &t) {
+      int64_t size = t.shape[1] * t.shape[2] * t.shape[3];
+      std::vector<const float *> images;
+      for (int64_t i = 0; i < t.shape[0]; ++i)
+        images.push_back(t.data.data() + i * size);
+      return images;
+    };
+    if (shape.empty()) {
+      shape = input->shape;
+      rows.push_back(row(*input));
+      labels.push_back("input");
+    }
+    if (const rt::NamedTensor *noisy = images.find("noisy");
+        noisy && noisy->shape == shape) {
+      rows.push_back(row(*noisy));
+      labels.push_back(pointName(point) + " noisy");
+    }
+    rows.push_back(row(*recon));
+    labels.push_back(pointName(point));
+  }
+  if (rows.empty())
+    return "";
+  std::string png = found.base + "/reconstructions.png";
+  rt::writeImageGrid(png, rows, shape[2], shape[3], shape[1], /*scaleUp=*/2,
+                     labels);
+  return png;
+}
+
 /// report.html: one page with everything in it — the command, summary.md's
-/// table, the plots, and each point's pictures (its first run's), for a
-/// person to open after the sweep.
-bool writeReport(const Findings &found, const std::vector<std::string> &plots) {
+/// table, the plots, every point's reconstructions in one picture, and each
+/// point's pictures (its first run's), for a person to open after the sweep.
+bool writeReport(const Findings &found, const std::vector<std::string> &plots,
+                 const std::string &reconstructions) {
   SummaryTable table = summarize(found);
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -321,6 +376,9 @@ bool writeReport(const Findings &found, const std::vector<std::string> &plots) {
   for (const std::string &png : plots)
     out << embeddedPng(png, fs::path(png).filename().string()) << '\n';
   out << "<h2>Each point</h2>\n";
+  if (!reconstructions.empty())
+    out << embeddedPng(reconstructions, "every point's reconstructions")
+        << '\n';
   for (const Point &point : found.points) {
     std::string dir = found.base + "/" + pointName(point) + "/run-1";
     std::string pictures;
@@ -455,8 +513,16 @@ std::vector<std::string> writePictures(const Findings &found) {
   } catch (const rt::FileError &e) {
     std::cerr << "aec: warning: " << e.what() << '\n';
   }
-  if (writeReport(found, pictures))
+  std::string reconstructions;
+  try {
+    reconstructions = writeReconstructionRows(found);
+  } catch (const rt::FileError &e) {
+    std::cerr << "aec: warning: " << e.what() << '\n';
+  }
+  if (writeReport(found, pictures, reconstructions))
     pictures.insert(pictures.begin(), found.base + "/report.html");
+  if (!reconstructions.empty())
+    pictures.push_back(reconstructions);
   return pictures;
 }
 

@@ -11,6 +11,7 @@
 #include "RunSetup.h"
 #include "TextData.h"
 
+#include "aenet/Lang/Params.h"
 #include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/Plot.h"
 #include "aenet/Runtime/Progress.h"
@@ -111,10 +112,7 @@ std::vector<std::string> phaseNames(const TrainPlan &plan) {
 /// The values of the file's parameters as a checkpoint records them:
 /// `code=8,act=tanh`; empty without parameters.
 std::string paramValues(const CheckedProgram &program) {
-  std::string text;
-  for (const ParamSetting &param : program.params)
-    text += (text.empty() ? "" : ",") + param.name + "=" + param.text;
-  return text;
+  return settingsText(program.params);
 }
 
 /// trainPhase's result for a run that diverged (reported); runTrain exits
@@ -173,7 +171,11 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
             << ", batch " << batch << ", "
             << optimizerKindName(plan.optimizer.kind) << ", "
             << backendName(options.backend) << " backend, seed "
-            << seed << "; compiled in " << std::fixed << std::setprecision(2)
+            << seed << "; "
+            << (setup.steps->allReused() ? "compiled code reused from an "
+                                           "earlier run, in "
+                                         : "compiled in ")
+            << std::fixed << std::setprecision(2)
             << setup.steps->compileSeconds() << std::defaultfloat
             << " s" << std::endl;
 
@@ -464,8 +466,10 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
     // The program already compiled: a slice's, when batches were split.
     int64_t rows = setup.steps->compiledRows();
     BoundEntry &predict = setup.steps->predictStep(rows);
-    bool drew = writeReconstructions(graph, shown, predict, rows,
-                                     setup.outDir + "/reconstructions.png");
+    // A sweep's runs keep the images too, for its picture of every point.
+    bool drew = writeReconstructions(
+        graph, shown, predict, rows, setup.outDir + "/reconstructions.png",
+        report ? setup.outDir + "/" + kSweptImagesFile : std::string());
     bool codes = writeCodes(graph, shown, predict, rows,
                             setup.outDir + "/codes.png");
     std::vector<std::string> latent = writeLatentPictures(

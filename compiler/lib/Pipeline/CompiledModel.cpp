@@ -214,7 +214,7 @@ static void initializeTarget() {
   (void)ready;
 }
 
-std::unique_ptr<CompiledModel>
+std::shared_ptr<const CompiledModel>
 CompiledModel::compile(const SourceFile &file, const CheckedProgram &program,
                        int model, const CompileOptions &options) {
   auto start = std::chrono::steady_clock::now();
@@ -230,8 +230,48 @@ CompiledModel::compile(const SourceFile &file, const CheckedProgram &program,
       buildModelModule(context.get(), file, program, model, options);
   if (!module)
     return nullptr;
+  if (!options.cache)
+    return finish(*module, options.useF64, options.backend, start);
 
-  return finish(*module, options.useF64, options.backend, start);
+  // Everything finish() compiles from: the module (printed without
+  // locations, so a parameter's value that moved its uses in the file but
+  // left the IR alone still matches), the backend and the element type.
+  std::string key;
+  llvm::raw_string_ostream os(key);
+  os << backendName(options.backend) << (options.useF64 ? " f64\n" : " f32\n");
+  module->print(os);
+  if (std::shared_ptr<const CompiledModel> kept = options.cache->find(key))
+    return kept;
+  std::shared_ptr<const CompiledModel> compiled =
+      finish(*module, options.useF64, options.backend, start);
+  if (compiled)
+    options.cache->insert(key, compiled);
+  return compiled;
+}
+
+std::shared_ptr<const CompiledModel>
+CompileCache::find(const std::string &key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = entries_.begin(); it != entries_.end(); ++it)
+    if (it->first == key) {
+      entries_.splice(entries_.begin(), entries_, it);
+      ++hits_;
+      return entries_.front().second;
+    }
+  return nullptr;
+}
+
+size_t CompileCache::hits() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return hits_;
+}
+
+void CompileCache::insert(const std::string &key,
+                          std::shared_ptr<const CompiledModel> model) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  entries_.emplace_front(key, std::move(model));
+  if (entries_.size() > capacity_)
+    entries_.pop_back();
 }
 
 std::unique_ptr<CompiledModel>

@@ -13,13 +13,18 @@
 #include "aenet/Lang/Printers.h"
 #include "aenet/Lang/Sema.h"
 #include "aenet/Pipeline/Stages.h"
+#include "aenet/Runtime/Checkpoint.h"
+#include "aenet/Runtime/Errors.h"
 #include "aenet/Runtime/Interrupt.h"
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <limits>
 #include <new>
@@ -38,10 +43,43 @@ struct Frontend {
   CheckedProgram program;
 };
 
-/// Loads, parses and (when it parsed) checks |path|. Prints diagnostics;
-/// returns false on any error.
+/// The parameter values the checkpoint |weights| was trained with, of the
+/// parameters |program| declares, where |settings| gives none: eval,
+/// predict, encode and the rest then run the model it holds without --set
+/// (which still overrides them: a denoiser trained at one noise level can
+/// be evaluated at another). A file that cannot be read adds none; the
+/// command reports it when it loads the weights.
+void addCheckpointSettings(const std::string &weights,
+                           const ast::Program &program,
+                           std::vector<ParamSetting> &settings) {
+  if (weights.empty() || program.params.empty())
+    return;
+  rt::Checkpoint checkpoint;
+  try {
+    checkpoint = rt::loadSafetensors(weights);
+  } catch (const rt::FileError &) {
+    return;
+  }
+  auto saved = checkpoint.metadata.find("params");
+  if (saved == checkpoint.metadata.end())
+    return;
+  for (const ParamSetting &setting : parseSettingsText(saved->second)) {
+    auto declared = [&](const ast::ParamDecl &p) {
+      return p.name.name == setting.name;
+    };
+    auto given = [&](const ParamSetting &s) { return s.name == setting.name; };
+    if (std::any_of(program.params.begin(), program.params.end(), declared) &&
+        std::none_of(settings.begin(), settings.end(), given))
+      settings.push_back(setting);
+  }
+}
+
+/// Loads, parses and (when it parsed) checks |path|, its parameters bound
+/// to |sets| and then to those |weights| was trained with. Prints
+/// diagnostics; returns false on any error.
 bool runFrontend(const std::string &path, Frontend &fe,
-                 const std::vector<std::string> &sets, bool check = true) {
+                 const std::vector<std::string> &sets, bool check = true,
+                 const std::string &weights = "") {
   std::string error;
   fe.file = SourceFile::load(path, error);
   if (!fe.file) {
@@ -59,6 +97,7 @@ bool runFrontend(const std::string &path, Frontend &fe,
   }
   fe.diags.emplace(*fe.file);
   fe.ast = parseProgram(*fe.file, *fe.diags);
+  addCheckpointSettings(weights, fe.ast, settings);
   error = bindParams(fe.ast, settings, *fe.diags);
   if (!error.empty()) {
     fe.diags->print(std::cerr);
@@ -74,6 +113,22 @@ bool runFrontend(const std::string &path, Frontend &fe,
     return false;
   }
   return true;
+}
+
+/// |arg| as a POSIX shell reads it back: as is when it holds nothing the
+/// shell would act on, else in single quotes (a summary's command line is
+/// for pasting into a shell).
+std::string shellQuoted(const std::string &arg) {
+  bool plain = !arg.empty() &&
+               std::all_of(arg.begin(), arg.end(), [](unsigned char c) {
+                 return std::isalnum(c) || std::strchr("_-+=.,/:@%", c);
+               });
+  if (plain)
+    return arg;
+  std::string quoted = "'";
+  for (char c : arg)
+    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
 }
 
 /// The commands, in the order the help lists them.
@@ -541,7 +596,7 @@ int main(int argc, char **argv) {
   if (*check)
     return runFrontend(file, fe, sets) ? 0 : 1;
   if (*encode || *decode) {
-    if (!runFrontend(file, fe, sets))
+    if (!runFrontend(file, fe, sets, /*check=*/true, run.weights))
       return 1;
     try {
       return *encode ? runEncode(*fe.file, fe.program, run)
@@ -553,7 +608,7 @@ int main(int argc, char **argv) {
     }
   }
   if (*generate) {
-    if (!runFrontend(file, fe, sets))
+    if (!runFrontend(file, fe, sets, /*check=*/true, gen.weights))
       return 1;
     try {
       return runGenerate(*fe.file, fe.program, gen);
@@ -570,7 +625,7 @@ int main(int argc, char **argv) {
     sweepOptions.run = run;
     for (int i = 0; i < argc; ++i)
       sweepOptions.command +=
-          (i ? " " : "") + std::string(i ? argv[i] : "aec");
+          (i ? " " : "") + (i ? shellQuoted(argv[i]) : std::string("aec"));
     try {
       return runSweep(*fe.file, sweepOptions);
     } catch (const std::bad_alloc &) {
@@ -580,7 +635,8 @@ int main(int argc, char **argv) {
     }
   }
   if (*train || *eval || *predict || *probe) {
-    if (!runFrontend(file, fe, sets))
+    if (!runFrontend(file, fe, sets, /*check=*/true,
+                     *train ? std::string() : run.weights))
       return 1;
     // The memory estimate refuses runs that cannot fit; an allocation can
     // still fail (the estimate is rough, other processes grow), and that is

@@ -15,6 +15,12 @@ Usage:
       Runs COMMAND (an `aec train` of the run's point) with the seed in
       RUNDIR/done and --out OUT, then compares the tensors of
       OUT/model.safetensors with RUNDIR/model.safetensors bit for bit.
+  pictures BASE
+      Every point's first run BASE/POINT/run-1 has reconstructions.safetensors
+      with the same `input` images as the others, and `reconstruction` (and a
+      denoiser's `noisy`) images of that shape; BASE/reconstructions.png has
+      a row of inputs and a row per point (two for a denoiser), each as tall
+      as a row of the runs' own reconstructions.png, and as wide.
   seeded RUNDIR -- COMMAND...
       Runs COMMAND with --seed and the seed in RUNDIR/done, its output
       dropped.
@@ -146,11 +152,55 @@ def cmd_replay(rundir, out, command):
     print("replay: %d tensors equal bit for bit" % len(a))
 
 
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        fail("%s is not a PNG" % path)
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def cmd_pictures(base):
+    runs = sorted(glob.glob(os.path.join(base, "*", "run-1")))
+    if not runs:
+        fail("no run-1 folders in %s" % base)
+    inputs = None
+    rows_per_point = None
+    for run in runs:
+        _, t = safetensors.load(os.path.join(run, "reconstructions.safetensors"))
+        if inputs is None:
+            inputs = t["input"]
+        elif t["input"] != inputs:
+            fail("%s shows other inputs than the first point" % run)
+        if t["reconstruction"][1] != inputs[1]:
+            fail("%s: reconstructions of shape %r for inputs of %r" % (
+                run, t["reconstruction"][1], inputs[1]))
+        rows = 2 if "noisy" in t else 1
+        if rows_per_point not in (None, rows):
+            fail("%s: noisy images in some points and not others" % run)
+        rows_per_point = rows
+    # A run's own picture: input, (noisy,) reconstruction.
+    own_w, own_h = png_size(os.path.join(runs[0], "reconstructions.png"))
+    gap = 2
+    pitch = (own_h - gap) // (rows_per_point + 1)
+    want_h = gap + (1 + rows_per_point * len(runs)) * pitch
+    w, h = png_size(os.path.join(base, "reconstructions.png"))
+    if h != want_h:
+        fail("reconstructions.png is %d pixels tall; 1 + %d x %d rows of %d "
+             "make %d" % (h, len(runs), rows_per_point, pitch, want_h))
+    if w < own_w:
+        fail("reconstructions.png is %d wide, narrower than a run's %d" % (w, own_w))
+    print("pictures: %d points, %d rows of %d pixels" % (
+        len(runs), 1 + rows_per_point * len(runs), pitch))
+
+
 def main(argv):
     if len(argv) >= 4 and argv[1] == "tables":
         cmd_tables(argv[2], argv[3])
     elif len(argv) >= 6 and argv[1] == "replay" and argv[4] == "--":
         cmd_replay(argv[2], argv[3], argv[5:])
+    elif len(argv) == 3 and argv[1] == "pictures":
+        cmd_pictures(argv[2])
     elif len(argv) >= 5 and argv[1] == "seeded" and argv[3] == "--":
         run_seeded(argv[2], argv[4:])
     else:

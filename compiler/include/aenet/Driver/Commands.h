@@ -39,6 +39,9 @@ struct RunOptions {
   bool overwrite = false;           ///< train: replace an existing checkpoint
   Backend backend = Backend::OneDNN;
   int64_t limit = 0;                ///< use only the first N samples (0: all)
+  /// train: programs compiled by earlier runs of this process (aec sweep's
+  /// points and repeats), reused when a run builds the same one.
+  CompileCache *compileCache = nullptr;
 };
 
 /// What a training run measured beyond its metrics.csv, for aec sweep.
@@ -94,6 +97,11 @@ struct GenerateOptions {
 
 int runGenerate(const SourceFile &file, const CheckedProgram &program,
                 const GenerateOptions &options);
+
+/// The file in each of a sweep's run folders with the images its
+/// reconstructions.png shows, as safetensors, from which the sweep draws
+/// its own reconstructions.png of every point.
+constexpr const char *kSweptImagesFile = "reconstructions.safetensors";
 
 /// A sweep of more runs than this must be asked for (`--yes`): a typo in a
 /// list should not start days of training.

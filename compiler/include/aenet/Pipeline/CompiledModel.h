@@ -22,7 +22,9 @@ class ModuleOp;
 } // namespace mlir
 
 #include <chrono>
+#include <list>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -74,9 +76,10 @@ public:
   ~CompiledModel();
 
   /// Compiles model |model| for |options.batch| (0: the train block's batch)
-  /// down to machine code. Errors are printed to stderr as
+  /// down to machine code, or takes it from |options.cache| when a program
+  /// of the same aenet IR is there. Errors are printed to stderr as
   /// `file:line:col: error: ...`; returns null after one.
-  static std::unique_ptr<CompiledModel>
+  static std::shared_ptr<const CompiledModel>
   compile(const SourceFile &file, const CheckedProgram &program, int model,
           const CompileOptions &options);
 
@@ -130,6 +133,31 @@ private:
   int64_t batch_ = 0;
   bool useF64_ = false;
   double compileSeconds_ = 0;
+};
+
+/// Compiled programs kept by what they were compiled from: the aenet IR as
+/// the frontend built it, the backend and the element type. Runs that build
+/// the same program -- a sweep's repeats, or its points whose parameters
+/// change only what the runtime reads (epochs, data files, the seed) --
+/// then compile it once. Holds the |capacity| most recently used programs;
+/// safe to use from several threads.
+class CompileCache {
+public:
+  explicit CompileCache(size_t capacity) : capacity_(capacity) {}
+  /// The program kept under |key|, or null.
+  std::shared_ptr<const CompiledModel> find(const std::string &key);
+  void insert(const std::string &key,
+              std::shared_ptr<const CompiledModel> model);
+  /// How many find()s found their program.
+  size_t hits();
+
+private:
+  size_t capacity_;
+  size_t hits_ = 0;
+  std::mutex mutex_;
+  /// Most recently used first.
+  std::list<std::pair<std::string, std::shared_ptr<const CompiledModel>>>
+      entries_;
 };
 
 } // namespace aenet

@@ -31,6 +31,8 @@ enum class Stage {
 /// (ops oneDNN lacks still become loops).
 enum class Backend { Loops, OneDNN };
 
+class CompileCache;
+
 struct CompileOptions {
   int64_t batch = 32; ///< 0: the train block's batch (32 without one)
   bool useF64 = false;
@@ -46,6 +48,10 @@ struct CompileOptions {
   /// The steps run one per core, each on a slice of the batch: train_step
   /// becomes grad_step and apply_step (`aenet.data_parallel`).
   bool dataParallel = false;
+  /// Set: a program built before from the same aenet IR for the same
+  /// backend is taken from here instead of compiled again, and a new one
+  /// is kept there (CompiledModel::compile).
+  CompileCache *cache = nullptr;
 };
 
 /// "loops" or "onednn".

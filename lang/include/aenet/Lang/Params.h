@@ -43,6 +43,13 @@ constexpr size_t kMaxParamTextLength = 4096;
 bool parseParamSetting(const std::string &arg, ParamSetting &setting,
                        std::string &error);
 
+/// |settings| as a checkpoint records them: `code=8,act=tanh`.
+std::string settingsText(const std::vector<ParamSetting> &settings);
+
+/// The settings of settingsText's |text|. A value may hold a comma unless
+/// what follows it reads `NAME=`.
+std::vector<ParamSetting> parseSettingsText(const std::string &text);
+
 /// The value |param| holds, as `--set` would write it (`32`, `3x3`, `relu`,
 /// a string without quotes).
 std::string paramText(const ast::ParamDecl &param);
