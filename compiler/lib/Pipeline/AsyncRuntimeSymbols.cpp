@@ -10,9 +10,41 @@
 
 #include "mlir/ExecutionEngine/AsyncRuntime.h"
 
+#include <atomic>
+#include <thread>
+
 using namespace mlir::runtime;
 
 namespace aenet {
+
+namespace {
+
+/// Tasks started and not yet returned from compiled code.
+std::atomic<int64_t> tasksRunning{0};
+
+struct CountedTask {
+  CoroHandle handle;
+  CoroResume resume;
+};
+
+/// mlirAsyncRuntimeExecute, counting the task until its resume function has
+/// returned: the runtime's own count (its group) drops before that.
+void executeCounted(CoroHandle handle, CoroResume resume) {
+  tasksRunning.fetch_add(1, std::memory_order_relaxed);
+  mlirAsyncRuntimeExecute(new CountedTask{handle, resume}, [](void *task) {
+    auto *counted = static_cast<CountedTask *>(task);
+    counted->resume(counted->handle);
+    delete counted;
+    tasksRunning.fetch_sub(1, std::memory_order_release);
+  });
+}
+
+} // namespace
+
+void waitForAsyncTasks() {
+  while (tasksRunning.load(std::memory_order_acquire) != 0)
+    std::this_thread::yield();
+}
 
 std::vector<std::pair<const char *, void *>> asyncRuntimeSymbols() {
   std::vector<std::pair<const char *, void *>> symbols;
@@ -36,13 +68,13 @@ std::vector<std::pair<const char *, void *>> asyncRuntimeSymbols() {
   AENET_ASYNC_SYMBOL(mlirAsyncRuntimeAwaitToken);
   AENET_ASYNC_SYMBOL(mlirAsyncRuntimeAwaitValue);
   AENET_ASYNC_SYMBOL(mlirAsyncRuntimeAwaitAllInGroup);
-  AENET_ASYNC_SYMBOL(mlirAsyncRuntimeExecute);
   AENET_ASYNC_SYMBOL(mlirAsyncRuntimeGetValueStorage);
   AENET_ASYNC_SYMBOL(mlirAsyncRuntimeAwaitTokenAndExecute);
   AENET_ASYNC_SYMBOL(mlirAsyncRuntimeAwaitValueAndExecute);
   AENET_ASYNC_SYMBOL(mlirAsyncRuntimeAwaitAllInGroupAndExecute);
   AENET_ASYNC_SYMBOL(mlirAsyncRuntimGetNumWorkerThreads);
 #undef AENET_ASYNC_SYMBOL
+  add("mlirAsyncRuntimeExecute", &executeCounted);
   return symbols;
 }
 

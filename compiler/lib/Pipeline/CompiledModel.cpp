@@ -59,7 +59,10 @@ struct CompiledModel::Impl {
 };
 
 CompiledModel::CompiledModel() : impl_(std::make_unique<Impl>()) {}
-CompiledModel::~CompiledModel() = default;
+CompiledModel::~CompiledModel() {
+  // A task of the last call may still be in its last instructions here.
+  waitForAsyncTasks();
+}
 
 const EntryPoint *CompiledModel::entry(const std::string &name) const {
   for (const EntryPoint &e : entries_)

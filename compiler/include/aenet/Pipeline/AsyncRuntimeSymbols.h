@@ -23,6 +23,12 @@ namespace aenet {
 /// running (aec holds several compiled programs at once).
 std::vector<std::pair<const char *, void *>> asyncRuntimeSymbols();
 
+/// Waits until no task that compiled code started on the async runtime is
+/// still running. A task wakes the code awaiting it before it has returned
+/// from compiled code (its coroutine's last instructions run after it
+/// emplaces its token), so compiled code must not be freed before this.
+void waitForAsyncTasks();
+
 } // namespace aenet
 
 #endif // AENET_PIPELINE_ASYNCRUNTIMESYMBOLS_H
