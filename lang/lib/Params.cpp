@@ -34,32 +34,41 @@ bool parseParamSetting(const std::string &arg, ParamSetting &setting,
 
 std::string settingsText(const std::vector<ParamSetting> &settings) {
   std::string text;
-  for (const ParamSetting &setting : settings)
-    text += (text.empty() ? "" : ",") + setting.name + "=" + setting.text;
+  for (const ParamSetting &setting : settings) {
+    text += (text.empty() ? "" : ",") + setting.name + "=";
+    for (char c : setting.text) {
+      if (c == ',' || c == '\\')
+        text += '\\';
+      text += c;
+    }
+  }
   return text;
 }
 
 std::vector<ParamSetting> parseSettingsText(const std::string &text) {
+  // The pieces between unescaped commas, unescaped.
+  std::vector<std::string> pieces(1);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size())
+      pieces.back() += text[++i];
+    else if (text[i] == ',')
+      pieces.emplace_back();
+    else
+      pieces.back() += text[i];
+  }
   std::vector<ParamSetting> settings;
-  size_t begin = 0;
-  while (begin < text.size()) {
-    size_t comma = text.find(',', begin);
-    std::string piece = text.substr(
-        begin, comma == std::string::npos ? std::string::npos : comma - begin);
+  for (const std::string &piece : pieces) {
     size_t name = 0;
     while (name < piece.size() &&
            (std::isalnum(static_cast<unsigned char>(piece[name])) ||
             piece[name] == '_'))
       ++name;
-    bool starts = name > 0 && name < piece.size() && piece[name] == '=' &&
-                  !std::isdigit(static_cast<unsigned char>(piece[0]));
-    if (starts || settings.empty())
-      settings.push_back({piece.substr(0, name), piece.substr(name + 1)});
-    else
+    if (name > 0 && name < piece.size() && piece[name] == '=' &&
+        !std::isdigit(static_cast<unsigned char>(piece[0])))
+      settings.push_back({piece.substr(0, name), piece.substr(name + 1),
+                          /*given=*/false});
+    else if (!settings.empty())
       settings.back().text += "," + piece;
-    if (comma == std::string::npos)
-      break;
-    begin = comma + 1;
   }
   return settings;
 }
@@ -306,7 +315,11 @@ std::string bindParams(ast::Program &program,
   std::string path = diags.file().path();
   std::set<std::string> given;
   for (const ParamSetting &setting : settings) {
-    std::string where = "--set " + setting.name + "=" + setting.text + ": ";
+    std::string where =
+        setting.origin.empty()
+            ? "--set " + setting.name + "=" + setting.text + ": "
+            : setting.name + "=" + setting.text + " (from " + setting.origin +
+                  "): ";
     auto it = std::find_if(params.begin(), params.end(),
                            [&](const ast::ParamDecl &p) {
                              return p.name.name == setting.name;

@@ -191,6 +191,7 @@ bool CompiledSteps::compile(const std::vector<int64_t> &alsoRows) {
   if (slices_ > 1 && !models_.at(compiledRows())->entry("grad_step")) {
     slices_ = 1;
     models_.clear();
+    programs_ = reused_ = 0;
     return compile(alsoRows);
   }
   const EntryPoint *step = trainEntries().front();
@@ -201,7 +202,7 @@ bool CompiledSteps::compile(const std::vector<int64_t> &alsoRows) {
 }
 
 std::shared_ptr<const CompiledModel>
-CompiledSteps::build(int64_t rows, bool quiet) const {
+CompiledSteps::build(int64_t rows, bool quiet, bool *fromCache) const {
   CompileOptions options;
   options.batch = rows;
   options.backend = backend_;
@@ -209,28 +210,35 @@ CompiledSteps::build(int64_t rows, bool quiet) const {
   options.quiet = quiet;
   options.dataParallel = slices_ > 1;
   options.cache = cache_;
-  return CompiledModel::compile(file_, program_, model_, options);
+  return CompiledModel::compile(file_, program_, model_, options, fromCache);
 }
 
 const CompiledModel *CompiledSteps::compileFor(int64_t rows) {
   auto start = std::chrono::steady_clock::now();
-  size_t hits = cacheHits();
-  std::shared_ptr<const CompiledModel> model = build(rows, /*quiet=*/false);
-  noteCompiles(start, 1, hits);
+  bool fromCache = false;
+  std::shared_ptr<const CompiledModel> model =
+      build(rows, /*quiet=*/false, &fromCache);
+  addCompileTime(start);
   if (!model)
     return nullptr;
-  return (models_[rows] = std::move(model)).get();
+  return keep(rows, std::move(model), fromCache);
 }
 
-void CompiledSteps::noteCompiles(std::chrono::steady_clock::time_point start,
-                                 size_t programs, size_t hits) {
+void CompiledSteps::addCompileTime(
+    std::chrono::steady_clock::time_point start) {
   // Wall time, not the models' own compile times: programs compiled
   // together overlap, and one from the cache took none.
   compileSeconds_ += std::chrono::duration<double>(
                          std::chrono::steady_clock::now() - start)
                          .count();
-  programs_ += programs;
-  reused_ += cacheHits() - hits;
+}
+
+const CompiledModel *
+CompiledSteps::keep(int64_t rows, std::shared_ptr<const CompiledModel> model,
+                    bool fromCache) {
+  ++programs_;
+  reused_ += fromCache;
+  return (models_[rows] = std::move(model)).get();
 }
 
 bool CompiledSteps::allReused() const {
@@ -246,29 +254,35 @@ bool CompiledSteps::compileTogether(const std::vector<int64_t> &rows) {
   // they are dropped; a remainder that fails alone is compiled again below
   // to report it.
   auto start = std::chrono::steady_clock::now();
-  size_t hits = cacheHits();
   std::vector<std::shared_ptr<const CompiledModel>> built(rows.size());
+  // Not vector<bool>: the threads write neighbouring elements.
+  std::vector<char> fromCache(rows.size(), 0);
+  auto buildInto = [&](size_t i, bool quiet) {
+    bool cached = false;
+    built[i] = build(rows[i], quiet, &cached);
+    fromCache[i] = cached;
+  };
   std::atomic<size_t> next{1};
   auto work = [&] {
     for (size_t i; (i = next++) < rows.size();)
-      built[i] = build(rows[i], /*quiet=*/true);
+      buildInto(i, /*quiet=*/true);
   };
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> workers;
   for (size_t w = 1; w < std::min<size_t>(cores, rows.size()); ++w)
     workers.emplace_back(work);
-  built[0] = build(rows[0], /*quiet=*/false);
+  buildInto(0, /*quiet=*/false);
   // Without a second core, this thread compiles the rest itself.
   if (workers.empty())
     work();
   for (std::thread &w : workers)
     w.join();
-  noteCompiles(start, rows.size(), hits);
+  addCompileTime(start);
   if (!built[0])
     return false;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (built[i])
-      models_[rows[i]] = std::move(built[i]);
+      keep(rows[i], std::move(built[i]), fromCache[i]);
     else if (!compileFor(rows[i]))
       return false;
   }

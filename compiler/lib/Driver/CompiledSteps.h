@@ -123,13 +123,16 @@ private:
   const CompiledModel &modelFor(int64_t rows);
   /// Compiles for |rows| and keeps the result; null after an error.
   const CompiledModel *compileFor(int64_t rows);
-  /// Compiles for |rows|; with |quiet| its errors are not printed.
-  std::shared_ptr<const CompiledModel> build(int64_t rows, bool quiet) const;
-  /// Adds the time since |start| to compileSeconds_, and |programs| and
-  /// the cache's hits since |hits| to programs_ and reused_.
-  void noteCompiles(std::chrono::steady_clock::time_point start,
-                    size_t programs, size_t hits);
-  size_t cacheHits() const { return cache_ ? cache_->hits() : 0; }
+  /// Compiles for |rows|, or takes the program from the cache (then sets
+  /// |fromCache|); with |quiet| its errors are not printed.
+  std::shared_ptr<const CompiledModel> build(int64_t rows, bool quiet,
+                                             bool *fromCache) const;
+  /// Adds the wall time since |start| to compileSeconds_.
+  void addCompileTime(std::chrono::steady_clock::time_point start);
+  /// Keeps |model| as the program for |rows|, counting it.
+  const CompiledModel *keep(int64_t rows,
+                            std::shared_ptr<const CompiledModel> model,
+                            bool fromCache);
   /// Compiles for each of |rows| concurrently, the first one's errors
   /// reported (compile()).
   bool compileTogether(const std::vector<int64_t> &rows);
@@ -157,7 +160,7 @@ private:
   std::vector<rt::ScalarFinish> scalarFinishes_;
   std::map<int64_t, std::shared_ptr<const CompiledModel>> models_;
   CompileCache *cache_ = nullptr;
-  /// The programs asked for, and how many of them came from cache_.
+  /// The programs kept, and how many of them came from cache_.
   size_t programs_ = 0, reused_ = 0;
   std::map<std::pair<std::string, int64_t>, std::unique_ptr<BoundEntry>>
       steps_;

@@ -39,6 +39,10 @@
 namespace aenet {
 
 namespace fs = std::filesystem;
+
+/// The most programs a sweep keeps for its later runs: all of a few dozen
+/// points' (each up to three per phase), at a few megabytes each.
+constexpr size_t kSweepCachedPrograms = 256;
 using sweep::Axis;
 using sweep::Point;
 using sweep::pointName;
@@ -263,28 +267,37 @@ bool checkSettings(const std::string &path, const std::string &settings) {
   return false;
 }
 
-} // namespace
-
-/// Whether |metric| (empty: the default) is a scalar |graph|'s runs report,
-/// on the training data or the validation data (`val_`); that the runs
-/// have validation data is seen only after the first.
-static bool checkMetric(const std::string &metric, const ModelGraph &graph) {
+/// Whether |metric| (empty: the default) is a scalar that the runs of every
+/// point report (their model is |model| of each of |programs|), on the
+/// training data or the validation data (`val_`); a point that lacks it is
+/// named. That the runs have validation data is seen only after the first.
+bool checkMetric(const std::string &metric,
+                 const std::vector<CheckedProgram> &programs, int model,
+                 const std::vector<Point> &points) {
   if (metric.empty())
     return true;
-  std::vector<std::string> names;
-  for (const std::string &name : graph.reportedNames()) {
-    names.push_back(name);
-    names.push_back("val_" + name);
+  for (size_t p = 0; p < programs.size(); ++p) {
+    const ModelGraph &graph = programs[p].models[model];
+    std::vector<std::string> names;
+    for (const std::string &name : graph.reportedNames()) {
+      names.push_back(name);
+      names.push_back("val_" + name);
+    }
+    if (std::find(names.begin(), names.end(), metric) != names.end())
+      continue;
+    std::string list;
+    for (const std::string &name : names)
+      list += (list.empty() ? "" : ", ") + name;
+    std::cerr << "aec: error: --metric " << metric << ": " << graph.name;
+    if (programs.size() > 1)
+      std::cerr << " at the point " << pointName(points[p]);
+    std::cerr << " reports " << list << didYouMean(metric, names) << '\n';
+    return false;
   }
-  if (std::find(names.begin(), names.end(), metric) != names.end())
-    return true;
-  std::string list;
-  for (const std::string &name : names)
-    list += (list.empty() ? "" : ", ") + name;
-  std::cerr << "aec: error: --metric " << metric << ": " << graph.name
-            << " reports " << list << didYouMean(metric, names) << '\n';
-  return false;
+  return true;
 }
+
+} // namespace
 
 int runSweep(const SourceFile &file, const SweepOptions &options) {
   std::vector<Axis> axes;
@@ -340,7 +353,7 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
     if (!checkPoint(file, points[p], programs[p]))
       return 1;
   int model = chooseSweptModel(file, programs[0], options.run.model);
-  if (model < 0 || !checkMetric(options.metric, programs[0].models[model]))
+  if (model < 0 || !checkMetric(options.metric, programs, model, points))
     return 1;
   const std::string &modelName = programs[0].models[model].name;
   std::string base = options.run.outDir.empty()
@@ -377,10 +390,10 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
             << options.repeat << (options.repeat == 1 ? " run" : " runs")
             << ", seed " << *seed << ", in " << base << std::endl;
   std::vector<std::string> pictures;
-  // The programs of a whole repeat's points, so that the next repeat finds
-  // each point's in the cache (3 per point covers the full batch, the
-  // remainder batch and a later phase's; more programs only cost memory).
-  CompileCache compiled(std::min<size_t>(3 * points.size(), 96));
+  // Room for the programs of every point (a phase's full batch and the
+  // training and validation remainders') of all but the largest sweeps, so
+  // that each repeat after the first finds its point's programs.
+  CompileCache compiled(kSweepCachedPrograms);
   int64_t index = 0;
   for (int64_t r = 1; r <= options.repeat; ++r) {
     for (size_t p = 0; p < points.size(); ++p) {

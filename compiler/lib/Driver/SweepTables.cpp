@@ -291,53 +291,74 @@ std::string embeddedPng(const std::string &path, const std::string &alt) {
 }
 
 /// reconstructions.png: the images each point's first run reconstructed
-/// (kSweptImagesFile), a row per point under one row of the inputs, and for
-/// a denoiser each point's noisy inputs above its row. Empty when no run has
-/// written its images yet.
+/// (kSweptImagesFile), a row per point under a row of their inputs, and for
+/// a denoiser each point's noisy inputs above its row; a point whose inputs
+/// differ from the first's (other data) gets its own input row. Rows show
+/// as many images as every point has. Empty when no run has written its
+/// images yet.
 std::string writeReconstructionRows(const Findings &found) {
-  std::vector<rt::Checkpoint> kept;
-  std::vector<std::vector<const float *>> rows;
-  std::vector<std::string> labels;
-  std::vector<int64_t> shape;
-  kept.reserve(found.points.size());
+  struct Shown {
+    std::string label;
+    rt::Checkpoint images;
+  };
+  std::vector<Shown> shown;
+  std::vector<int64_t> imageShape; // C, H, W
+  int64_t count = 0;
   for (const Point &point : found.points) {
     std::string path = found.base + "/" + pointName(point) + "/run-1/" +
                        kSweptImagesFile;
     if (!fs::exists(path))
       continue;
-    const rt::Checkpoint &images = kept.emplace_back(rt::loadSafetensors(path));
+    rt::Checkpoint images = rt::loadSafetensors(path);
     const rt::NamedTensor *input = images.find("input");
     const rt::NamedTensor *recon = images.find("reconstruction");
     if (!input || !recon || input->shape.size() != 4 ||
-        recon->shape != input->shape ||
-        (!shape.empty() && input->shape != shape))
-      throw rt::DataError(path, "not the images of a sweep's run, or of "
-                                "other shapes than the other points'");
-    auto row = [&](const rt::NamedTensor &t) {
-      int64_t size = t.shape[1] * t.shape[2] * t.shape[3];
-      std::vector<const float *> images;
-      for (int64_t i = 0; i < t.shape[0]; ++i)
-        images.push_back(t.data.data() + i * size);
-      return images;
-    };
-    if (shape.empty()) {
-      shape = input->shape;
-      rows.push_back(row(*input));
-      labels.push_back("input");
-    }
-    if (const rt::NamedTensor *noisy = images.find("noisy");
-        noisy && noisy->shape == shape) {
-      rows.push_back(row(*noisy));
-      labels.push_back(pointName(point) + " noisy");
-    }
-    rows.push_back(row(*recon));
-    labels.push_back(pointName(point));
+        recon->shape != input->shape)
+      throw rt::DataError(path, "not the images of a sweep's run");
+    std::vector<int64_t> chw(input->shape.begin() + 1, input->shape.end());
+    if (!imageShape.empty() && chw != imageShape)
+      throw rt::DataError(path, "images of another shape than the other "
+                                "points'");
+    imageShape = chw;
+    count = shown.empty() ? input->shape[0]
+                          : std::min(count, input->shape[0]);
+    shown.push_back({pointName(point), std::move(images)});
   }
-  if (rows.empty())
+  if (shown.empty() || count == 0)
     return "";
+  int64_t size = imageShape[0] * imageShape[1] * imageShape[2];
+  auto row = [&](const rt::NamedTensor &t) {
+    std::vector<const float *> images;
+    for (int64_t i = 0; i < count; ++i)
+      images.push_back(t.data.data() + i * size);
+    return images;
+  };
+  auto firstImages = [&](const rt::NamedTensor &t) {
+    return std::vector<float>(t.data.begin(), t.data.begin() + count * size);
+  };
+  std::vector<std::vector<const float *>> rows;
+  std::vector<std::string> labels;
+  const rt::NamedTensor &firstInput = *shown.front().images.find("input");
+  rows.push_back(row(firstInput));
+  labels.push_back("input");
+  for (const Shown &point : shown) {
+    const rt::NamedTensor &input = *point.images.find("input");
+    if (&point != &shown.front() &&
+        firstImages(input) != firstImages(firstInput)) {
+      rows.push_back(row(input));
+      labels.push_back(point.label + " input");
+    }
+    if (const rt::NamedTensor *noisy = point.images.find("noisy");
+        noisy && noisy->shape == input.shape) {
+      rows.push_back(row(*noisy));
+      labels.push_back(point.label + " noisy");
+    }
+    rows.push_back(row(*point.images.find("reconstruction")));
+    labels.push_back(point.label);
+  }
   std::string png = found.base + "/reconstructions.png";
-  rt::writeImageGrid(png, rows, shape[2], shape[3], shape[1], /*scaleUp=*/2,
-                     labels);
+  rt::writeImageGrid(png, rows, imageShape[1], imageShape[2], imageShape[0],
+                     /*scaleUp=*/2, labels);
   return png;
 }
 

@@ -37,7 +37,8 @@ constexpr const char *kOutputs[] = {
     "model.safetensors",   "metrics.csv",         "loss.png",
     "reconstructions.png", "codes.png",           "latent.png",
     "latent_grid.png",     "interpolation.png",   "predictions.safetensors",
-    "codes.safetensors",   "decoded.safetensors", "decoded.png"};
+    "codes.safetensors",   "decoded.safetensors", "decoded.png",
+    kSweptImagesFile};
 
 /// Refuses to replace a checkpoint unless told to; with --overwrite removes
 /// the previous run's outputs. Prints and returns false on a problem.

@@ -219,7 +219,8 @@ static void initializeTarget() {
 
 std::shared_ptr<const CompiledModel>
 CompiledModel::compile(const SourceFile &file, const CheckedProgram &program,
-                       int model, const CompileOptions &options) {
+                       int model, const CompileOptions &options,
+                       bool *fromCache) {
   auto start = std::chrono::steady_clock::now();
   initializeTarget();
 
@@ -236,15 +237,18 @@ CompiledModel::compile(const SourceFile &file, const CheckedProgram &program,
   if (!options.cache)
     return finish(*module, options.useF64, options.backend, start);
 
-  // Everything finish() compiles from: the module (printed without
-  // locations, so a parameter's value that moved its uses in the file but
-  // left the IR alone still matches), the backend and the element type.
+  // Everything finish() compiles from: the module (its batch size, data
+  // parallelism and sampling salt are attributes in it), the backend and
+  // the element type.
   std::string key;
   llvm::raw_string_ostream os(key);
   os << backendName(options.backend) << (options.useF64 ? " f64\n" : " f32\n");
   module->print(os);
-  if (std::shared_ptr<const CompiledModel> kept = options.cache->find(key))
+  if (std::shared_ptr<const CompiledModel> kept = options.cache->find(key)) {
+    if (fromCache)
+      *fromCache = true;
     return kept;
+  }
   std::shared_ptr<const CompiledModel> compiled =
       finish(*module, options.useF64, options.backend, start);
   if (compiled)
@@ -253,28 +257,17 @@ CompiledModel::compile(const SourceFile &file, const CheckedProgram &program,
 }
 
 std::shared_ptr<const CompiledModel>
-CompileCache::find(const std::string &key) {
+CompileCache::find(const std::string &key) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto it = entries_.begin(); it != entries_.end(); ++it)
-    if (it->first == key) {
-      entries_.splice(entries_.begin(), entries_, it);
-      ++hits_;
-      return entries_.front().second;
-    }
-  return nullptr;
-}
-
-size_t CompileCache::hits() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return hits_;
+  auto it = programs_.find(key);
+  return it == programs_.end() ? nullptr : it->second;
 }
 
 void CompileCache::insert(const std::string &key,
                           std::shared_ptr<const CompiledModel> model) {
   std::lock_guard<std::mutex> lock(mutex_);
-  entries_.emplace_front(key, std::move(model));
-  if (entries_.size() > capacity_)
-    entries_.pop_back();
+  if (programs_.size() < capacity_)
+    programs_.emplace(key, std::move(model));
 }
 
 std::unique_ptr<CompiledModel>

@@ -57,13 +57,14 @@ void addCheckpointSettings(const std::string &weights,
   rt::Checkpoint checkpoint;
   try {
     checkpoint = rt::loadSafetensors(weights);
-  } catch (const rt::FileError &) {
+  } catch (const std::exception &) {
     return;
   }
   auto saved = checkpoint.metadata.find("params");
   if (saved == checkpoint.metadata.end())
     return;
-  for (const ParamSetting &setting : parseSettingsText(saved->second)) {
+  for (ParamSetting &setting : parseSettingsText(saved->second)) {
+    setting.origin = "the checkpoint " + weights;
     auto declared = [&](const ast::ParamDecl &p) {
       return p.name.name == setting.name;
     };

@@ -22,7 +22,7 @@ class ModuleOp;
 } // namespace mlir
 
 #include <chrono>
-#include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -77,11 +77,12 @@ public:
 
   /// Compiles model |model| for |options.batch| (0: the train block's batch)
   /// down to machine code, or takes it from |options.cache| when a program
-  /// of the same aenet IR is there. Errors are printed to stderr as
-  /// `file:line:col: error: ...`; returns null after one.
+  /// of the same aenet IR is there (then sets |fromCache|). Errors are
+  /// printed to stderr as `file:line:col: error: ...`; returns null after
+  /// one.
   static std::shared_ptr<const CompiledModel>
   compile(const SourceFile &file, const CheckedProgram &program, int model,
-          const CompileOptions &options);
+          const CompileOptions &options, bool *fromCache = nullptr);
 
   /// Compiles a module given as aenet IR text (functions `train_loss` with
   /// `aenet.differentiate`, and any others, as the frontend would emit) from
@@ -139,25 +140,22 @@ private:
 /// the frontend built it, the backend and the element type. Runs that build
 /// the same program -- a sweep's repeats, or its points whose parameters
 /// change only what the runtime reads (epochs, data files, the seed) --
-/// then compile it once. Holds the |capacity| most recently used programs;
-/// safe to use from several threads.
+/// then compile it once. Keeps the first |capacity| programs and no more:
+/// a sweep's runs cycle through all of its points, where evicting the least
+/// recently used would miss every time. Safe to use from several threads.
 class CompileCache {
 public:
   explicit CompileCache(size_t capacity) : capacity_(capacity) {}
   /// The program kept under |key|, or null.
-  std::shared_ptr<const CompiledModel> find(const std::string &key);
+  std::shared_ptr<const CompiledModel> find(const std::string &key) const;
+  /// Keeps |model| under |key| unless the cache is full.
   void insert(const std::string &key,
               std::shared_ptr<const CompiledModel> model);
-  /// How many find()s found their program.
-  size_t hits();
 
 private:
   size_t capacity_;
-  size_t hits_ = 0;
-  std::mutex mutex_;
-  /// Most recently used first.
-  std::list<std::pair<std::string, std::shared_ptr<const CompiledModel>>>
-      entries_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const CompiledModel>> programs_;
 };
 
 } // namespace aenet

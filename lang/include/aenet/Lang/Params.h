@@ -23,11 +23,13 @@ namespace aenet {
 
 /// `NAME=VALUE`, the value as typed. |given|: from the command line (a
 /// value the file already had, when a checked program binds its file again,
-/// is not).
+/// is not). |origin|: where a value not given came from, for its errors
+/// ("the checkpoint W"); empty for the file's own.
 struct ParamSetting {
   std::string name;
   std::string text;
   bool given = true;
+  std::string origin;
 
   /// The same parameter and value, wherever it came from.
   bool operator==(const ParamSetting &other) const {
@@ -43,11 +45,14 @@ constexpr size_t kMaxParamTextLength = 4096;
 bool parseParamSetting(const std::string &arg, ParamSetting &setting,
                        std::string &error);
 
-/// |settings| as a checkpoint records them: `code=8,act=tanh`.
+/// |settings| as a checkpoint records them: `code=8,act=tanh`, a comma or
+/// backslash in a value escaped by a backslash (`path=a\,b`).
 std::string settingsText(const std::vector<ParamSetting> &settings);
 
-/// The settings of settingsText's |text|. A value may hold a comma unless
-/// what follows it reads `NAME=`.
+/// The settings of settingsText's |text|, not |given|. A piece that is not
+/// `NAME=VALUE` is skipped; an unescaped comma inside a value (a checkpoint
+/// written before values were escaped) stays in it unless what follows
+/// reads `NAME=`.
 std::vector<ParamSetting> parseSettingsText(const std::string &text);
 
 /// The value |param| holds, as `--set` would write it (`32`, `3x3`, `relu`,
