@@ -24,6 +24,7 @@ using Kind = BufferSlot::Kind;
 
 BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
                        rt::ParameterStore &store,
+                       std::optional<double> learningRate,
                        const std::vector<std::string> &arrayNames,
                        const std::vector<int64_t> &arraySizes,
                        const std::vector<float *> &rowInputs,
@@ -95,6 +96,13 @@ BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
     case Kind::Step:
       pointers.push_back(&step_);
       break;
+    case Kind::LearningRate:
+      if (!learningRate)
+        throw std::logic_error(entry + " updates parameters, and no learning "
+                                       "rate was given");
+      learningRate_ = static_cast<float>(*learningRate);
+      pointers.push_back(&learningRate_);
+      break;
     case Kind::Scalars:
     case Kind::Output:
       if (slot.kind == Kind::Scalars) {
@@ -145,7 +153,10 @@ CompiledSteps::CompiledSteps(const SourceFile &file,
                                    std::vector<int64_t> arraySizes)
     : file_(file), program_(program), model_(model), batch_(batch),
       backend_(backend), store_(store), arrayNames_(std::move(arrayNames)),
-      arraySizes_(std::move(arraySizes)) {}
+      arraySizes_(std::move(arraySizes)) {
+  if (const TrainPlan *plan = program.trainFor(program.models[model].name))
+    learningRate_ = plan->optimizer.learningRate;
+}
 
 bool CompiledSteps::compile(const std::vector<int64_t> &alsoRows) {
   // Compiled steps allocate their temporaries (a batch of activations, up to
@@ -350,8 +361,8 @@ BoundEntry &CompiledSteps::bound(const std::string &entry,
   auto it = steps_.find(key);
   if (it != steps_.end())
     return *it->second;
-  auto bound = std::make_unique<BoundEntry>(modelFor(rows), entry, store_,
-                                            arrayNames_, arraySizes_);
+  auto bound = std::make_unique<BoundEntry>(
+      modelFor(rows), entry, store_, learningRate_, arrayNames_, arraySizes_);
   return *(steps_[key] = std::move(bound));
 }
 
@@ -370,7 +381,8 @@ rt::BatchStep &CompiledSteps::split(const std::string &entry, int64_t rows) {
     for (size_t a = 0; a < arraySizes_.size(); ++a)
       at.push_back(step->rowOf(static_cast<int>(a), first));
     sliceEntries_.push_back(std::make_unique<BoundEntry>(
-        modelFor(sliceRows), entry, store_, arrayNames_, arraySizes_, at));
+        modelFor(sliceRows), entry, store_, learningRate_, arrayNames_,
+        arraySizes_, at));
     BoundEntry &slice = *sliceEntries_.back();
     if (gradientNames.empty())
       for (auto &[name, size] : slice.gradientSizes()) {
@@ -388,8 +400,8 @@ rt::BatchStep &CompiledSteps::split(const std::string &entry, int64_t rows) {
     std::map<std::string, float *> sums =
         sliceEntries_[firstSlice]->gradients();
     sliceEntries_.push_back(std::make_unique<BoundEntry>(
-        modelFor(compiledRows()), "apply_step", store_, arrayNames_,
-        arraySizes_, std::vector<float *>{}, sums));
+        modelFor(compiledRows()), "apply_step", store_, learningRate_,
+        arrayNames_, arraySizes_, std::vector<float *>{}, sums));
     step->setApply(*sliceEntries_.back(), std::move(gradientSizes));
   }
   return *(splits_[key] = std::move(step));

@@ -19,6 +19,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace aenet {
 
@@ -33,9 +34,11 @@ public:
   /// A slice of a split batch reads its rows in place: |rowInputs| holds
   /// where they begin in each array's batch buffer. The gradients an entry
   /// writes (grad_step) get buffers here; those it reads (apply_step) are
-  /// |gradients|' buffers, by parameter name.
+  /// |gradients|' buffers, by parameter name. An entry that updates
+  /// parameters steps at |learningRate|: the run's, which a program shared
+  /// with another run (CompileCache) was not built with.
   BoundEntry(const CompiledModel &model, const std::string &entry,
-             rt::ParameterStore &store,
+             rt::ParameterStore &store, std::optional<double> learningRate,
              const std::vector<std::string> &arrayNames,
              const std::vector<int64_t> &arraySizes,
              const std::vector<float *> &rowInputs = {},
@@ -70,6 +73,7 @@ private:
   std::vector<double> scalars_;
   int64_t seed_ = 0;
   float step_ = 0;
+  float learningRate_ = 0;
   CompiledModel::Call call_;
 };
 
@@ -153,6 +157,8 @@ private:
   int64_t batch_;
   Backend backend_;
   std::optional<uint64_t> sampleSeed_;
+  /// The train block's learning rate, in this phase; unset without one.
+  std::optional<double> learningRate_;
   rt::ParameterStore &store_;
   std::vector<std::string> arrayNames_;
   std::vector<int64_t> arraySizes_;

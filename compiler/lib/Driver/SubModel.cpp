@@ -109,9 +109,10 @@ SubModel::compile(const SourceFile &file, const RunSetup &setup,
     std::cerr << "aec: error: " << e.what() << '\n';
     return nullptr;
   }
-  sub->entry_ = std::make_unique<BoundEntry>(*sub->model_, "submodel",
-                                             sub->store_, sub->arrayNames_,
-                                             sub->arraySizes_);
+  // A sub-model only infers: it has no learning rate.
+  sub->entry_ = std::make_unique<BoundEntry>(
+      *sub->model_, "submodel", sub->store_, std::nullopt, sub->arrayNames_,
+      sub->arraySizes_);
   return sub;
 }
 

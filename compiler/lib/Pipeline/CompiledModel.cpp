@@ -160,6 +160,11 @@ static EntryPoint readEntry(func::FuncOp func) {
     } else if (func.getArgAttr(i, D::getStepAttrName())) {
       slot.kind = BufferSlot::Kind::Step;
       slot.name = "step";
+    } else if (auto rate = func.getArgAttrOfType<FloatAttr>(
+                   i, D::getLearningRateAttrName())) {
+      slot.kind = BufferSlot::Kind::LearningRate;
+      slot.name = "learning_rate";
+      slot.init = rate.getValueAsDouble();
     } else if (func.getArgAttr(i, D::getGradientAttrName())) {
       slot.kind = BufferSlot::Kind::Gradient;
       slot.name = str(D::getGradientAttrName());
@@ -239,11 +244,19 @@ CompiledModel::compile(const SourceFile &file, const CheckedProgram &program,
 
   // Everything finish() compiles from: the module (its batch size, data
   // parallelism and sampling salt are attributes in it), the backend and
-  // the element type.
+  // the element type; but not the learning rate, which reaches the compiled
+  // steps as an argument (aenet-apply-optimizer), so programs that differ
+  // only in it are one.
   std::string key;
   llvm::raw_string_ostream os(key);
   os << backendName(options.backend) << (options.useF64 ? " f64\n" : " f32\n");
-  module->print(os);
+  OwningOpRef<ModuleOp> keyed = module->clone();
+  keyed->walk([](func::FuncOp func) {
+    if (auto opt = func->getAttrOfType<mlir::aenet::OptimizerAttr>(
+            D::getOptimizerAttrName()))
+      func->setAttr(D::getOptimizerAttrName(), opt.withLearningRate(1.0));
+  });
+  keyed->print(os);
   if (std::shared_ptr<const CompiledModel> kept = options.cache->find(key)) {
     if (fromCache)
       *fromCache = true;

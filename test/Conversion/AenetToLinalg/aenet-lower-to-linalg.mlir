@@ -559,10 +559,13 @@ func.func @regularizer_grads(%x: tensor<4x8xf32>, %w: tensor<16xf32>, %dl: tenso
 // -----
 
 // Tests that SGD and momentum updates are one generic each, momentum with
-// two results (parameter, velocity).
+// two results (parameter, velocity), and that both read the learning rate
+// from its scalar operand (no constant).
 // CHECK-LABEL: func.func @sgd_momentum
+// CHECK-SAME: %[[LR:[^:]*]]: tensor<f32>)
+// CHECK: %[[RATE:.*]] = tensor.extract %[[LR]][] : tensor<f32>
 // CHECK: linalg.generic
-// CHECK: arith.mulf
+// CHECK: arith.mulf %[[RATE]]
 // CHECK: arith.subf
 // CHECK: %[[M:.*]]:2 = linalg.generic
 // CHECK-SAME: outs(%{{.*}}, %{{.*}} : tensor<16xf32>, tensor<16xf32>)
@@ -570,9 +573,9 @@ func.func @regularizer_grads(%x: tensor<4x8xf32>, %w: tensor<16xf32>, %dl: tenso
 // CHECK: %[[P:.*]] = arith.addf %{{.*}}, %[[V]]
 // CHECK: linalg.yield %[[P]], %[[V]]
 // CHECK: return %{{.*}}, %[[M]]#0, %[[M]]#1
-func.func @sgd_momentum(%p: tensor<16xf32>, %g: tensor<16xf32>, %v: tensor<16xf32>) -> (tensor<16xf32>, tensor<16xf32>, tensor<16xf32>) {
-  %0 = aenet.sgd_update %p, %g {lr = 0.01 : f64} : (tensor<16xf32>, tensor<16xf32>) -> tensor<16xf32>
-  %1, %2 = aenet.momentum_update %p, %g, %v {lr = 0.01 : f64, momentum = 0.9 : f64, nesterov = false} : (tensor<16xf32>, tensor<16xf32>, tensor<16xf32>) -> (tensor<16xf32>, tensor<16xf32>)
+func.func @sgd_momentum(%p: tensor<16xf32>, %g: tensor<16xf32>, %v: tensor<16xf32>, %lr: tensor<f32>) -> (tensor<16xf32>, tensor<16xf32>, tensor<16xf32>) {
+  %0 = aenet.sgd_update %p, %g, %lr : (tensor<16xf32>, tensor<16xf32>, tensor<f32>) -> tensor<16xf32>
+  %1, %2 = aenet.momentum_update %p, %g, %v, %lr {momentum = 0.9 : f64, nesterov = false} : (tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<f32>) -> (tensor<16xf32>, tensor<16xf32>)
   return %0, %1, %2 : tensor<16xf32>, tensor<16xf32>, tensor<16xf32>
 }
 
@@ -581,14 +584,15 @@ func.func @sgd_momentum(%p: tensor<16xf32>, %g: tensor<16xf32>, %v: tensor<16xf3
 // Tests that Adam computes lr_t = lr sqrt(1 - b2^t) / (1 - b1^t) once from
 // the step scalar and updates parameter and moments in one generic.
 // CHECK-LABEL: func.func @adam
-// CHECK-SAME: %[[STEP:[^:]*]]: tensor<f32>)
+// CHECK-SAME: %[[STEP:[^:]*]]: tensor<f32>, %[[LR:[^:]*]]: tensor<f32>)
 // CHECK: %[[T:.*]] = tensor.extract %[[STEP]][] : tensor<f32>
 // CHECK: %[[B1T:.*]] = math.powf %{{.*}}, %[[T]] : f32
 // CHECK: %[[D1:.*]] = arith.subf %{{.*}}, %[[B1T]]
 // CHECK: %[[B2T:.*]] = math.powf %{{.*}}, %[[T]] : f32
 // CHECK: %[[D2:.*]] = arith.subf %{{.*}}, %[[B2T]]
 // CHECK: %[[SQ:.*]] = math.sqrt %[[D2]]
-// CHECK: %[[NUM:.*]] = arith.mulf %{{.*}}, %[[SQ]]
+// CHECK: %[[RATE:.*]] = tensor.extract %[[LR]][] : tensor<f32>
+// CHECK: %[[NUM:.*]] = arith.mulf %[[RATE]], %[[SQ]]
 // CHECK: %[[LRT:.*]] = arith.divf %[[NUM]], %[[D1]]
 // CHECK: %[[R:.*]]:3 = linalg.generic
 // CHECK-SAME: iterator_types = ["parallel", "parallel"]
@@ -601,8 +605,8 @@ func.func @sgd_momentum(%p: tensor<16xf32>, %g: tensor<16xf32>, %v: tensor<16xf3
 // CHECK: %[[UPD:.*]] = arith.divf %[[STEPM]], %[[DEN]]
 // CHECK: %[[P:.*]] = arith.subf %{{.*}}, %[[UPD]]
 // CHECK: linalg.yield %[[P]], %[[M]], %[[V]]
-func.func @adam(%p: tensor<4x3xf32>, %g: tensor<4x3xf32>, %m: tensor<4x3xf32>, %v: tensor<4x3xf32>, %t: tensor<f32>) -> (tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>) {
-  %0, %1, %2 = aenet.adam_update %p, %g, %m, %v, %t {beta1 = 0.9 : f64, beta2 = 0.999 : f64, epsilon = 1.0e-7 : f64, lr = 1.0e-3 : f64} : (tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<f32>) -> (tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>)
+func.func @adam(%p: tensor<4x3xf32>, %g: tensor<4x3xf32>, %m: tensor<4x3xf32>, %v: tensor<4x3xf32>, %t: tensor<f32>, %lr: tensor<f32>) -> (tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>) {
+  %0, %1, %2 = aenet.adam_update %p, %g, %m, %v, %t, %lr {beta1 = 0.9 : f64, beta2 = 0.999 : f64, epsilon = 1.0e-7 : f64} : (tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<f32>, tensor<f32>) -> (tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>)
   return %0, %1, %2 : tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>
 }
 
@@ -620,10 +624,10 @@ func.func @adam(%p: tensor<4x3xf32>, %g: tensor<4x3xf32>, %m: tensor<4x3xf32>, %
 // CHECK: math.sqrt
 // CHECK: math.sqrt
 // CHECK: return %[[R]]#0, %[[R]]#1, %[[R]]#2, %[[A]]#0, %[[A]]#1, %[[D]]#0, %[[D]]#1, %[[D]]#2
-func.func @rmsprop_adagrad_adadelta(%p: tensor<4xf64>, %g: tensor<4xf64>, %s1: tensor<4xf64>, %s2: tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>) {
-  %0, %1, %2 = aenet.rmsprop_update %p, %g, %s1, %s2 {lr = 1.0e-3 : f64, rho = 0.9 : f64, momentum = 0.5 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
-  %3, %4 = aenet.adagrad_update %p, %g, %s1 {lr = 1.0e-2 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>)
-  %5, %6, %7 = aenet.adadelta_update %p, %g, %s1, %s2 {lr = 1.0 : f64, rho = 0.95 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
+func.func @rmsprop_adagrad_adadelta(%p: tensor<4xf64>, %g: tensor<4xf64>, %s1: tensor<4xf64>, %s2: tensor<4xf64>, %lr: tensor<f64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>) {
+  %0, %1, %2 = aenet.rmsprop_update %p, %g, %s1, %s2, %lr {rho = 0.9 : f64, momentum = 0.5 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<f64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
+  %3, %4 = aenet.adagrad_update %p, %g, %s1, %lr {epsilon = 1.0e-7 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<f64>) -> (tensor<4xf64>, tensor<4xf64>)
+  %5, %6, %7 = aenet.adadelta_update %p, %g, %s1, %s2, %lr {rho = 0.95 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<f64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
   return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>
 }
 
@@ -663,7 +667,7 @@ func.func @clipping(%g: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
 // CHECK: linalg.matmul indexing_maps
 // CHECK-NOT: aenet.
 // CHECK: return
-func.func @train_step(%x: tensor<8x4xf32>, %w: tensor<4x3xf32>, %b: tensor<3xf32>, %w2: tensor<3x4xf32>, %seed: tensor<i64>, %m: tensor<4x3xf32>, %v: tensor<4x3xf32>, %step: tensor<f32>) -> (tensor<f32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>) {
+func.func @train_step(%x: tensor<8x4xf32>, %w: tensor<4x3xf32>, %b: tensor<3xf32>, %w2: tensor<3x4xf32>, %seed: tensor<i64>, %m: tensor<4x3xf32>, %v: tensor<4x3xf32>, %step: tensor<f32>, %lr: tensor<f32>) -> (tensor<f32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>) {
   %0 = aenet.dense %x, %w, %b : (tensor<8x4xf32>, tensor<4x3xf32>, tensor<3xf32>) -> tensor<8x3xf32>
   %1 = aenet.activation relu %0 : tensor<8x3xf32>
   %2 = aenet.dropout %1, %seed {rate = 5.000000e-01 : f64, salt = 1 : i64} : tensor<8x3xf32>, tensor<i64>
@@ -681,6 +685,6 @@ func.func @train_step(%x: tensor<8x4xf32>, %w: tensor<4x3xf32>, %b: tensor<3xf32
   %14 = aenet.add %8, %13 : tensor<8x3xf32>
   %15 = aenet.activation_grad relu %1, %14 : tensor<8x3xf32>
   %16 = aenet.dense_grad_kernel %x, %15 : tensor<8x4xf32>, tensor<8x3xf32> -> tensor<4x3xf32>
-  %p, %nm, %nv = aenet.adam_update %w, %16, %m, %v, %step {beta1 = 9.000000e-01 : f64, beta2 = 0.999 : f64, epsilon = 1.0e-7 : f64, lr = 1.000000e-03 : f64} : (tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<f32>) -> (tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>)
+  %p, %nm, %nv = aenet.adam_update %w, %16, %m, %v, %step, %lr {beta1 = 9.000000e-01 : f64, beta2 = 0.999 : f64, epsilon = 1.0e-7 : f64} : (tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<f32>, tensor<f32>) -> (tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>)
   return %7, %p, %nm, %nv : tensor<f32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<4x3xf32>
 }

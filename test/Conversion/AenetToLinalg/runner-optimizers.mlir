@@ -13,64 +13,69 @@ func.func @main() {
   %c2 = arith.constant dense<[0.1, -0.4, 0.0, 2.0]> : tensor<4xf64>
   %c3 = arith.constant dense<[0.01, 0.2, 0.05, 0.0]> : tensor<4xf64>
   %c4 = arith.constant dense<[0.3, -0.1, 0.0, 0.02]> : tensor<4xf64>
-  %c13 = arith.constant dense<3.0> : tensor<f64>
-  %c38 = arith.constant dense<[0.0, 0.0, 0.0, 0.0]> : tensor<4xf64>
-  %r5_0 = aenet.sgd_update %c1, %c2 {lr = 0.1 : f64} : (tensor<4xf64>, tensor<4xf64>) -> tensor<4xf64>
-  %u6 = tensor.cast %r5_0 : tensor<4xf64> to tensor<*xf64>
-  call @printMemrefF64(%u6) : (tensor<*xf64>) -> ()
-  %r7_0, %r7_1 = aenet.momentum_update %c1, %c2, %c4 {lr = 0.1 : f64, momentum = 0.9 : f64, nesterov = false} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>)
-  %u8 = tensor.cast %r7_0 : tensor<4xf64> to tensor<*xf64>
-  call @printMemrefF64(%u8) : (tensor<*xf64>) -> ()
-  %u9 = tensor.cast %r7_1 : tensor<4xf64> to tensor<*xf64>
+  %c5 = arith.constant dense<0.1> : tensor<f64>
+  %c14 = arith.constant dense<3.0> : tensor<f64>
+  %c15 = arith.constant dense<0.01> : tensor<f64>
+  %c20 = arith.constant dense<0.01> : tensor<f64>
+  %c28 = arith.constant dense<0.05> : tensor<f64>
+  %c32 = arith.constant dense<1.0> : tensor<f64>
+  %c43 = arith.constant dense<[0.0, 0.0, 0.0, 0.0]> : tensor<4xf64>
+  %r6_0 = aenet.sgd_update %c1, %c2, %c5 : (tensor<4xf64>, tensor<4xf64>, tensor<f64>) -> tensor<4xf64>
+  %u7 = tensor.cast %r6_0 : tensor<4xf64> to tensor<*xf64>
+  call @printMemrefF64(%u7) : (tensor<*xf64>) -> ()
+  %r8_0, %r8_1 = aenet.momentum_update %c1, %c2, %c4, %c5 {momentum = 0.9 : f64, nesterov = false} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<f64>) -> (tensor<4xf64>, tensor<4xf64>)
+  %u9 = tensor.cast %r8_0 : tensor<4xf64> to tensor<*xf64>
   call @printMemrefF64(%u9) : (tensor<*xf64>) -> ()
-  %r10_0, %r10_1 = aenet.momentum_update %c1, %c2, %c4 {lr = 0.1 : f64, momentum = 0.9 : f64, nesterov = true} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>)
-  %u11 = tensor.cast %r10_0 : tensor<4xf64> to tensor<*xf64>
-  call @printMemrefF64(%u11) : (tensor<*xf64>) -> ()
-  %u12 = tensor.cast %r10_1 : tensor<4xf64> to tensor<*xf64>
+  %u10 = tensor.cast %r8_1 : tensor<4xf64> to tensor<*xf64>
+  call @printMemrefF64(%u10) : (tensor<*xf64>) -> ()
+  %r11_0, %r11_1 = aenet.momentum_update %c1, %c2, %c4, %c5 {momentum = 0.9 : f64, nesterov = true} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<f64>) -> (tensor<4xf64>, tensor<4xf64>)
+  %u12 = tensor.cast %r11_0 : tensor<4xf64> to tensor<*xf64>
   call @printMemrefF64(%u12) : (tensor<*xf64>) -> ()
-  %r14_0, %r14_1, %r14_2 = aenet.adam_update %c1, %c2, %c4, %c3, %c13 {beta1 = 0.9 : f64, beta2 = 0.999 : f64, epsilon = 1.0e-07 : f64, lr = 0.01 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<f64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
-  %u15 = tensor.cast %r14_0 : tensor<4xf64> to tensor<*xf64>
-  call @printMemrefF64(%u15) : (tensor<*xf64>) -> ()
-  %u16 = tensor.cast %r14_1 : tensor<4xf64> to tensor<*xf64>
-  call @printMemrefF64(%u16) : (tensor<*xf64>) -> ()
-  %u17 = tensor.cast %r14_2 : tensor<4xf64> to tensor<*xf64>
+  %u13 = tensor.cast %r11_1 : tensor<4xf64> to tensor<*xf64>
+  call @printMemrefF64(%u13) : (tensor<*xf64>) -> ()
+  %r16_0, %r16_1, %r16_2 = aenet.adam_update %c1, %c2, %c4, %c3, %c14, %c15 {beta1 = 0.9 : f64, beta2 = 0.999 : f64, epsilon = 1.0e-07 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<f64>, tensor<f64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
+  %u17 = tensor.cast %r16_0 : tensor<4xf64> to tensor<*xf64>
   call @printMemrefF64(%u17) : (tensor<*xf64>) -> ()
-  %r18_0, %r18_1 = aenet.rmsprop_update %c1, %c2, %c3 {epsilon = 1.0e-07 : f64, lr = 0.01 : f64, momentum = 0.0 : f64, rho = 0.9 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>)
-  %u19 = tensor.cast %r18_0 : tensor<4xf64> to tensor<*xf64>
+  %u18 = tensor.cast %r16_1 : tensor<4xf64> to tensor<*xf64>
+  call @printMemrefF64(%u18) : (tensor<*xf64>) -> ()
+  %u19 = tensor.cast %r16_2 : tensor<4xf64> to tensor<*xf64>
   call @printMemrefF64(%u19) : (tensor<*xf64>) -> ()
-  %u20 = tensor.cast %r18_1 : tensor<4xf64> to tensor<*xf64>
-  call @printMemrefF64(%u20) : (tensor<*xf64>) -> ()
-  %r21_0, %r21_1, %r21_2 = aenet.rmsprop_update %c1, %c2, %c3, %c4 {epsilon = 1.0e-07 : f64, lr = 0.01 : f64, momentum = 0.5 : f64, rho = 0.9 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
+  %r21_0, %r21_1 = aenet.rmsprop_update %c1, %c2, %c3, %c20 {epsilon = 1.0e-07 : f64, momentum = 0.0 : f64, rho = 0.9 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<f64>) -> (tensor<4xf64>, tensor<4xf64>)
   %u22 = tensor.cast %r21_0 : tensor<4xf64> to tensor<*xf64>
   call @printMemrefF64(%u22) : (tensor<*xf64>) -> ()
   %u23 = tensor.cast %r21_1 : tensor<4xf64> to tensor<*xf64>
   call @printMemrefF64(%u23) : (tensor<*xf64>) -> ()
-  %u24 = tensor.cast %r21_2 : tensor<4xf64> to tensor<*xf64>
-  call @printMemrefF64(%u24) : (tensor<*xf64>) -> ()
-  %r25_0, %r25_1 = aenet.adagrad_update %c1, %c2, %c3 {epsilon = 1.0e-07 : f64, lr = 0.05 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>)
-  %u26 = tensor.cast %r25_0 : tensor<4xf64> to tensor<*xf64>
+  %r24_0, %r24_1, %r24_2 = aenet.rmsprop_update %c1, %c2, %c3, %c4, %c20 {epsilon = 1.0e-07 : f64, momentum = 0.5 : f64, rho = 0.9 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<f64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
+  %u25 = tensor.cast %r24_0 : tensor<4xf64> to tensor<*xf64>
+  call @printMemrefF64(%u25) : (tensor<*xf64>) -> ()
+  %u26 = tensor.cast %r24_1 : tensor<4xf64> to tensor<*xf64>
   call @printMemrefF64(%u26) : (tensor<*xf64>) -> ()
-  %u27 = tensor.cast %r25_1 : tensor<4xf64> to tensor<*xf64>
+  %u27 = tensor.cast %r24_2 : tensor<4xf64> to tensor<*xf64>
   call @printMemrefF64(%u27) : (tensor<*xf64>) -> ()
-  %r28_0, %r28_1, %r28_2 = aenet.adadelta_update %c1, %c2, %c3, %c3 {epsilon = 1.0e-07 : f64, lr = 1.0 : f64, rho = 0.95 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
-  %u29 = tensor.cast %r28_0 : tensor<4xf64> to tensor<*xf64>
-  call @printMemrefF64(%u29) : (tensor<*xf64>) -> ()
-  %u30 = tensor.cast %r28_1 : tensor<4xf64> to tensor<*xf64>
+  %r29_0, %r29_1 = aenet.adagrad_update %c1, %c2, %c3, %c28 {epsilon = 1.0e-07 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<f64>) -> (tensor<4xf64>, tensor<4xf64>)
+  %u30 = tensor.cast %r29_0 : tensor<4xf64> to tensor<*xf64>
   call @printMemrefF64(%u30) : (tensor<*xf64>) -> ()
-  %u31 = tensor.cast %r28_2 : tensor<4xf64> to tensor<*xf64>
+  %u31 = tensor.cast %r29_1 : tensor<4xf64> to tensor<*xf64>
   call @printMemrefF64(%u31) : (tensor<*xf64>) -> ()
-  %r32_0 = aenet.clip_by_value %c2 {limit = 0.25 : f64} : tensor<4xf64>
-  %u33 = tensor.cast %r32_0 : tensor<4xf64> to tensor<*xf64>
-  call @printMemrefF64(%u33) : (tensor<*xf64>) -> ()
-  %r34_0 = aenet.clip_by_norm %c2 {max_norm = 1.0 : f64} : tensor<4xf64>
-  %u35 = tensor.cast %r34_0 : tensor<4xf64> to tensor<*xf64>
+  %r33_0, %r33_1, %r33_2 = aenet.adadelta_update %c1, %c2, %c3, %c3, %c32 {epsilon = 1.0e-07 : f64, rho = 0.95 : f64} : (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<4xf64>, tensor<f64>) -> (tensor<4xf64>, tensor<4xf64>, tensor<4xf64>)
+  %u34 = tensor.cast %r33_0 : tensor<4xf64> to tensor<*xf64>
+  call @printMemrefF64(%u34) : (tensor<*xf64>) -> ()
+  %u35 = tensor.cast %r33_1 : tensor<4xf64> to tensor<*xf64>
   call @printMemrefF64(%u35) : (tensor<*xf64>) -> ()
-  %r36_0 = aenet.clip_by_norm %c2 {max_norm = 5.0 : f64} : tensor<4xf64>
-  %u37 = tensor.cast %r36_0 : tensor<4xf64> to tensor<*xf64>
-  call @printMemrefF64(%u37) : (tensor<*xf64>) -> ()
-  %r39_0 = aenet.clip_by_norm %c38 {max_norm = 1.0 : f64} : tensor<4xf64>
+  %u36 = tensor.cast %r33_2 : tensor<4xf64> to tensor<*xf64>
+  call @printMemrefF64(%u36) : (tensor<*xf64>) -> ()
+  %r37_0 = aenet.clip_by_value %c2 {limit = 0.25 : f64} : tensor<4xf64>
+  %u38 = tensor.cast %r37_0 : tensor<4xf64> to tensor<*xf64>
+  call @printMemrefF64(%u38) : (tensor<*xf64>) -> ()
+  %r39_0 = aenet.clip_by_norm %c2 {max_norm = 1.0 : f64} : tensor<4xf64>
   %u40 = tensor.cast %r39_0 : tensor<4xf64> to tensor<*xf64>
   call @printMemrefF64(%u40) : (tensor<*xf64>) -> ()
+  %r41_0 = aenet.clip_by_norm %c2 {max_norm = 5.0 : f64} : tensor<4xf64>
+  %u42 = tensor.cast %r41_0 : tensor<4xf64> to tensor<*xf64>
+  call @printMemrefF64(%u42) : (tensor<*xf64>) -> ()
+  %r44_0 = aenet.clip_by_norm %c43 {max_norm = 1.0 : f64} : tensor<4xf64>
+  %u45 = tensor.cast %r44_0 : tensor<4xf64> to tensor<*xf64>
+  call @printMemrefF64(%u45) : (tensor<*xf64>) -> ()
   return
 }
 

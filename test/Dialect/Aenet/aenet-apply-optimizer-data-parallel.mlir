@@ -3,7 +3,8 @@
 // Tests that in a data-parallel module train_step becomes grad_step, which
 // keeps its loss and gradients and loses the optimizer, and apply_step,
 // which takes each gradient's parameter and the gradient, clips it, and
-// returns the update with the Adam states and step count after them.
+// returns the update with the Adam states, step count and learning rate
+// after them.
 // CHECK-LABEL: func.func @grad_step
 // CHECK-SAME: -> (tensor<f32> {aenet.name = "loss"}, tensor<4xf32> {aenet.gradient = "b"}, tensor<4x4xf32> {aenet.gradient = "k"})
 // CHECK-NOT: aenet.optimizer
@@ -19,12 +20,13 @@
 // CHECK-SAME: %[[BM:[^:]*]]: tensor<4xf32> {aenet.state = "b/m", aenet.state_init = 0.000000e+00 : f64}
 // CHECK-SAME: %[[BV:[^:]*]]: tensor<4xf32> {aenet.state = "b/v", aenet.state_init = 0.000000e+00 : f64}
 // CHECK-SAME: %[[T:[^:]*]]: tensor<f32> {aenet.step}
+// CHECK-SAME: %[[LR:[^:]*]]: tensor<f32> {aenet.learning_rate = 5.000000e-02 : f64}
 // CHECK-SAME: -> (tensor<4x4xf32> {aenet.param = "k"}, tensor<4x4xf32> {aenet.state = "k/m", aenet.state_init = 0.000000e+00 : f64}, tensor<4x4xf32> {aenet.state = "k/v", aenet.state_init = 0.000000e+00 : f64}, tensor<4xf32> {aenet.param = "b"},
 // CHECK-NOT: aenet.optimizer
 // CHECK: %[[CK:.*]] = aenet.clip_by_value %[[DK]] {limit = 5.000000e-01 : f64}
-// CHECK: %[[K2:[^ ,]*]], %[[KM2:[^ ,]*]], %[[KV2:[^ ,]*]] = aenet.adam_update %[[K]], %[[CK]], %[[KM]], %[[KV]], %[[T]]
+// CHECK: %[[K2:[^ ,]*]], %[[KM2:[^ ,]*]], %[[KV2:[^ ,]*]] = aenet.adam_update %[[K]], %[[CK]], %[[KM]], %[[KV]], %[[T]], %[[LR]]
 // CHECK: %[[CB:.*]] = aenet.clip_by_value %[[DB]] {limit = 5.000000e-01 : f64}
-// CHECK: %[[B2:[^ ,]*]], %[[BM2:[^ ,]*]], %[[BV2:[^ ,]*]] = aenet.adam_update %[[B]], %[[CB]], %[[BM]], %[[BV]], %[[T]]
+// CHECK: %[[B2:[^ ,]*]], %[[BM2:[^ ,]*]], %[[BV2:[^ ,]*]] = aenet.adam_update %[[B]], %[[CB]], %[[BM]], %[[BV]], %[[T]], %[[LR]]
 // CHECK: return %[[K2]], %[[KM2]], %[[KV2]], %[[B2]], %[[BM2]], %[[BV2]] :
 // CHECK-NOT: func.func @train_step
 module attributes {aenet.data_parallel} {
@@ -46,8 +48,8 @@ func.func @train_step(%k: tensor<4x4xf32> {aenet.param = "k"},
 // that a checkpoint holds the same tensors split or not.
 // CHECK-LABEL: func.func @apply_step
 // CHECK-SAME: (%[[K:[^:]*]]: tensor<3x4xf32> {aenet.param = "dec.kernel"}, %[[H:[^:]*]]: tensor<4x2xf32> {aenet.param = "head.kernel"}, %[[DK:[^:]*]]: tensor<3x4xf32> {aenet.gradient = "dec.kernel"},
-// CHECK-SAME: %[[KM:[^:]*]]: tensor<3x4xf32> {aenet.state = "dec.kernel/velocity", aenet.state_init = 0.000000e+00 : f64}, %[[HM:[^:]*]]: tensor<4x2xf32> {aenet.state = "head.kernel/velocity", aenet.state_init = 0.000000e+00 : f64}, %[[T:[^:]*]]: tensor<f32> {aenet.step})
-// CHECK: %[[K2:[^ ,]*]], %[[KM2:[^ ,]*]] = aenet.momentum_update %[[K]], %[[DK]], %[[KM]]
+// CHECK-SAME: %[[KM:[^:]*]]: tensor<3x4xf32> {aenet.state = "dec.kernel/velocity", aenet.state_init = 0.000000e+00 : f64}, %[[HM:[^:]*]]: tensor<4x2xf32> {aenet.state = "head.kernel/velocity", aenet.state_init = 0.000000e+00 : f64}, %[[T:[^:]*]]: tensor<f32> {aenet.step}, %[[LR:[^:]*]]: tensor<f32> {aenet.learning_rate = 1.000000e-01 : f64})
+// CHECK: %[[K2:[^ ,]*]], %[[KM2:[^ ,]*]] = aenet.momentum_update %[[K]], %[[DK]], %[[KM]], %[[LR]]
 // CHECK: return %[[K2]], %[[KM2]], %[[H]], %[[HM]] :
 module attributes {aenet.data_parallel} {
 func.func @train_step(%f: tensor<4x3xf32> {aenet.param = "enc.kernel", aenet.frozen},

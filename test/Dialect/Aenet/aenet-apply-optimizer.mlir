@@ -2,16 +2,18 @@
 
 // Tests that each gradient result becomes the SGD update of its parameter,
 // in the order of the parameters, with the hyperparameters of the attribute
-// (which is then removed), and that the step count is appended even without
-// states.
+// (which is then removed), that the step count is appended even without
+// states, and that the learning rate is an argument after it, marked with
+// the attribute's rate, which every update reads.
 // CHECK-LABEL: func.func @train_step
 // CHECK-SAME: %[[K:[^:]*]]: tensor<4x4xf32> {aenet.param = "k"}
 // CHECK-SAME: %[[B:[^:]*]]: tensor<4xf32> {aenet.param = "b"}
 // CHECK-SAME: %{{.*}}: tensor<f32> {aenet.step}
+// CHECK-SAME: %[[LR:[^:]*]]: tensor<f32> {aenet.learning_rate = 1.000000e-01 : f64}
 // CHECK-SAME: -> (tensor<f32> {aenet.name = "loss"}, tensor<4x4xf32> {aenet.param = "k"}, tensor<4xf32> {aenet.param = "b"})
 // CHECK-NOT: aenet.optimizer
-// CHECK: %[[K2:.*]] = aenet.sgd_update %[[K]], %[[DK:[^ ]*]] {lr = 1.000000e-01 : f64}
-// CHECK: %[[B2:.*]] = aenet.sgd_update %[[B]], %[[DB:[^ ]*]] {lr = 1.000000e-01 : f64}
+// CHECK: %[[K2:.*]] = aenet.sgd_update %[[K]], %[[DK:[^ ,]*]], %[[LR]] :
+// CHECK: %[[B2:.*]] = aenet.sgd_update %[[B]], %[[DB:[^ ,]*]], %[[LR]] :
 // CHECK: return %{{.*}}, %[[K2]], %[[B2]] :
 func.func @train_step(%k: tensor<4x4xf32> {aenet.param = "k"},
                       %b: tensor<4xf32> {aenet.param = "b"},
@@ -34,10 +36,11 @@ func.func @train_step(%k: tensor<4x4xf32> {aenet.param = "k"},
 // CHECK-SAME: %[[M:[^:]*]]: tensor<3x4xf32> {aenet.state = "dec.kernel/m", aenet.state_init = 0.000000e+00 : f64}
 // CHECK-SAME: %[[V:[^:]*]]: tensor<3x4xf32> {aenet.state = "dec.kernel/v", aenet.state_init = 0.000000e+00 : f64}
 // CHECK-SAME: %[[T:[^:]*]]: tensor<f32> {aenet.step}
+// CHECK-SAME: %[[LR:[^:]*]]: tensor<f32> {aenet.learning_rate = 5.000000e-02 : f64}
 // CHECK-SAME: -> (tensor<f32> {aenet.name = "loss"}, tensor<3x4xf32> {aenet.param = "dec.kernel"},
 // CHECK-SAME: tensor<3x4xf32> {aenet.state = "dec.kernel/m", aenet.state_init = 0.000000e+00 : f64},
 // CHECK-SAME: tensor<3x4xf32> {aenet.state = "dec.kernel/v", aenet.state_init = 0.000000e+00 : f64})
-// CHECK: %[[P:[^ ,]*]], %[[PM:[^ ,]*]], %[[PV:[^ ,]*]] = aenet.adam_update %[[K]], %[[DK]], %[[M]], %[[V]], %[[T]] {beta1 = 8.000000e-01 : f64, beta2 = 0.98999999999999999 : f64, epsilon = 9.9999999999999995E-7 : f64, lr = 5.000000e-02 : f64}
+// CHECK: %[[P:[^ ,]*]], %[[PM:[^ ,]*]], %[[PV:[^ ,]*]] = aenet.adam_update %[[K]], %[[DK]], %[[M]], %[[V]], %[[T]], %[[LR]] {beta1 = 8.000000e-01 : f64, beta2 = 0.98999999999999999 : f64, epsilon = 9.9999999999999995E-7 : f64}
 // CHECK-NOT: adam_update
 // CHECK: return %{{.*}}, %[[P]], %[[PM]], %[[PV]] :
 func.func @train_step(%f: tensor<4x3xf32> {aenet.param = "enc.kernel", aenet.frozen},

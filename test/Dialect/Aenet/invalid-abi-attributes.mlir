@@ -106,6 +106,14 @@ func.func @step_type(%t: tensor<f32> {aenet.step = "t"}) {
 
 // -----
 
+// Tests that the learning-rate argument is marked with the rate, a float.
+// expected-error @+1 {{'aenet.learning_rate' (argument #0) must be a float}}
+func.func @learning_rate_type(%lr: tensor<f32> {aenet.learning_rate}) {
+  return
+}
+
+// -----
+
 // Tests that a frozen argument must be a parameter.
 // expected-error @+1 {{'aenet.frozen' on argument #0, which has no 'aenet.param'}}
 func.func @frozen_alone(%x: tensor<3xf32> {aenet.input = "x", aenet.frozen}) {

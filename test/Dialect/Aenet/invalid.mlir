@@ -154,36 +154,36 @@ func.func @grad_bias(%dy: tensor<8x3xf32>) -> tensor<4xf32> {
 // -----
 
 // Tests that an update keeps the parameter's type everywhere.
-func.func @update_types(%p: tensor<4xf32>, %g: tensor<5xf32>) -> tensor<4xf32> {
+func.func @update_types(%p: tensor<4xf32>, %g: tensor<5xf32>, %lr: tensor<f32>) -> tensor<4xf32> {
   // expected-error @+1 {{expects every tensor of type 'tensor<4xf32>', got 'tensor<5xf32>'}}
-  %a = aenet.sgd_update %p, %g {lr = 0.01 : f64} : (tensor<4xf32>, tensor<5xf32>) -> tensor<4xf32>
+  %a = aenet.sgd_update %p, %g, %lr : (tensor<4xf32>, tensor<5xf32>, tensor<f32>) -> tensor<4xf32>
   return %a : tensor<4xf32>
 }
 
 // -----
 
-// Tests that a learning rate is positive.
-func.func @update_lr(%p: tensor<4xf32>, %g: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{expects a positive learning rate}}
-  %a = aenet.sgd_update %p, %g {lr = 0.0 : f64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+// Tests that the learning rate is a scalar of the parameter's element type.
+func.func @update_lr(%p: tensor<4xf32>, %g: tensor<4xf32>, %lr: tensor<f64>) -> tensor<4xf32> {
+  // expected-error @+1 {{expects scalars of 'f32', got 'tensor<f64>'}}
+  %a = aenet.sgd_update %p, %g, %lr : (tensor<4xf32>, tensor<4xf32>, tensor<f64>) -> tensor<4xf32>
   return %a : tensor<4xf32>
 }
 
 // -----
 
 // Tests that Adam's betas are in [0, 1).
-func.func @adam_beta(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<f32>) {
+func.func @adam_beta(%p: tensor<4xf32>, %g: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>, %t: tensor<f32>, %lr: tensor<f32>) {
   // expected-error @+1 {{expects beta2 in [0, 1), got 1}}
-  %d:3 = aenet.adam_update %p, %g, %m, %v, %t {lr = 0.001 : f64, beta1 = 0.9 : f64, beta2 = 1.0 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %d:3 = aenet.adam_update %p, %g, %m, %v, %t, %lr {beta1 = 0.9 : f64, beta2 = 1.0 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 
 // -----
 
 // Tests that RMSProp's momentum buffer comes with a non-zero momentum.
-func.func @rmsprop(%p: tensor<4xf32>, %g: tensor<4xf32>, %s: tensor<4xf32>, %m: tensor<4xf32>) {
+func.func @rmsprop(%p: tensor<4xf32>, %g: tensor<4xf32>, %s: tensor<4xf32>, %m: tensor<4xf32>, %lr: tensor<f32>) {
   // expected-error @+1 {{has a momentum buffer but zero momentum}}
-  %e:3 = aenet.rmsprop_update %p, %g, %s, %m {lr = 0.001 : f64, rho = 0.9 : f64, momentum = 0.0 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %e:3 = aenet.rmsprop_update %p, %g, %s, %m, %lr {rho = 0.9 : f64, momentum = 0.0 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 

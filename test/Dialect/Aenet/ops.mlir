@@ -68,23 +68,23 @@ func.func @gradients(%x: tensor<8x4xf32>, %k: tensor<4x3xf32>, %dy: tensor<8x3xf
 
 // Tests that the optimizer updates and clipping print and parse back.
 // CHECK-LABEL: func.func @updates
-func.func @updates(%p: tensor<4xf32>, %g: tensor<4xf32>, %s1: tensor<4xf32>, %s2: tensor<4xf32>, %t: tensor<f32>) {
+func.func @updates(%p: tensor<4xf32>, %g: tensor<4xf32>, %s1: tensor<4xf32>, %s2: tensor<4xf32>, %t: tensor<f32>, %lr: tensor<f32>) {
   // CHECK: aenet.clip_by_norm %{{.*}} {max_norm = 1.000000e+00 : f64} : tensor<4xf32>
   %c = aenet.clip_by_norm %g {max_norm = 1.0 : f64} : tensor<4xf32>
   // CHECK: aenet.clip_by_value %{{.*}} {limit = 5.000000e-01 : f64} : tensor<4xf32>
   %v = aenet.clip_by_value %c {limit = 0.5 : f64} : tensor<4xf32>
-  // CHECK: aenet.sgd_update
-  %a = aenet.sgd_update %p, %v {lr = 0.01 : f64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  // CHECK: aenet.sgd_update %{{.*}}, %{{.*}}, %{{.*}} : (tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  %a = aenet.sgd_update %p, %v, %lr : (tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
   // CHECK: aenet.momentum_update {{.*}} nesterov = true
-  %b:2 = aenet.momentum_update %p, %g, %s1 {lr = 0.01 : f64, momentum = 0.9 : f64, nesterov = true} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+  %b:2 = aenet.momentum_update %p, %g, %s1, %lr {momentum = 0.9 : f64, nesterov = true} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>)
   // CHECK: aenet.adam_update
-  %d:3 = aenet.adam_update %p, %g, %s1, %s2, %t {lr = 0.001 : f64, beta1 = 0.9 : f64, beta2 = 0.999 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %d:3 = aenet.adam_update %p, %g, %s1, %s2, %t, %lr {beta1 = 0.9 : f64, beta2 = 0.999 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   // CHECK: aenet.rmsprop_update
-  %e:3 = aenet.rmsprop_update %p, %g, %s1, %s2 {lr = 0.001 : f64, rho = 0.9 : f64, momentum = 0.5 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %e:3 = aenet.rmsprop_update %p, %g, %s1, %s2, %lr {rho = 0.9 : f64, momentum = 0.5 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   // CHECK: aenet.adagrad_update
-  %f:2 = aenet.adagrad_update %p, %g, %s1 {lr = 0.001 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+  %f:2 = aenet.adagrad_update %p, %g, %s1, %lr {epsilon = 1.0e-7 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>)
   // CHECK: aenet.adadelta_update
-  %h:3 = aenet.adadelta_update %p, %g, %s1, %s2 {lr = 0.001 : f64, rho = 0.95 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  %h:3 = aenet.adadelta_update %p, %g, %s1, %s2, %lr {rho = 0.95 : f64, epsilon = 1.0e-7 : f64} : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<f32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   return
 }
 

@@ -39,6 +39,7 @@ template <typename T> struct BackendCheck::Compiled {
   int trainLoss = -1, evaluateLoss = -1;
   int64_t seed = 0;
   T step = 1;
+  T learningRate = 0; ///< the module's optimizer's (its slot's init)
 
   ::testing::AssertionResult bind(const std::vector<Arg> &args,
                                   const std::string &entry, bool training);
@@ -99,6 +100,10 @@ BackendCheck::Compiled<T>::bind(const std::vector<Arg> &args,
       break;
     case BufferSlot::Kind::Step:
       buffers.push_back(&step);
+      break;
+    case BufferSlot::Kind::LearningRate:
+      learningRate = static_cast<T>(slot.init);
+      buffers.push_back(&learningRate);
       break;
     case BufferSlot::Kind::Scalars: {
       scalars.assign(slot.numElements(), 0);

@@ -184,6 +184,10 @@ std::string GradientCheck::moduleText() const {
       // A 0-d tensor of the element type: one double in f64.
       buffers.push_back(&step_);
       break;
+    case BufferSlot::Kind::LearningRate:
+      learningRate_ = slot.init;
+      buffers.push_back(&learningRate_);
+      break;
     case BufferSlot::Kind::Scalars: {
       scalars.assign(slot.numElements(), 0.0);
       auto it = std::find(slot.scalarNames.begin(), slot.scalarNames.end(),

@@ -129,6 +129,7 @@ private:
   std::vector<double> evaluateScalars_, trainScalars_;
   int evaluateLoss_ = -1, trainLoss_ = -1;
   double step_ = 1;
+  double learningRate_ = 0; ///< the module's optimizer's (its slot's init)
   struct State {
     std::string name;
     double init;

@@ -35,7 +35,8 @@ struct BufferSlot {
   /// LayerState: a stateful recurrent layer's state (`lstm.h`, `lstm.c`),
   /// [batch, units], carried from one call to the next. Gradient: the
   /// gradient of the parameter |name|, which a data-parallel module's
-  /// grad_step writes and apply_step reads.
+  /// grad_step writes and apply_step reads. LearningRate: the optimizer's
+  /// rate, a scalar; |init| is the one the program was built with.
   enum class Kind {
     Input,
     Param,
@@ -43,6 +44,7 @@ struct BufferSlot {
     LayerState,
     Seed,
     Step,
+    LearningRate,
     Scalars,
     Output,
     Gradient
@@ -53,7 +55,7 @@ struct BufferSlot {
   bool frozen = false;        ///< parameters that are not trained
   /// Parameters: how the runtime fills the buffer before the first step.
   rt::InitializerSpec initializer;
-  double init = 0;            ///< initial value of an optimizer state
+  double init = 0;            ///< an optimizer state's first value; the rate
   std::vector<std::string> scalarNames; ///< Scalars: what each element is
   /// Scalars: how each element's epoch value is made from its batch values.
   std::vector<rt::ScalarFinish> scalarFinishes;

@@ -3,9 +3,10 @@
 // Each update is one elementwise `linalg.generic` reading the parameter, its
 // gradient and its states and yielding the new parameter and states (one
 // pass over memory per parameter). Hyperparameters are constants of the
-// element type; what depends on the step (Adam's bias-corrected rate) or on
-// the whole gradient (clip_by_norm's norm) is computed once as a scalar
-// outside the generic. Formulas are Keras 2's, as the op summaries state.
+// element type, except the learning rate, read once from its scalar operand
+// outside the generic; so is what depends on the step (Adam's bias-corrected
+// rate) or on the whole gradient (clip_by_norm's norm). Formulas are Keras
+// 2's, as the op summaries state.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,18 +38,29 @@ LogicalResult replaceWithUpdate(ConversionPatternRewriter &rewriter,
 
 double toDouble(FloatAttr attr) { return attr.getValueAsDouble(); }
 
+/// The learning rate of |op|, read from its scalar operand |rate| before
+/// the update; null when |op| has a dynamic shape (reported).
+Value readRate(ConversionPatternRewriter &rewriter, Operation *op,
+               Value rate) {
+  if (failed(checkStaticShapes(op, rewriter)))
+    return Value();
+  return extractScalar(rewriter, op->getLoc(), rate);
+}
+
 struct SgdUpdateLowering : OpConversionPattern<SgdUpdateOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(SgdUpdateOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    double lr = toDouble(op.getLrAttr());
+    Value lr = readRate(rewriter, op, adaptor.getLr());
+    if (!lr)
+      return failure();
     // p - lr g.
     return replaceWithUpdate(
         rewriter, op, {adaptor.getParam(), adaptor.getGrad()},
         [&](const ScalarBuilder &a, ValueRange x) -> SmallVector<Value> {
-          return {a.sub(x[0], a.mul(a.c(lr), x[1]))};
+          return {a.sub(x[0], a.mul(lr, x[1]))};
         });
   }
 };
@@ -59,7 +71,9 @@ struct MomentumUpdateLowering : OpConversionPattern<MomentumUpdateOp> {
   LogicalResult
   matchAndRewrite(MomentumUpdateOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    double lr = toDouble(op.getLrAttr());
+    Value lr = readRate(rewriter, op, adaptor.getLr());
+    if (!lr)
+      return failure();
     double momentum = toDouble(op.getMomentumAttr());
     bool nesterov = op.getNesterov();
     // v' = m v - lr g; p + v', or p + m v' - lr g with Nesterov.
@@ -67,7 +81,7 @@ struct MomentumUpdateLowering : OpConversionPattern<MomentumUpdateOp> {
         rewriter, op,
         {adaptor.getParam(), adaptor.getGrad(), adaptor.getVelocity()},
         [&](const ScalarBuilder &a, ValueRange x) -> SmallVector<Value> {
-          Value step = a.mul(a.c(lr), x[1]);
+          Value step = a.mul(lr, x[1]);
           Value v = a.sub(a.mul(a.c(momentum), x[2]), step);
           if (!nesterov)
             return {a.add(x[0], v), v};
@@ -98,8 +112,8 @@ struct AdamUpdateLowering : OpConversionPattern<AdamUpdateOp> {
     };
     Value correction1 = oneMinusPow(beta1);
     Value correction2 = s.sqrt(oneMinusPow(beta2));
-    Value lrT = s.div(s.mul(s.c(toDouble(op.getLrAttr())), correction2),
-                      correction1);
+    Value lr = extractScalar(rewriter, loc, adaptor.getLr());
+    Value lrT = s.div(s.mul(lr, correction2), correction1);
     // m' = b1 m + (1 - b1) g; v' = b2 v + (1 - b2) g^2;
     // p' = p - lr_t m' / (sqrt(v') + eps).
     return replaceWithUpdate(
@@ -122,7 +136,9 @@ struct RmspropUpdateLowering : OpConversionPattern<RmspropUpdateOp> {
   LogicalResult
   matchAndRewrite(RmspropUpdateOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    double lr = toDouble(op.getLrAttr());
+    Value lr = readRate(rewriter, op, adaptor.getLr());
+    if (!lr)
+      return failure();
     double rho = toDouble(op.getRhoAttr());
     double momentum = toDouble(op.getMomentumAttr());
     double epsilon = toDouble(op.getEpsilonAttr());
@@ -138,7 +154,7 @@ struct RmspropUpdateLowering : OpConversionPattern<RmspropUpdateOp> {
           Value ms = a.ema(rho, x[2], a.mul(x[1], x[1]));
           Value root = a.sqrt(ms);
           Value denom = a.add(root, a.c(epsilon));
-          Value step = a.div(a.mul(a.c(lr), x[1]), denom);
+          Value step = a.div(a.mul(lr, x[1]), denom);
           if (x.size() == 3)
             return {a.sub(x[0], step), ms};
           Value buffer = a.add(a.mul(a.c(momentum), x[3]), step);
@@ -153,7 +169,9 @@ struct AdagradUpdateLowering : OpConversionPattern<AdagradUpdateOp> {
   LogicalResult
   matchAndRewrite(AdagradUpdateOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    double lr = toDouble(op.getLrAttr());
+    Value lr = readRate(rewriter, op, adaptor.getLr());
+    if (!lr)
+      return failure();
     double epsilon = toDouble(op.getEpsilonAttr());
     // acc' = acc + g^2; p - lr g / (sqrt(acc') + eps).
     return replaceWithUpdate(
@@ -163,7 +181,7 @@ struct AdagradUpdateLowering : OpConversionPattern<AdagradUpdateOp> {
           Value acc = a.add(x[2], a.mul(x[1], x[1]));
           Value root = a.sqrt(acc);
           Value denom = a.add(root, a.c(epsilon));
-          Value step = a.div(a.mul(a.c(lr), x[1]), denom);
+          Value step = a.div(a.mul(lr, x[1]), denom);
           return {a.sub(x[0], step), acc};
         });
   }
@@ -175,7 +193,9 @@ struct AdadeltaUpdateLowering : OpConversionPattern<AdadeltaUpdateOp> {
   LogicalResult
   matchAndRewrite(AdadeltaUpdateOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    double lr = toDouble(op.getLrAttr());
+    Value lr = readRate(rewriter, op, adaptor.getLr());
+    if (!lr)
+      return failure();
     double rho = toDouble(op.getRhoAttr());
     double epsilon = toDouble(op.getEpsilonAttr());
     // ag' = rho ag + (1 - rho) g^2;
@@ -191,7 +211,7 @@ struct AdadeltaUpdateLowering : OpConversionPattern<AdadeltaUpdateOp> {
           Value rmsGrad = a.sqrt(a.add(ag, a.c(epsilon)));
           Value delta = a.mul(a.div(rmsDelta, rmsGrad), x[1]);
           Value ad = a.ema(rho, x[3], a.mul(delta, delta));
-          return {a.sub(x[0], a.mul(a.c(lr), delta)), ag, ad};
+          return {a.sub(x[0], a.mul(lr, delta)), ag, ad};
         });
   }
 };

@@ -466,16 +466,18 @@ def optimizers_test():
         for i, (n, v) in enumerate(zip(names, values)):
             test.show("%s result %d" % (label, i), n, T, v)
 
+    # The learning rate is a scalar operand (a step function's argument).
     lr = 0.1
-    names = test.op("{r} = aenet.sgd_update %s, %s {lr = 0.1 : f64} : (%s, %s) -> %s" % (p, g, T, T, T))
+    rate = test.const(lr)
+    names = test.op("{r} = aenet.sgd_update %s, %s, %s : (%s, %s, tensor<f64>) -> %s" % (p, g, rate, T, T, T))
     show_all("sgd", names, [[a - lr * b for a, b in zip(P, G)]])
 
     m = 0.9
     for nesterov in (False, True):
         v = [m * vv - lr * gg for vv, gg in zip(S2, G)]
         newp = [pp + m * vv - lr * gg if nesterov else pp + vv for pp, vv, gg in zip(P, v, G)]
-        names = test.op("{r}, {r} = aenet.momentum_update %s, %s, %s {lr = 0.1 : f64, momentum = 0.9 : f64, nesterov = %s} : (%s, %s, %s) -> (%s, %s)"
-                        % (p, g, s2, "true" if nesterov else "false", T, T, T, T, T))
+        names = test.op("{r}, {r} = aenet.momentum_update %s, %s, %s, %s {momentum = 0.9 : f64, nesterov = %s} : (%s, %s, %s, tensor<f64>) -> (%s, %s)"
+                        % (p, g, s2, rate, "true" if nesterov else "false", T, T, T, T, T))
         show_all("momentum nesterov=%s" % nesterov, names, [newp, v])
 
     # Adam at step t = 3.
@@ -486,27 +488,30 @@ def optimizers_test():
     mm = [b1 * a + (1 - b1) * b for a, b in zip(S2, G)]
     vv = [b2 * a + (1 - b2) * b * b for a, b in zip(S1, G)]
     newp = [a - lr_t * x / (math.sqrt(y) + e) for a, x, y in zip(P, mm, vv)]
-    names = test.op("{r}, {r}, {r} = aenet.adam_update %s, %s, %s, %s, %s {beta1 = 0.9 : f64, beta2 = 0.999 : f64, epsilon = 1.0e-07 : f64, lr = 0.01 : f64} : (%s, %s, %s, %s, tensor<f64>) -> (%s, %s, %s)"
-                    % (p, g, s2, s1, stepv, T, T, T, T, T, T, T))
+    rate = test.const(lr)
+    names = test.op("{r}, {r}, {r} = aenet.adam_update %s, %s, %s, %s, %s, %s {beta1 = 0.9 : f64, beta2 = 0.999 : f64, epsilon = 1.0e-07 : f64} : (%s, %s, %s, %s, tensor<f64>, tensor<f64>) -> (%s, %s, %s)"
+                    % (p, g, s2, s1, stepv, rate, T, T, T, T, T, T, T))
     show_all("adam t=3", names, [newp, mm, vv])
 
     # RMSProp without and with momentum.
     lr, rho, mom, e = 0.01, 0.9, 0.5, 1e-7
     ms = [rho * a + (1 - rho) * b * b for a, b in zip(S1, G)]
     step_ = [lr * b / (math.sqrt(a) + e) for a, b in zip(ms, G)]
-    names = test.op("{r}, {r} = aenet.rmsprop_update %s, %s, %s {epsilon = 1.0e-07 : f64, lr = 0.01 : f64, momentum = 0.0 : f64, rho = 0.9 : f64} : (%s, %s, %s) -> (%s, %s)"
-                    % (p, g, s1, T, T, T, T, T))
+    rate = test.const(lr)
+    names = test.op("{r}, {r} = aenet.rmsprop_update %s, %s, %s, %s {epsilon = 1.0e-07 : f64, momentum = 0.0 : f64, rho = 0.9 : f64} : (%s, %s, %s, tensor<f64>) -> (%s, %s)"
+                    % (p, g, s1, rate, T, T, T, T, T))
     show_all("rmsprop", names, [[a - b for a, b in zip(P, step_)], ms])
     buf = [mom * a + b for a, b in zip(S2, step_)]
-    names = test.op("{r}, {r}, {r} = aenet.rmsprop_update %s, %s, %s, %s {epsilon = 1.0e-07 : f64, lr = 0.01 : f64, momentum = 0.5 : f64, rho = 0.9 : f64} : (%s, %s, %s, %s) -> (%s, %s, %s)"
-                    % (p, g, s1, s2, T, T, T, T, T, T, T))
+    names = test.op("{r}, {r}, {r} = aenet.rmsprop_update %s, %s, %s, %s, %s {epsilon = 1.0e-07 : f64, momentum = 0.5 : f64, rho = 0.9 : f64} : (%s, %s, %s, %s, tensor<f64>) -> (%s, %s, %s)"
+                    % (p, g, s1, s2, rate, T, T, T, T, T, T, T))
     show_all("rmsprop momentum", names, [[a - b for a, b in zip(P, buf)], ms, buf])
 
     # Adagrad.
     lr, e = 0.05, 1e-7
     acc = [a + b * b for a, b in zip(S1, G)]
-    names = test.op("{r}, {r} = aenet.adagrad_update %s, %s, %s {epsilon = 1.0e-07 : f64, lr = 0.05 : f64} : (%s, %s, %s) -> (%s, %s)"
-                    % (p, g, s1, T, T, T, T, T))
+    rate = test.const(lr)
+    names = test.op("{r}, {r} = aenet.adagrad_update %s, %s, %s, %s {epsilon = 1.0e-07 : f64} : (%s, %s, %s, tensor<f64>) -> (%s, %s)"
+                    % (p, g, s1, rate, T, T, T, T, T))
     show_all("adagrad", names, [[a - lr * b / (math.sqrt(c) + e) for a, b, c in zip(P, G, acc)], acc])
 
     # Adadelta.
@@ -514,8 +519,9 @@ def optimizers_test():
     ag = [rho * a + (1 - rho) * b * b for a, b in zip(S1, G)]
     delta = [math.sqrt(d + e) / math.sqrt(a + e) * b for a, b, d in zip(ag, G, S1)]
     ad = [rho * d + (1 - rho) * x * x for d, x in zip(S1, delta)]
-    names = test.op("{r}, {r}, {r} = aenet.adadelta_update %s, %s, %s, %s {epsilon = 1.0e-07 : f64, lr = 1.0 : f64, rho = 0.95 : f64} : (%s, %s, %s, %s) -> (%s, %s, %s)"
-                    % (p, g, s1, s1, T, T, T, T, T, T, T))
+    rate = test.const(lr)
+    names = test.op("{r}, {r}, {r} = aenet.adadelta_update %s, %s, %s, %s, %s {epsilon = 1.0e-07 : f64, rho = 0.95 : f64} : (%s, %s, %s, %s, tensor<f64>) -> (%s, %s, %s)"
+                    % (p, g, s1, s1, rate, T, T, T, T, T, T, T))
     show_all("adadelta", names, [[a - lr * x for a, x in zip(P, delta)], ag, ad])
 
     # Clipping: by value, and by norm above and below the threshold.
@@ -620,7 +626,9 @@ def train_step_test():
     test = Test("runner-train-step.mlir",
                 "Tests a whole training step: aenet-autodiff, then the lowering, with SGD at\n"
                 "// lr = 1 so that each new parameter is w - dL/dw; the expected values are\n"
-                "// w minus central finite differences of the loss computed in Python.",
+                "// w minus central finite differences of the loss computed in Python. The\n"
+                "// rate is train_step's learning-rate argument, which @main passes as 1: the\n"
+                "// optimizer attribute's 0.5 is only the value the argument is marked with.",
                 passes="-mlir-very-unsafe-disable-verifier-on-parsing -aenet-autodiff "
                 "-aenet-apply-optimizer -verify-each=0 | aenet-opt")
     # @main calls @train_step as it is once both passes ran: the module
@@ -683,7 +691,7 @@ def train_step_test():
         "                      %c2: tensor<2xf64> {aenet.param = \"b2.bias\"},",
         "                      %t: tensor<2x2xf64> {aenet.input = \"t\"})",
         "    -> (tensor<f64> {aenet.name = \"loss\"})",
-        "    attributes {aenet.differentiate, aenet.optimizer = #aenet.optimizer<sgd, lr = 1.0, momentum = 0.0, nesterov = false>} {",
+        "    attributes {aenet.differentiate, aenet.optimizer = #aenet.optimizer<sgd, lr = 0.5, momentum = 0.0, nesterov = false>} {",
         "  %h = aenet.dense %x, %w1, %b1 : (tensor<4x3xf64>, tensor<3x4xf64>, tensor<4xf64>) -> tensor<4x4xf64>",
         "  %a = aenet.activation elu %h : tensor<4x4xf64>",
         "  %r1 = aenet.l1_activity %a {factor = 0.01 : f64} : tensor<4x4xf64> -> tensor<f64>",
@@ -710,12 +718,13 @@ def train_step_test():
     values = [X, W1, B1, W2, Y, X3, K1, K2, C2, T]
     consts = [test.const(v) for v in values]
     step = test.const(1.0)
+    rate = step  # 1.0, the learning rate
     arg_types = ", ".join(ttype(v) for v in values)
     params = [("a1.kernel", W1), ("a1.bias", B1), ("a2.kernel", W2),
               ("b1.kernel", K1), ("b2.kernel", K2), ("b2.bias", C2)]
     result_types = ", ".join(["tensor<f64>"] + [ttype(v) for _, v in params])
-    names = test.op("%s = func.call @train_step(%s) : (%s, tensor<f64>) -> (%s)"
-                    % (", ".join(["{r}"] * (1 + len(params))), ", ".join(consts + [step]),
+    names = test.op("%s = func.call @train_step(%s) : (%s, tensor<f64>, tensor<f64>) -> (%s)"
+                    % (", ".join(["{r}"] * (1 + len(params))), ", ".join(consts + [step, rate]),
                        arg_types, result_types))
     flats = [flat(v) if isinstance(v[0], list) else list(v) for _, v in params]
     test.show("total loss", names[0], "tensor<f64>", total(*flats))

@@ -72,7 +72,8 @@ StringRef expectedValue(StringRef name, AbiPlace place, Attribute value) {
       name == Dialect::getDataParallelAttrName() ||
       (name == Dialect::getKernelSitesAttrName() && place == AbiArgument))
     return isa<UnitAttr>(value) ? "" : "a unit attribute";
-  if (name == Dialect::getStateInitAttrName())
+  if (name == Dialect::getStateInitAttrName() ||
+      name == Dialect::getLearningRateAttrName())
     return isa<FloatAttr>(value) ? "" : "a float";
   if (name == Dialect::getScalarsAttrName()) {
     auto array = dyn_cast<ArrayAttr>(value);

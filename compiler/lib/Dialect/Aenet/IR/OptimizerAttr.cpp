@@ -89,6 +89,12 @@ double OptimizerAttr::getStateInit(StringRef name) const {
                                : 0.0;
 }
 
+OptimizerAttr OptimizerAttr::withLearningRate(double lr) const {
+  return get(getContext(), getKind(), llvm::APFloat(lr), getMomentum(),
+             getNesterov(), getBeta1(), getBeta2(), getEpsilon(), getRho(),
+             getInitialAccumulator(), getClipNorm(), getClipValue());
+}
+
 Attribute OptimizerAttr::parse(AsmParser &parser, Type) {
   StringRef keyword;
   SMLoc kindLoc = parser.getCurrentLocation();

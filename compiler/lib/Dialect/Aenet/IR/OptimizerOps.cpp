@@ -1,7 +1,8 @@
 //===- OptimizerOps.cpp - Verifiers of the optimizer updates --------------===//
 //
 // An update reads a parameter, its gradient and its state, all of one type,
-// and returns new values of the same type.
+// and scalars of its element type (the learning rate, Adam's step), and
+// returns new values of the parameter's type.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,22 +13,24 @@
 using namespace mlir;
 using namespace mlir::aenet;
 
-/// Every operand and result other than 0-d scalars has the parameter's type;
-/// rates are in range.
+/// Every operand and result other than 0-d scalars has the parameter's type,
+/// the scalars its element type; rates are in range.
 static LogicalResult verifyUpdate(Operation *op, Value param,
                                   ArrayRef<StringRef> fractions = {}) {
   Type type = param.getType();
-  for (Value v : op->getOperands())
+  Type element = tensorType(param).getElementType();
+  for (Value v : op->getOperands()) {
     if (tensorType(v).getRank() != 0 && v.getType() != type)
       return op->emitOpError() << "expects every tensor of type " << type
                                << ", got " << v.getType();
+    if (tensorType(v).getRank() == 0 && tensorType(v).getElementType() != element)
+      return op->emitOpError() << "expects scalars of " << element << ", got "
+                               << v.getType();
+  }
   for (Value v : op->getResults())
     if (v.getType() != type)
       return op->emitOpError() << "expects every result of type " << type
                                << ", got " << v.getType();
-  auto lr = op->getAttrOfType<FloatAttr>("lr");
-  if (lr && !(lr.getValueAsDouble() > 0))
-    return op->emitOpError() << "expects a positive learning rate";
   for (StringRef name : fractions) {
     double v = op->getAttrOfType<FloatAttr>(name).getValueAsDouble();
     if (!(v >= 0 && v < 1))

@@ -3,10 +3,13 @@
 // Implements aenet-apply-optimizer: in every function returning gradients
 // (results marked `aenet.gradient`, as aenet-autodiff makes train_step),
 // replaces each gradient by the update of its parameter with the function's
-// `#aenet.optimizer`, after clipping. The optimizer's state tensors and the
-// step count become new arguments, the updated parameters and states new
-// results. Every hyperparameter comes from the attribute: the compiler keeps
-// no defaults of its own.
+// `#aenet.optimizer`, after clipping. The optimizer's state tensors, the
+// step count and the learning rate become new arguments, the updated
+// parameters and states new results. Every hyperparameter comes from the
+// attribute: the compiler keeps no defaults of its own. The learning rate is
+// an argument rather than a constant so that one compiled program trains at
+// any rate (aec sweep over lr compiles once); `aenet.learning_rate` holds the
+// attribute's value for callers without one of their own.
 //
 // In a data-parallel module (`aenet.data_parallel`), whose steps the runtime
 // runs one per core on slices of a batch, train_step becomes two functions:
@@ -36,13 +39,13 @@ double f64(const llvm::APFloat &value) { return value.convertToDouble(); }
 /// the new states.
 SmallVector<Value> buildUpdate(OpBuilder &b, Location loc, OptimizerAttr opt,
                                Value param, Value grad, ArrayRef<Value> states,
-                               Value step) {
+                               Value step, Value lr) {
   if (!opt.getClipValue().isZero())
     grad = ClipByValueOp::create(b, loc, grad, f64(opt.getClipValue()));
   if (!opt.getClipNorm().isZero())
     grad = ClipByNormOp::create(b, loc, grad, f64(opt.getClipNorm()));
-  double lr = f64(opt.getLr()), momentum = f64(opt.getMomentum()),
-         epsilon = f64(opt.getEpsilon()), rho = f64(opt.getRho());
+  double momentum = f64(opt.getMomentum()), epsilon = f64(opt.getEpsilon()),
+         rho = f64(opt.getRho());
   Operation *update = nullptr;
   switch (opt.getKind()) {
   case OptimizerKind::sgd:
@@ -135,7 +138,8 @@ LogicalResult apply(func::FuncOp func) {
       states.back().push_back(func.getArgument(index));
     }
   }
-  // The step count, a scalar of the parameters' element type.
+  // The step count and the learning rate, scalars of the parameters'
+  // element type.
   Type scalar =
       RankedTensorType::get({}, getElementTypeOrSelf(type.getInput(params[0])));
   (void)func.insertArgument(func.getNumArguments(), scalar,
@@ -143,6 +147,12 @@ LogicalResult apply(func::FuncOp func) {
                                 D::getStepAttrName(), b.getUnitAttr())),
                             loc);
   Value stepCount = func.getArguments().back();
+  (void)func.insertArgument(
+      func.getNumArguments(), scalar,
+      b.getDictionaryAttr(b.getNamedAttr(D::getLearningRateAttrName(),
+                                         b.getF64FloatAttr(f64(opt.getLr())))),
+      loc);
+  Value learningRate = func.getArguments().back();
 
   b.setInsertionPoint(ret);
   for (auto [p, paramStates] : llvm::zip(params, states)) {
@@ -166,7 +176,7 @@ LogicalResult apply(func::FuncOp func) {
     }
     SmallVector<Value> updated =
         buildUpdate(b, param.getLoc(), opt, param, grad, paramStates,
-                    stepCount);
+                    stepCount, learningRate);
     results.append(updated.begin(), updated.end());
   }
   func::ReturnOp::create(b, loc, results);
@@ -174,8 +184,8 @@ LogicalResult apply(func::FuncOp func) {
   func.setFunctionType(
       b.getFunctionType(body.getArgumentTypes(), resultTypes));
   func.setAllResultAttrs(resultAttrs);
-  // The updates now carry every hyperparameter; the attribute would only
-  // follow the function down to the LLVM dialect.
+  // The updates and the learning-rate argument now carry every
+  // hyperparameter; the attribute would only follow the function down.
   func->removeAttr(D::getOptimizerAttrName());
   return success();
 }

@@ -116,6 +116,8 @@ def Aenet_OptimizerAttr : Aenet_Attr<"Optimizer", "optimizer"> {
     /// The value state |name| starts from (Adagrad's accumulator starts at
     /// `initial_accumulator`, all others at 0).
     double getStateInit(::llvm::StringRef name) const;
+    /// The same optimizer with the learning rate |lr|.
+    OptimizerAttr withLearningRate(double lr) const;
   }];
 }
 

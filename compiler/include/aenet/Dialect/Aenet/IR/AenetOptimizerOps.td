@@ -3,8 +3,10 @@
 // The elementwise updates of one parameter and its optimizer states, with
 // Keras's formulas, and the gradient clipping applied before them, emitted
 // once the gradients are known; their hyperparameters come from the
-// function's optimizer attribute. Every result has the parameter's type, so
-// the builders take none.
+// function's optimizer attribute, except the learning rate, a scalar operand
+// (the step function's `aenet.learning_rate` argument) so that one compiled
+// program trains at any rate. Every result has the parameter's type, so the
+// builders take none.
 //
 //===----------------------------------------------------------------------===//
 
@@ -61,17 +63,17 @@ def Aenet_SgdUpdateOp : Aenet_UpdateOp<"sgd_update"> {
   let summary = "Plain SGD: p - lr * g.";
   let description = [{
     ```mlir
-    %p1 = aenet.sgd_update %p, %g {lr = 1.000000e-02 : f64}
-        : (tensor<784x64xf32>, tensor<784x64xf32>) -> tensor<784x64xf32>
+    %p1 = aenet.sgd_update %p, %g, %lr
+        : (tensor<784x64xf32>, tensor<784x64xf32>, tensor<f32>) -> tensor<784x64xf32>
     ```
   }];
   let arguments = (ins Aenet_FloatTensor:$param, Aenet_FloatTensor:$grad,
-                   F64Attr:$lr);
+                   Aenet_Scalar:$lr);
   let results = (outs Aenet_FloatTensor:$new_param);
   let builders = [
-    OpBuilder<(ins "::mlir::Value":$param, "::mlir::Value":$grad, "double":$lr), [{
-      build($_builder, $_state, param.getType(), param, grad,
-            $_builder.getF64FloatAttr(lr));
+    OpBuilder<(ins "::mlir::Value":$param, "::mlir::Value":$grad,
+                   "::mlir::Value":$lr), [{
+      build($_builder, $_state, param.getType(), param, grad, lr);
     }]>];
 }
 
@@ -83,22 +85,22 @@ def Aenet_MomentumUpdateOp : Aenet_UpdateOp<"momentum_update"> {
     `p + momentum v' - lr g`. Returns the new parameter and velocity.
 
     ```mlir
-    %p1, %v1 = aenet.momentum_update %p, %g, %v {lr = 1.000000e-02 : f64, momentum = 9.000000e-01 : f64, nesterov = false}
-        : (tensor<64xf32>, tensor<64xf32>, tensor<64xf32>) -> (tensor<64xf32>, tensor<64xf32>)
+    %p1, %v1 = aenet.momentum_update %p, %g, %v, %lr {momentum = 9.000000e-01 : f64, nesterov = false}
+        : (tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<f32>) -> (tensor<64xf32>, tensor<64xf32>)
     ```
   }];
   let arguments = (ins Aenet_FloatTensor:$param, Aenet_FloatTensor:$grad,
-                   Aenet_FloatTensor:$velocity, F64Attr:$lr, F64Attr:$momentum,
-                   BoolAttr:$nesterov);
+                   Aenet_FloatTensor:$velocity, Aenet_Scalar:$lr,
+                   F64Attr:$momentum, BoolAttr:$nesterov);
   let results = (outs Aenet_FloatTensor:$new_param,
                       Aenet_FloatTensor:$new_velocity);
   let builders = [
     OpBuilder<(ins "::mlir::Value":$param, "::mlir::Value":$grad,
-                   "::mlir::Value":$velocity, "double":$lr, "double":$momentum,
-                   "bool":$nesterov), [{
+                   "::mlir::Value":$velocity, "::mlir::Value":$lr,
+                   "double":$momentum, "bool":$nesterov), [{
       ::mlir::Type t = param.getType();
-      build($_builder, $_state, t, t, param, grad, velocity,
-            $_builder.getF64FloatAttr(lr), $_builder.getF64FloatAttr(momentum),
+      build($_builder, $_state, t, t, param, grad, velocity, lr,
+            $_builder.getF64FloatAttr(momentum),
             $_builder.getBoolAttr(nesterov));
     }]>];
 }
@@ -112,26 +114,26 @@ def Aenet_AdamUpdateOp : Aenet_UpdateOp<"adam_update"> {
     Returns the new parameter, `m'` and `v'`.
 
     ```mlir
-    %p1, %m1, %v1 = aenet.adam_update %p, %g, %m, %v, %t
-        {beta1 = 9.000000e-01 : f64, beta2 = 9.990000e-01 : f64, epsilon = 1.000000e-07 : f64, lr = 1.000000e-03 : f64}
-        : (tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<f32>)
+    %p1, %m1, %v1 = aenet.adam_update %p, %g, %m, %v, %t, %lr
+        {beta1 = 9.000000e-01 : f64, beta2 = 9.990000e-01 : f64, epsilon = 1.000000e-07 : f64}
+        : (tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<f32>, tensor<f32>)
         -> (tensor<64xf32>, tensor<64xf32>, tensor<64xf32>)
     ```
   }];
   let arguments = (ins Aenet_FloatTensor:$param, Aenet_FloatTensor:$grad,
                    Aenet_FloatTensor:$m, Aenet_FloatTensor:$v,
-                   Aenet_Scalar:$step, F64Attr:$lr, F64Attr:$beta1,
+                   Aenet_Scalar:$step, Aenet_Scalar:$lr, F64Attr:$beta1,
                    F64Attr:$beta2, F64Attr:$epsilon);
   let results = (outs Aenet_FloatTensor:$new_param, Aenet_FloatTensor:$new_m,
                       Aenet_FloatTensor:$new_v);
   let builders = [
     OpBuilder<(ins "::mlir::Value":$param, "::mlir::Value":$grad,
                    "::mlir::Value":$m, "::mlir::Value":$v, "::mlir::Value":$step,
-                   "double":$lr, "double":$beta1, "double":$beta2,
+                   "::mlir::Value":$lr, "double":$beta1, "double":$beta2,
                    "double":$epsilon), [{
       ::mlir::Type t = param.getType();
-      build($_builder, $_state, t, t, t, param, grad, m, v, step,
-            $_builder.getF64FloatAttr(lr), $_builder.getF64FloatAttr(beta1),
+      build($_builder, $_state, t, t, t, param, grad, m, v, step, lr,
+            $_builder.getF64FloatAttr(beta1),
             $_builder.getF64FloatAttr(beta2),
             $_builder.getF64FloatAttr(epsilon));
     }]>];
@@ -147,28 +149,29 @@ def Aenet_RmspropUpdateOp : Aenet_UpdateOp<"rmsprop_update"> {
     `ms'` and, with momentum, `buf'`.
 
     ```mlir
-    %p1, %ms1 = aenet.rmsprop_update %p, %g, %ms
-        {epsilon = 1.000000e-07 : f64, lr = 1.000000e-03 : f64, momentum = 0.000000e+00 : f64, rho = 9.000000e-01 : f64}
-        : (tensor<64xf32>, tensor<64xf32>, tensor<64xf32>) -> (tensor<64xf32>, tensor<64xf32>)
+    %p1, %ms1 = aenet.rmsprop_update %p, %g, %ms, %lr
+        {epsilon = 1.000000e-07 : f64, momentum = 0.000000e+00 : f64, rho = 9.000000e-01 : f64}
+        : (tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<f32>) -> (tensor<64xf32>, tensor<64xf32>)
     ```
   }];
   let arguments = (ins Aenet_FloatTensor:$param, Aenet_FloatTensor:$grad,
                    Aenet_FloatTensor:$mean_square,
-                   Optional<Aenet_FloatTensor>:$momentum_buffer, F64Attr:$lr,
-                   F64Attr:$rho, F64Attr:$momentum, F64Attr:$epsilon);
+                   Optional<Aenet_FloatTensor>:$momentum_buffer,
+                   Aenet_Scalar:$lr, F64Attr:$rho, F64Attr:$momentum,
+                   F64Attr:$epsilon);
   let results = (outs Aenet_FloatTensor:$new_param,
                       Aenet_FloatTensor:$new_mean_square,
                       Optional<Aenet_FloatTensor>:$new_momentum_buffer);
   let builders = [
     OpBuilder<(ins "::mlir::Value":$param, "::mlir::Value":$grad,
                    "::mlir::Value":$mean_square, "::mlir::Value":$momentum_buffer,
-                   "double":$lr, "double":$rho, "double":$momentum,
+                   "::mlir::Value":$lr, "double":$rho, "double":$momentum,
                    "double":$epsilon), [{
       // The momentum buffer's result exists iff the buffer does.
       ::mlir::Type t = param.getType();
       build($_builder, $_state, t, t, momentum_buffer ? t : ::mlir::Type(),
-            param, grad, mean_square, momentum_buffer,
-            $_builder.getF64FloatAttr(lr), $_builder.getF64FloatAttr(rho),
+            param, grad, mean_square, momentum_buffer, lr,
+            $_builder.getF64FloatAttr(rho),
             $_builder.getF64FloatAttr(momentum),
             $_builder.getF64FloatAttr(epsilon));
     }]>];
@@ -182,22 +185,22 @@ def Aenet_AdagradUpdateOp : Aenet_UpdateOp<"adagrad_update"> {
     Keras), which the runtime writes from `aenet.state_init`.
 
     ```mlir
-    %p1, %a1 = aenet.adagrad_update %p, %g, %acc {epsilon = 1.000000e-07 : f64, lr = 1.000000e-03 : f64}
-        : (tensor<64xf32>, tensor<64xf32>, tensor<64xf32>) -> (tensor<64xf32>, tensor<64xf32>)
+    %p1, %a1 = aenet.adagrad_update %p, %g, %acc, %lr {epsilon = 1.000000e-07 : f64}
+        : (tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<f32>) -> (tensor<64xf32>, tensor<64xf32>)
     ```
   }];
   let arguments = (ins Aenet_FloatTensor:$param, Aenet_FloatTensor:$grad,
-                   Aenet_FloatTensor:$accumulator, F64Attr:$lr,
+                   Aenet_FloatTensor:$accumulator, Aenet_Scalar:$lr,
                    F64Attr:$epsilon);
   let results = (outs Aenet_FloatTensor:$new_param,
                       Aenet_FloatTensor:$new_accumulator);
   let builders = [
     OpBuilder<(ins "::mlir::Value":$param, "::mlir::Value":$grad,
-                   "::mlir::Value":$accumulator, "double":$lr,
+                   "::mlir::Value":$accumulator, "::mlir::Value":$lr,
                    "double":$epsilon), [{
       ::mlir::Type t = param.getType();
-      build($_builder, $_state, t, t, param, grad, accumulator,
-            $_builder.getF64FloatAttr(lr), $_builder.getF64FloatAttr(epsilon));
+      build($_builder, $_state, t, t, param, grad, accumulator, lr,
+            $_builder.getF64FloatAttr(epsilon));
     }]>];
 }
 
@@ -209,26 +212,26 @@ def Aenet_AdadeltaUpdateOp : Aenet_UpdateOp<"adadelta_update"> {
     `ad' = rho ad + (1 - rho) delta^2`, `p' = p - lr delta`.
 
     ```mlir
-    %p1, %ag1, %ad1 = aenet.adadelta_update %p, %g, %ag, %ad
-        {epsilon = 1.000000e-07 : f64, lr = 1.000000e-03 : f64, rho = 9.500000e-01 : f64}
-        : (tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>)
+    %p1, %ag1, %ad1 = aenet.adadelta_update %p, %g, %ag, %ad, %lr
+        {epsilon = 1.000000e-07 : f64, rho = 9.500000e-01 : f64}
+        : (tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<f32>)
         -> (tensor<64xf32>, tensor<64xf32>, tensor<64xf32>)
     ```
   }];
   let arguments = (ins Aenet_FloatTensor:$param, Aenet_FloatTensor:$grad,
                    Aenet_FloatTensor:$accum_grad,
-                   Aenet_FloatTensor:$accum_delta, F64Attr:$lr, F64Attr:$rho,
-                   F64Attr:$epsilon);
+                   Aenet_FloatTensor:$accum_delta, Aenet_Scalar:$lr,
+                   F64Attr:$rho, F64Attr:$epsilon);
   let results = (outs Aenet_FloatTensor:$new_param,
                       Aenet_FloatTensor:$new_accum_grad,
                       Aenet_FloatTensor:$new_accum_delta);
   let builders = [
     OpBuilder<(ins "::mlir::Value":$param, "::mlir::Value":$grad,
                    "::mlir::Value":$accum_grad, "::mlir::Value":$accum_delta,
-                   "double":$lr, "double":$rho, "double":$epsilon), [{
+                   "::mlir::Value":$lr, "double":$rho, "double":$epsilon), [{
       ::mlir::Type t = param.getType();
       build($_builder, $_state, t, t, t, param, grad, accum_grad, accum_delta,
-            $_builder.getF64FloatAttr(lr), $_builder.getF64FloatAttr(rho),
+            lr, $_builder.getF64FloatAttr(rho),
             $_builder.getF64FloatAttr(epsilon));
     }]>];
 }
