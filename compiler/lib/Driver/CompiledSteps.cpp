@@ -2,7 +2,8 @@
 //
 // Binds each slot of an entry point to a buffer: inputs to per-entry batch
 // buffers, parameters and states to the shared store (so every batch size
-// trains the same weights), the seed and step to scalars set before each run.
+// trains the same weights), the seed and step to scalars set before each run,
+// the learning rate to the run's (its phase's) rate.
 //
 //===----------------------------------------------------------------------===//
 

@@ -18,7 +18,7 @@ func.func @main() {
   %c15 = arith.constant dense<0.01> : tensor<f64>
   %c20 = arith.constant dense<0.01> : tensor<f64>
   %c28 = arith.constant dense<0.05> : tensor<f64>
-  %c32 = arith.constant dense<1.0> : tensor<f64>
+  %c32 = arith.constant dense<0.5> : tensor<f64>
   %c43 = arith.constant dense<[0.0, 0.0, 0.0, 0.0]> : tensor<4xf64>
   %r6_0 = aenet.sgd_update %c1, %c2, %c5 : (tensor<4xf64>, tensor<4xf64>, tensor<f64>) -> tensor<4xf64>
   %u7 = tensor.cast %r6_0 : tensor<4xf64> to tensor<*xf64>
@@ -110,7 +110,7 @@ func.func @main() {
 // adagrad result 1
 // CHECK: [0.02,  0.36,  0.05,  4]
 // adadelta result 0
-// CHECK: [0.4,  -0.597985,  2,  -0.00141421]
+// CHECK: [0.45,  -0.798992,  2,  -0.000707107]
 // adadelta result 1
 // CHECK: [0.01,  0.198,  0.0475,  0.2]
 // adadelta result 2

@@ -106,9 +106,25 @@ func.func @step_type(%t: tensor<f32> {aenet.step = "t"}) {
 
 // -----
 
-// Tests that the learning-rate argument is marked with the rate, a float.
-// expected-error @+1 {{'aenet.learning_rate' (argument #0) must be a float}}
+// Tests that the learning-rate argument is marked with the rate, a positive
+// float.
+// expected-error @+1 {{'aenet.learning_rate' (argument #0) must be a positive float}}
 func.func @learning_rate_type(%lr: tensor<f32> {aenet.learning_rate}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'aenet.learning_rate' (argument #0) must be a positive float}}
+func.func @learning_rate_zero(%lr: tensor<f32> {aenet.learning_rate = 0.0 : f64}) {
+  return
+}
+
+// -----
+
+// Tests that the learning rate is one number.
+// expected-error @+1 {{'aenet.learning_rate' on argument #0, which is not a scalar but 'tensor<2xf32>'}}
+func.func @learning_rate_shape(%lr: tensor<2xf32> {aenet.learning_rate = 1.0e-3 : f64}) {
   return
 }
 

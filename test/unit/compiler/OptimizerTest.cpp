@@ -289,11 +289,12 @@ TEST(Optimizer, Adagrad) {
                  {{"accumulator", 0.25}}, adagrad(0.1, 1e-4));
 }
 
+// Tests Adadelta at a rate other than Keras's 1.0, so that the rate counts.
 TEST(Optimizer, Adadelta) {
-  checkOptimizer("#aenet.optimizer<adadelta, lr = 1.0, rho = 0.9, "
+  checkOptimizer("#aenet.optimizer<adadelta, lr = 0.5, rho = 0.9, "
                  "epsilon = 1.0e-4>",
                  {{"accum_grad", 0.0}, {"accum_delta", 0.0}},
-                 adadelta(1.0, 0.9, 1e-4));
+                 adadelta(0.5, 0.9, 1e-4));
 }
 
 // Tests clip_value: the limit is half the largest first-step gradient

@@ -36,7 +36,8 @@ struct BufferSlot {
   /// [batch, units], carried from one call to the next. Gradient: the
   /// gradient of the parameter |name|, which a data-parallel module's
   /// grad_step writes and apply_step reads. LearningRate: the optimizer's
-  /// rate, a scalar; |init| is the one the program was built with.
+  /// rate, a scalar; |init| is the one the program was built with, for a
+  /// caller that compiled it itself (never one from a CompileCache).
   enum class Kind {
     Input,
     Param,
@@ -79,7 +80,8 @@ public:
 
   /// Compiles model |model| for |options.batch| (0: the train block's batch)
   /// down to machine code, or takes it from |options.cache| when a program
-  /// of the same aenet IR is there (then sets |fromCache|). Errors are
+  /// of the same aenet IR, up to the optimizer's learning rate, is there
+  /// (then sets |fromCache|). Errors are
   /// printed to stderr as `file:line:col: error: ...`; returns null after
   /// one.
   static std::shared_ptr<const CompiledModel>
@@ -139,10 +141,13 @@ private:
 };
 
 /// Compiled programs kept by what they were compiled from: the aenet IR as
-/// the frontend built it, the backend and the element type. Runs that build
+/// the frontend built it, up to the optimizer's learning rate (an argument
+/// of the compiled steps), the backend and the element type. Runs that build
 /// the same program -- a sweep's repeats, or its points whose parameters
-/// change only what the runtime reads (epochs, data files, the seed) --
-/// then compile it once. Keeps the first |capacity| programs and no more:
+/// change only what the runtime reads (the learning rate, epochs, data
+/// files, the seed) -- then compile it once. A program from here was built
+/// with another run's learning rate: its LearningRate slot's |init| is not
+/// this run's. Keeps the first |capacity| programs and no more:
 /// a sweep's runs cycle through all of its points, where evicting the least
 /// recently used would miss every time. Safe to use from several threads.
 class CompileCache {

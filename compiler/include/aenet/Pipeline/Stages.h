@@ -48,9 +48,9 @@ struct CompileOptions {
   /// The steps run one per core, each on a slice of the batch: train_step
   /// becomes grad_step and apply_step (`aenet.data_parallel`).
   bool dataParallel = false;
-  /// Set: a program built before from the same aenet IR for the same
-  /// backend is taken from here instead of compiled again, and a new one
-  /// is kept there (CompiledModel::compile).
+  /// Set: a program built before from the same aenet IR (up to the
+  /// learning rate) for the same backend is taken from here instead of
+  /// compiled again, and a new one is kept there (CompiledModel::compile).
   CompileCache *cache = nullptr;
 };
 

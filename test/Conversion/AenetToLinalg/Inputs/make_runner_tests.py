@@ -514,8 +514,8 @@ def optimizers_test():
                     % (p, g, s1, rate, T, T, T, T, T))
     show_all("adagrad", names, [[a - lr * b / (math.sqrt(c) + e) for a, b, c in zip(P, G, acc)], acc])
 
-    # Adadelta.
-    lr, rho, e = 1.0, 0.95, 1e-7
+    # Adadelta, at a rate other than Keras's 1.0 so that the rate counts.
+    lr, rho, e = 0.5, 0.95, 1e-7
     ag = [rho * a + (1 - rho) * b * b for a, b in zip(S1, G)]
     delta = [math.sqrt(d + e) / math.sqrt(a + e) * b for a, b, d in zip(ag, G, S1)]
     ad = [rho * d + (1 - rho) * x * x for d, x in zip(S1, delta)]

@@ -13,6 +13,8 @@
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::aenet;
 
@@ -72,9 +74,15 @@ StringRef expectedValue(StringRef name, AbiPlace place, Attribute value) {
       name == Dialect::getDataParallelAttrName() ||
       (name == Dialect::getKernelSitesAttrName() && place == AbiArgument))
     return isa<UnitAttr>(value) ? "" : "a unit attribute";
-  if (name == Dialect::getStateInitAttrName() ||
-      name == Dialect::getLearningRateAttrName())
+  if (name == Dialect::getStateInitAttrName())
     return isa<FloatAttr>(value) ? "" : "a float";
+  if (name == Dialect::getLearningRateAttrName()) {
+    auto rate = dyn_cast<FloatAttr>(value);
+    return rate && rate.getValueAsDouble() > 0 &&
+                   std::isfinite(rate.getValueAsDouble())
+               ? ""
+               : "a positive float";
+  }
   if (name == Dialect::getScalarsAttrName()) {
     auto array = dyn_cast<ArrayAttr>(value);
     return array && llvm::all_of(array, llvm::IsaPred<StringAttr>)
@@ -154,6 +162,15 @@ LogicalResult AenetDialect::verifyRegionArgAttribute(Operation *op,
     return needsCompanion(op, false, argIndex, name, getParamAttrName());
   if (name == getStateInitAttrName())
     return needsCompanion(op, false, argIndex, name, getStateAttrName());
+  // The runtime binds one number to the learning rate.
+  if (name == getLearningRateAttrName()) {
+    auto func = dyn_cast<FunctionOpInterface>(op);
+    auto type =
+        func ? dyn_cast<ShapedType>(func.getArgumentTypes()[argIndex]) : nullptr;
+    if (type && (!type.hasRank() || type.getRank() != 0))
+      return op->emitError() << "'" << name << "' on argument #" << argIndex
+                             << ", which is not a scalar but " << type;
+  }
   // One finish per scalar, in the order of their names.
   if (name == getScalarFinishesAttrName()) {
     if (failed(needsCompanion(op, false, argIndex, name, getScalarsAttrName())))

@@ -106,8 +106,9 @@ LogicalResult apply(func::FuncOp func) {
                               : DictionaryAttr::get(ctx));
   }
 
-  // The states of each trainable parameter, then the step count, as new
-  // arguments; the updated parameters and states as new results.
+  // The states of each trainable parameter, then the step count and the
+  // learning rate, as new arguments; the updated parameters and states as
+  // new results.
   SmallVector<unsigned> params;
   for (unsigned i = 0; i < type.getNumInputs(); ++i)
     if (func.getArgAttr(i, D::getParamAttrName()) &&

@@ -2,8 +2,8 @@
 //
 // The type constraints and op classes every family shares, then one file per
 // op family, as CIRCT splits FIRRTL's ops. Every tensor is ranked with an f32
-// or f64 element type, the batch first; scalars (losses, seeds, step counts)
-// are 0-d tensors. All families generate into the one AenetOps.h.inc, so
+// or f64 element type, the batch first; scalars (losses, seeds, step counts,
+// learning rates) are 0-d tensors. All families generate into the one AenetOps.h.inc, so
 // AenetOps.h stays the only header users include.
 //
 // Adding a family: a new Aenet<Family>Ops.td included below, its verifiers and

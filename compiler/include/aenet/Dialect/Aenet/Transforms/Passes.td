@@ -66,11 +66,14 @@ def AenetApplyOptimizer : Pass<"aenet-apply-optimizer", "::mlir::ModuleOp"> {
     its gradient (`clip_value`, then `clip_norm`) and emits the update op of
     the optimizer's kind. The optimizer's state tensors of each parameter
     become arguments marked `aenet.state` (with the value they start from,
-    `aenet.state_init`), followed by the step count (`aenet.step`); the
-    gradient results are replaced by the updated parameter (`aenet.param`)
-    and states of each trainable parameter. A trainable parameter without a
-    gradient is returned unchanged, with its states, as Keras does. The
-    function's `aenet.optimizer` is removed: the updates carry it.
+    `aenet.state_init`), followed by the step count (`aenet.step`) and the
+    learning rate (`aenet.learning_rate`, marked with the attribute's rate):
+    an argument, not a constant, so that one compiled program trains at any
+    rate, the one its caller passes. The gradient results are replaced by the
+    updated parameter (`aenet.param`) and states of each trainable parameter.
+    A trainable parameter without a gradient is returned unchanged, with its
+    states, as Keras does. The function's `aenet.optimizer` is removed: the
+    updates and the learning-rate argument carry it.
 
     In a module marked `aenet.data_parallel`, whose steps the runtime runs
     one per core on slices of a batch, `train_step` is split instead: it
@@ -94,11 +97,12 @@ def AenetApplyOptimizer : Pass<"aenet-apply-optimizer", "::mlir::ModuleOp"> {
     func.func @train_step(%w: tensor<4x4xf32> {aenet.param = "k"}, ...,
                           %m: tensor<4x4xf32> {aenet.state = "k/m", aenet.state_init = 0.0 : f64},
                           %v: tensor<4x4xf32> {aenet.state = "k/v", aenet.state_init = 0.0 : f64},
-                          %t: tensor<f32> {aenet.step})
+                          %t: tensor<f32> {aenet.step},
+                          %lr: tensor<f32> {aenet.learning_rate = 1.000000e-03 : f64})
         -> (tensor<f32> {aenet.name = "loss"}, tensor<4x4xf32> {aenet.param = "k"},
             tensor<4x4xf32> {aenet.state = "k/m", ...}, tensor<4x4xf32> {aenet.state = "k/v", ...}) {
       ...
-      %w1, %m1, %v1 = aenet.adam_update %w, %dw, %m, %v, %t {...} ...
+      %w1, %m1, %v1 = aenet.adam_update %w, %dw, %m, %v, %t, %lr {...} ...
       return %l, %w1, %m1, %v1 : ...
     }
     ```
