@@ -150,6 +150,57 @@ std::string readWholeFile(const std::string &path) {
   return bytes;
 }
 
+/// The header length that the first 8 bytes |first| of the safetensors file
+/// |path| of |fileSize| bytes give, checked against the file's size.
+uint64_t headerLength(const std::string &path, std::string_view first,
+                      uint64_t fileSize) {
+  if (fileSize < 8)
+    throw CheckpointError(path, "too short for a safetensors file (" +
+                                    std::to_string(fileSize) +
+                                    " bytes; the header length alone is 8)");
+  uint64_t headerSize = readLittleEndian(first.data(), 8);
+  uint64_t rest = fileSize - 8;
+  if (headerSize > rest)
+    throw CheckpointError(path, "header length " + std::to_string(headerSize) +
+                                    " is larger than the file (" +
+                                    std::to_string(rest) +
+                                    " bytes after the 8-byte length)");
+  return headerSize;
+}
+
+/// The JSON object |text|, the header of the safetensors file |path|.
+Json parseHeader(const std::string &path, std::string_view text) {
+  Json header;
+  try {
+    header = parseJson(text);
+  } catch (const JsonError &error) {
+    std::string where =
+        error.offset ? " at byte " + std::to_string(8 + *error.offset) : "";
+    throw CheckpointError(path, "bad JSON header" + where + ": " +
+                                    error.what());
+  }
+  if (!header.is_object())
+    throw CheckpointError(path, "header is a JSON " + jsonKindName(header) +
+                                    ", not an object");
+  return header;
+}
+
+/// The string pairs of the header's __metadata__ object |value|.
+std::map<std::string, std::string> readMetadata(const std::string &path,
+                                                const Json &value) {
+  if (!value.is_object())
+    throw CheckpointError(path, "__metadata__ must be an object of strings");
+  std::map<std::string, std::string> metadata;
+  for (const auto &[key, text] : value.items()) {
+    if (!text.is_string())
+      throw CheckpointError(path, "__metadata__ value of '" + key +
+                                      "' is a JSON " + jsonKindName(text) +
+                                      ", not a string");
+    metadata[key] = text.get<std::string>();
+  }
+  return metadata;
+}
+
 } // namespace
 
 const NamedTensor *Checkpoint::find(const std::string &name) const {
@@ -207,47 +258,18 @@ void saveSafetensors(const std::string &path,
 
 Checkpoint loadSafetensors(const std::string &path) {
   std::string bytes = readWholeFile(path);
-  if (bytes.size() < 8)
-    throw CheckpointError(path, "too short for a safetensors file (" +
-                                    std::to_string(bytes.size()) +
-                                    " bytes; the header length alone is 8)");
-  uint64_t headerSize = readLittleEndian(bytes.data(), 8);
-  uint64_t rest = bytes.size() - 8;
-  if (headerSize > rest)
-    throw CheckpointError(path, "header length " + std::to_string(headerSize) +
-                                    " is larger than the file (" +
-                                    std::to_string(rest) +
-                                    " bytes after the 8-byte length)");
-  Json header;
-  try {
-    header = parseJson(std::string_view(bytes).substr(8, headerSize));
-  } catch (const JsonError &error) {
-    std::string where =
-        error.offset ? " at byte " + std::to_string(8 + *error.offset) : "";
-    throw CheckpointError(path, "bad JSON header" + where + ": " +
-                                    error.what());
-  }
-  if (!header.is_object())
-    throw CheckpointError(path, "header is a JSON " + jsonKindName(header) +
-                                    ", not an object");
+  uint64_t headerSize = headerLength(path, bytes, bytes.size());
+  Json header =
+      parseHeader(path, std::string_view(bytes).substr(8, headerSize));
 
   Checkpoint checkpoint;
-  uint64_t dataSize = rest - headerSize;
+  uint64_t dataSize = bytes.size() - 8 - headerSize;
   std::vector<Entry> entries;
   for (const auto &[name, value] : header.items()) {
-    if (name != kMetadataKey) {
+    if (name == kMetadataKey)
+      checkpoint.metadata = readMetadata(path, value);
+    else
       entries.push_back(checkEntry(path, name, value, dataSize));
-      continue;
-    }
-    if (!value.is_object())
-      throw CheckpointError(path, "__metadata__ must be an object of strings");
-    for (const auto &[key, text] : value.items()) {
-      if (!text.is_string())
-        throw CheckpointError(path, "__metadata__ value of '" + key +
-                                        "' is a JSON " + jsonKindName(text) +
-                                        ", not a string");
-      checkpoint.metadata[key] = text.get<std::string>();
-    }
   }
 
   std::sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) {
@@ -279,6 +301,28 @@ Checkpoint loadSafetensors(const std::string &path) {
     checkpoint.tensors.push_back(std::move(tensor));
   }
   return checkpoint;
+}
+
+std::map<std::string, std::string>
+loadSafetensorsMetadata(const std::string &path) {
+  if (std::string problem = regularFileProblem(path); !problem.empty())
+    throw CheckpointError(path, problem);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in)
+    throw CheckpointError(path, "cannot open: " + errnoText(errno));
+  auto fileSize = static_cast<uint64_t>(in.tellg());
+  in.seekg(0);
+  std::string first(std::min<uint64_t>(fileSize, 8), '\0');
+  in.read(first.data(), static_cast<std::streamsize>(first.size()));
+  uint64_t headerSize = headerLength(path, first, fileSize);
+  std::string text(headerSize, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(headerSize));
+  if (!in)
+    throw CheckpointError(path, "read error: " + errnoText(errno));
+  Json header = parseHeader(path, text);
+  const Json *metadata = member(header, kMetadataKey);
+  return metadata ? readMetadata(path, *metadata)
+                  : std::map<std::string, std::string>();
 }
 
 } // namespace aenet::rt

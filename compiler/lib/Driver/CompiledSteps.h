@@ -17,6 +17,7 @@
 #include "aenet/Runtime/SplitStep.h"
 #include "aenet/Runtime/TrainLoop.h"
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>

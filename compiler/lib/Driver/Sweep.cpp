@@ -43,6 +43,7 @@ namespace fs = std::filesystem;
 /// The most programs a sweep keeps for its later runs: all of a few dozen
 /// points' (each up to three per phase), at a few megabytes each.
 constexpr size_t kSweepCachedPrograms = 256;
+
 using sweep::Axis;
 using sweep::Point;
 using sweep::pointName;

@@ -333,9 +333,6 @@ std::string writeReconstructionRows(const Findings &found) {
       images.push_back(t.data.data() + i * size);
     return images;
   };
-  auto firstImages = [&](const rt::NamedTensor &t) {
-    return std::vector<float>(t.data.begin(), t.data.begin() + count * size);
-  };
   std::vector<std::vector<const float *>> rows;
   std::vector<std::string> labels;
   const rt::NamedTensor &firstInput = *shown.front().images.find("input");
@@ -344,7 +341,8 @@ std::string writeReconstructionRows(const Findings &found) {
   for (const Shown &point : shown) {
     const rt::NamedTensor &input = *point.images.find("input");
     if (&point != &shown.front() &&
-        firstImages(input) != firstImages(firstInput)) {
+        !std::equal(input.data.begin(), input.data.begin() + count * size,
+                    firstInput.data.begin())) {
       rows.push_back(row(input));
       labels.push_back(point.label + " input");
     }

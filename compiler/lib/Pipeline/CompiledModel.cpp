@@ -32,7 +32,6 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 
-#include <chrono>
 #include <iostream>
 
 using namespace mlir;
@@ -226,7 +225,6 @@ std::shared_ptr<const CompiledModel>
 CompiledModel::compile(const SourceFile &file, const CheckedProgram &program,
                        int model, const CompileOptions &options,
                        bool *fromCache) {
-  auto start = std::chrono::steady_clock::now();
   initializeTarget();
 
   CompilerContext context(file.text(), file.path());
@@ -240,7 +238,7 @@ CompiledModel::compile(const SourceFile &file, const CheckedProgram &program,
   if (!module)
     return nullptr;
   if (!options.cache)
-    return finish(*module, options.useF64, options.backend, start);
+    return finish(*module, options.useF64, options.backend);
 
   // Everything finish() compiles from: the module (its batch size, data
   // parallelism and sampling salt are attributes in it), the backend and
@@ -263,7 +261,7 @@ CompiledModel::compile(const SourceFile &file, const CheckedProgram &program,
     return kept;
   }
   std::shared_ptr<const CompiledModel> compiled =
-      finish(*module, options.useF64, options.backend, start);
+      finish(*module, options.useF64, options.backend);
   if (compiled)
     options.cache->insert(key, compiled);
   return compiled;
@@ -285,7 +283,6 @@ void CompileCache::insert(const std::string &key,
 
 std::unique_ptr<CompiledModel>
 CompiledModel::compileText(const std::string &text, Backend backend) {
-  auto start = std::chrono::steady_clock::now();
   initializeTarget();
   CompilerContext context(text, "<aenet IR>");
   OwningOpRef<ModuleOp> module =
@@ -301,12 +298,11 @@ CompiledModel::compileText(const std::string &text, Backend backend) {
     (*module)->setAttr(
         D::getBatchAttrName(),
         IntegerAttr::get(IntegerType::get(&context.get(), 64), 0));
-  return finish(*module, f64, backend, start);
+  return finish(*module, f64, backend);
 }
 
 std::unique_ptr<CompiledModel>
-CompiledModel::finish(ModuleOp module, bool useF64, Backend backend,
-                      std::chrono::steady_clock::time_point start) {
+CompiledModel::finish(ModuleOp module, bool useF64, Backend backend) {
   // Through the oneDNN stage: it adds the kernel-sites argument the entry
   // points' bindings must pass.
   if (failed(lowerTo(module, Stage::OneDNN, backend)))
@@ -380,9 +376,6 @@ CompiledModel::finish(ModuleOp module, bool useF64, Backend backend,
   compiled->impl_->engine = std::move(*engine);
   // Runs global constructors; raw lookupPacked calls do not.
   compiled->impl_->engine->initialize();
-  compiled->compileSeconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-          .count();
   return compiled;
 }
 

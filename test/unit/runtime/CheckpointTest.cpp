@@ -65,6 +65,29 @@ TEST(CheckpointTest, RoundTrip) {
   EXPECT_EQ(loaded.find("nope"), nullptr);
 }
 
+// The metadata alone comes from the header: a file whose tensor data is cut
+// short still gives it, and a file too short for a header is refused as
+// loadSafetensors refuses it.
+TEST(CheckpointTest, MetadataFromTheHeaderAlone) {
+  TempDir dir;
+  std::string path = dir.file("w.safetensors");
+  std::map<std::string, std::string> metadata = {{"params", "code=8"},
+                                                 {"epoch", "3"}};
+  saveSafetensors(path, {{"k", {4, 4}, std::vector<float>(16, 1.0f)}},
+                  metadata);
+  EXPECT_EQ(loadSafetensorsMetadata(path), metadata);
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 8);
+  EXPECT_THROW(loadSafetensors(path), CheckpointError);
+  EXPECT_EQ(loadSafetensorsMetadata(path), metadata);
+
+  saveSafetensors(path, {{"k", {1}, {2.0f}}}, {});
+  EXPECT_TRUE(loadSafetensorsMetadata(path).empty());
+  std::filesystem::resize_file(path, 3);
+  EXPECT_EQ(messageOf<CheckpointError>([&] { loadSafetensorsMetadata(path); }),
+            path + ": too short for a safetensors file (3 bytes; the header "
+                   "length alone is 8)");
+}
+
 TEST(CheckpointTest, HeaderBytesFollowTheSpecification) {
   TempDir dir;
   std::string path = dir.file("w.safetensors");

@@ -21,7 +21,6 @@ namespace mlir {
 class ModuleOp;
 } // namespace mlir
 
-#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -97,8 +96,6 @@ public:
 
   int64_t batch() const { return batch_; }
   bool useF64() const { return useF64_; }
-  /// Seconds spent in the pass pipeline and in LLVM's code generation.
-  double compileSeconds() const { return compileSeconds_; }
   const EntryPoint *entry(const std::string &name) const;
 
   /// A call of one entry point with its buffers bound; build once, run per
@@ -130,14 +127,12 @@ private:
   CompiledModel();
   /// Lowers a module at the aenet stage and JIT-compiles it.
   static std::unique_ptr<CompiledModel>
-  finish(mlir::ModuleOp module, bool useF64, Backend backend,
-         std::chrono::steady_clock::time_point start);
+  finish(mlir::ModuleOp module, bool useF64, Backend backend);
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::vector<EntryPoint> entries_;
   int64_t batch_ = 0;
   bool useF64_ = false;
-  double compileSeconds_ = 0;
 };
 
 /// Compiled programs kept by what they were compiled from: the aenet IR as

@@ -62,6 +62,12 @@ void saveSafetensors(const std::string &path,
 /// not match its shape.
 Checkpoint loadSafetensors(const std::string &path);
 
+/// The "__metadata__" of the safetensors file at |path|, read from its
+/// header alone (the tensors are not read). Throws CheckpointError for a
+/// header loadSafetensors refuses.
+std::map<std::string, std::string>
+loadSafetensorsMetadata(const std::string &path);
+
 } // namespace aenet::rt
 
 #endif // AENET_RUNTIME_CHECKPOINT_H
