@@ -3,7 +3,8 @@
 // Binds each slot of an entry point to a buffer: inputs to per-entry batch
 // buffers, parameters and states to the shared store (so every batch size
 // trains the same weights), the seed and step to scalars set before each run,
-// the learning rate to the run's (its phase's) rate.
+// each hyperparameter (the learning rate, noise deviations) to the run's own
+// value of it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,7 +26,7 @@ using Kind = BufferSlot::Kind;
 
 BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
                        rt::ParameterStore &store,
-                       std::optional<double> learningRate,
+                       const Hyperparameters &hyperparameters,
                        const std::vector<std::string> &arrayNames,
                        const std::vector<int64_t> &arraySizes,
                        const std::vector<float *> &rowInputs,
@@ -41,15 +42,17 @@ BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
                                   : static_cast<int>(it - arrayNames.begin());
   };
   // Size every buffer first: bound addresses must not move afterwards.
-  size_t extra = 0, states = 0;
+  size_t extra = 0, states = 0, settings = 0;
   for (const BufferSlot &slot : e->slots) {
     if (slot.kind == Kind::Scalars || slot.kind == Kind::Output ||
         slot.kind == Kind::Gradient)
       ++extra;
     states += slot.kind == Kind::LayerState;
+    settings += slot.kind == Kind::Hyperparameter;
   }
   buffers_.reserve(extra);
   layerStates_.reserve(states);
+  hyperparameters_.reserve(settings);
   std::vector<void *> pointers;
   for (const BufferSlot &slot : e->slots) {
     switch (slot.kind) {
@@ -97,13 +100,16 @@ BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
     case Kind::Step:
       pointers.push_back(&step_);
       break;
-    case Kind::LearningRate:
-      if (!learningRate)
-        throw std::logic_error(entry + " updates parameters, and no learning "
-                                       "rate was given");
-      learningRate_ = static_cast<float>(*learningRate);
-      pointers.push_back(&learningRate_);
+    case Kind::Hyperparameter: {
+      // Never the slot's |init|: a shared program's is another run's.
+      auto it = hyperparameters.find(slot.name);
+      if (it == hyperparameters.end())
+        throw std::logic_error(entry + " reads " + slot.name +
+                               ", and no value of it was given");
+      hyperparameters_.push_back(static_cast<float>(it->second));
+      pointers.push_back(&hyperparameters_.back());
       break;
+    }
     case Kind::Scalars:
     case Kind::Output:
       if (slot.kind == Kind::Scalars) {
@@ -154,10 +160,7 @@ CompiledSteps::CompiledSteps(const SourceFile &file,
                                    std::vector<int64_t> arraySizes)
     : file_(file), program_(program), model_(model), batch_(batch),
       backend_(backend), store_(store), arrayNames_(std::move(arrayNames)),
-      arraySizes_(std::move(arraySizes)) {
-  if (const TrainPlan *plan = program.trainFor(program.models[model].name))
-    learningRate_ = plan->optimizer.learningRate;
-}
+      arraySizes_(std::move(arraySizes)) {}
 
 bool CompiledSteps::compile(const std::vector<int64_t> &alsoRows) {
   // Compiled steps allocate their temporaries (a batch of activations, up to
@@ -214,7 +217,7 @@ bool CompiledSteps::compile(const std::vector<int64_t> &alsoRows) {
 }
 
 std::shared_ptr<const CompiledModel>
-CompiledSteps::build(int64_t rows, bool quiet, bool *fromCache) const {
+CompiledSteps::build(int64_t rows, bool quiet, CompileReport *report) const {
   CompileOptions options;
   options.batch = rows;
   options.backend = backend_;
@@ -222,18 +225,18 @@ CompiledSteps::build(int64_t rows, bool quiet, bool *fromCache) const {
   options.quiet = quiet;
   options.dataParallel = slices_ > 1;
   options.cache = cache_;
-  return CompiledModel::compile(file_, program_, model_, options, fromCache);
+  return CompiledModel::compile(file_, program_, model_, options, report);
 }
 
 const CompiledModel *CompiledSteps::compileFor(int64_t rows) {
   auto start = std::chrono::steady_clock::now();
-  bool fromCache = false;
+  CompileReport report;
   std::shared_ptr<const CompiledModel> model =
-      build(rows, /*quiet=*/false, &fromCache);
+      build(rows, /*quiet=*/false, &report);
   addCompileTime(start);
   if (!model)
     return nullptr;
-  return keep(rows, std::move(model), fromCache);
+  return keep(rows, std::move(model), report);
 }
 
 void CompiledSteps::addCompileTime(
@@ -247,9 +250,11 @@ void CompiledSteps::addCompileTime(
 
 const CompiledModel *
 CompiledSteps::keep(int64_t rows, std::shared_ptr<const CompiledModel> model,
-                    bool fromCache) {
+                    const CompileReport &report) {
   ++programs_;
-  reused_ += fromCache;
+  reused_ += report.fromCache;
+  // Every program of the run is built from one model: the same values.
+  hyperparameters_ = report.hyperparameters;
   return (models_[rows] = std::move(model)).get();
 }
 
@@ -267,12 +272,9 @@ bool CompiledSteps::compileTogether(const std::vector<int64_t> &rows) {
   // to report it.
   auto start = std::chrono::steady_clock::now();
   std::vector<std::shared_ptr<const CompiledModel>> built(rows.size());
-  // Not vector<bool>: the threads write neighbouring elements.
-  std::vector<char> fromCache(rows.size(), 0);
+  std::vector<CompileReport> reports(rows.size());
   auto buildInto = [&](size_t i, bool quiet) {
-    bool cached = false;
-    built[i] = build(rows[i], quiet, &cached);
-    fromCache[i] = cached;
+    built[i] = build(rows[i], quiet, &reports[i]);
   };
   std::atomic<size_t> next{1};
   auto work = [&] {
@@ -294,7 +296,7 @@ bool CompiledSteps::compileTogether(const std::vector<int64_t> &rows) {
     return false;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (built[i])
-      keep(rows[i], std::move(built[i]), fromCache[i]);
+      keep(rows[i], std::move(built[i]), reports[i]);
     else if (!compileFor(rows[i]))
       return false;
   }
@@ -363,7 +365,8 @@ BoundEntry &CompiledSteps::bound(const std::string &entry,
   if (it != steps_.end())
     return *it->second;
   auto bound = std::make_unique<BoundEntry>(
-      modelFor(rows), entry, store_, learningRate_, arrayNames_, arraySizes_);
+      modelFor(rows), entry, store_, hyperparameters_, arrayNames_,
+      arraySizes_);
   return *(steps_[key] = std::move(bound));
 }
 
@@ -382,7 +385,7 @@ rt::BatchStep &CompiledSteps::split(const std::string &entry, int64_t rows) {
     for (size_t a = 0; a < arraySizes_.size(); ++a)
       at.push_back(step->rowOf(static_cast<int>(a), first));
     sliceEntries_.push_back(std::make_unique<BoundEntry>(
-        modelFor(sliceRows), entry, store_, learningRate_, arrayNames_,
+        modelFor(sliceRows), entry, store_, hyperparameters_, arrayNames_,
         arraySizes_, at));
     BoundEntry &slice = *sliceEntries_.back();
     if (gradientNames.empty())
@@ -401,7 +404,7 @@ rt::BatchStep &CompiledSteps::split(const std::string &entry, int64_t rows) {
     std::map<std::string, float *> sums =
         sliceEntries_[firstSlice]->gradients();
     sliceEntries_.push_back(std::make_unique<BoundEntry>(
-        modelFor(compiledRows()), "apply_step", store_, learningRate_,
+        modelFor(compiledRows()), "apply_step", store_, hyperparameters_,
         arrayNames_, arraySizes_, std::vector<float *>{}, sums));
     step->setApply(*sliceEntries_.back(), std::move(gradientSizes));
   }

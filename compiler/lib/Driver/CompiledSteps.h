@@ -35,11 +35,13 @@ public:
   /// A slice of a split batch reads its rows in place: |rowInputs| holds
   /// where they begin in each array's batch buffer. The gradients an entry
   /// writes (grad_step) get buffers here; those it reads (apply_step) are
-  /// |gradients|' buffers, by parameter name. An entry that updates
-  /// parameters steps at |learningRate|: the run's, which a program shared
-  /// with another run (CompileCache) was not built with.
+  /// |gradients|' buffers, by parameter name. The entry's hyperparameters
+  /// (the learning rate, noise deviations) get |hyperparameters|' values:
+  /// the run's, which a program shared with another run (CompileCache) was
+  /// not built with.
   BoundEntry(const CompiledModel &model, const std::string &entry,
-             rt::ParameterStore &store, std::optional<double> learningRate,
+             rt::ParameterStore &store,
+             const Hyperparameters &hyperparameters,
              const std::vector<std::string> &arrayNames,
              const std::vector<int64_t> &arraySizes,
              const std::vector<float *> &rowInputs = {},
@@ -74,7 +76,7 @@ private:
   std::vector<double> scalars_;
   int64_t seed_ = 0;
   float step_ = 0;
-  float learningRate_ = 0;
+  std::vector<float> hyperparameters_; ///< in slot order
   CompiledModel::Call call_;
 };
 
@@ -128,16 +130,17 @@ private:
   const CompiledModel &modelFor(int64_t rows);
   /// Compiles for |rows| and keeps the result; null after an error.
   const CompiledModel *compileFor(int64_t rows);
-  /// Compiles for |rows|, or takes the program from the cache (then sets
-  /// |fromCache|); with |quiet| its errors are not printed.
+  /// Compiles for |rows|, or takes the program from the cache, and fills
+  /// |report|; with |quiet| its errors are not printed.
   std::shared_ptr<const CompiledModel> build(int64_t rows, bool quiet,
-                                             bool *fromCache) const;
+                                             CompileReport *report) const;
   /// Adds the wall time since |start| to compileSeconds_.
   void addCompileTime(std::chrono::steady_clock::time_point start);
-  /// Keeps |model| as the program for |rows|, counting it.
+  /// Keeps |model| as the program for |rows|, counting it, and the run's
+  /// hyperparameters from |report|.
   const CompiledModel *keep(int64_t rows,
                             std::shared_ptr<const CompiledModel> model,
-                            bool fromCache);
+                            const CompileReport &report);
   /// Compiles for each of |rows| concurrently, the first one's errors
   /// reported (compile()).
   bool compileTogether(const std::vector<int64_t> &rows);
@@ -158,8 +161,8 @@ private:
   int64_t batch_;
   Backend backend_;
   std::optional<uint64_t> sampleSeed_;
-  /// The train block's learning rate, in this phase; unset without one.
-  std::optional<double> learningRate_;
+  /// This run's hyperparameters, as its compiles reported them.
+  Hyperparameters hyperparameters_;
   rt::ParameterStore &store_;
   std::vector<std::string> arrayNames_;
   std::vector<int64_t> arraySizes_;

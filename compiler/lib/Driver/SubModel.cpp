@@ -90,8 +90,9 @@ SubModel::compile(const SourceFile &file, const RunSetup &setup,
   options.sampleSeed = sampleSeed;
   options.from = std::move(from);
   options.to = std::move(to);
-  sub->model_ =
-      CompiledModel::compile(file, setup.program, setup.model, options);
+  CompileReport report;
+  sub->model_ = CompiledModel::compile(file, setup.program, setup.model,
+                                       options, &report);
   if (!sub->model_)
     return nullptr;
   const EntryPoint *entry = sub->model_->entry("submodel");
@@ -109,10 +110,9 @@ SubModel::compile(const SourceFile &file, const RunSetup &setup,
     std::cerr << "aec: error: " << e.what() << '\n';
     return nullptr;
   }
-  // A sub-model only infers: it has no learning rate.
   sub->entry_ = std::make_unique<BoundEntry>(
-      *sub->model_, "submodel", sub->store_, std::nullopt, sub->arrayNames_,
-      sub->arraySizes_);
+      *sub->model_, "submodel", sub->store_, report.hyperparameters,
+      sub->arrayNames_, sub->arraySizes_);
   return sub;
 }
 

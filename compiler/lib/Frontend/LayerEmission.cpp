@@ -104,7 +104,7 @@ Value ModuleBuilder::emitCorruption(const Corruption &c, int index, Value x,
   // Layers salt their draws with their index + 1; corruptions count down
   // from -1, so that no draw of a step repeats another.
   Value noisy = ir::GaussianNoiseOp::create(b_, l, x, seed,
-                                            b_.getF64FloatAttr(c.stddev),
+                                            corruptionStddevs_[index],
                                             b_.getI64IntegerAttr(-1 - index));
   if (c.clip)
     noisy = ir::ClipOp::create(b_, l, noisy, b_.getF64FloatAttr(c.clipLow),
@@ -179,11 +179,10 @@ Value ModuleBuilder::emitLayer(const LayerNode &layer, int index,
               : in;
     break;
   case LayerKind::GaussianNoise:
-    out = training && spec.stddev > 0
-              ? Value(ir::GaussianNoiseOp::create(
-                    b_, l, outType, in, seed, b_.getF64FloatAttr(spec.stddev),
-                    salt))
-              : in;
+    // Drawn at any deviation, 0 too: the deviation is an argument.
+    out = training ? Value(ir::GaussianNoiseOp::create(
+                         b_, l, outType, in, seed, layerStddevs_[index], salt))
+                   : in;
     break;
   case LayerKind::SampleNormal:
     // Inference takes the mean unless asked to sample: predict, evaluate

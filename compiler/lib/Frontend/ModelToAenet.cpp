@@ -2,10 +2,10 @@
 //
 // Builds the module of a `ModelGraph`: the three entry functions (or one
 // sub-model's), their arguments (inputs, parameters with their initializers
-// and frozen marks, carried states, the seed), a walk over the layers in
-// order that emits each (LayerEmission.cpp), then the losses, their
-// weighted sum and the metrics, or predict's named outputs. Only the mode
-// differs between the functions.
+// and frozen marks, carried states, noise deviations, the seed), a walk
+// over the layers in order that emits each (LayerEmission.cpp), then the
+// losses, their weighted sum and the metrics, or predict's named outputs.
+// Only the mode differs between the functions.
 //
 // An input that the train block corrupts (`corrupt x with gaussian(0.5)
 // clip(0, 1)`) is corrupted in the graph, by the counter-based RNG of the
@@ -117,6 +117,12 @@ static ir::InitializerAttr initializerAttr(MLIRContext *ctx,
                                   spec.blocks);
 }
 
+/// The runtime's name of corruption |index|'s deviation: by position, as
+/// an input may be corrupted twice.
+static std::string corruptionStddevName(size_t index) {
+  return "corrupt[" + std::to_string(index) + "].stddev";
+}
+
 func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
                                           Mode mode) {
   SmallVector<Type> argTypes;
@@ -197,6 +203,31 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   // so each needs a seed; otherwise only training does (dropout, noise).
   // Sampled inference (FrontendOptions::sampleSeed) too.
   bool corrupts = plan_ && !plan_->corruptions.empty() && !sub;
+  // The deviation of each noise the function draws is a scalar argument,
+  // so that one compiled program serves every noise level (a sweep over
+  // them compiles once): the corruptions', then the gaussian_noise layers'
+  // in training.
+  std::vector<std::pair<Value *, unsigned>> stddevArgs;
+  corruptionStddevs_.assign(corrupts ? plan_->corruptions.size() : 0,
+                            Value());
+  layerStddevs_.assign(model_.layers.size(), Value());
+  auto addStddev = [&](Value *slot, const std::string &name, double value) {
+    stddevArgs.push_back({slot, argTypes.size()});
+    argTypes.push_back(RankedTensorType::get({}, element_));
+    argAttrs.push_back(attr(
+        D::getHyperparameterAttrName(),
+        b_.getDictionaryAttr(
+            {b_.getNamedAttr("name", b_.getStringAttr(name)),
+             b_.getNamedAttr("value", b_.getF64FloatAttr(value))})));
+  };
+  for (size_t k = 0; k < corruptionStddevs_.size(); ++k)
+    addStddev(&corruptionStddevs_[k], corruptionStddevName(k),
+              plan_->corruptions[k].stddev);
+  for (size_t i = 0; i < model_.layers.size(); ++i)
+    if (mode == Mode::Train && needed[i] &&
+        model_.layers[i].spec.kind == LayerKind::GaussianNoise)
+      addStddev(&layerStddevs_[i], model_.layers[i].name + ".stddev",
+                model_.layers[i].spec.stddev);
   bool samples = false;
   for (size_t i = 0; i < model_.layers.size(); ++i)
     samples |= options_.sampleSeed && needed[i] &&
@@ -216,6 +247,8 @@ func::FuncOp ModuleBuilder::buildFunction(ModuleOp module, StringRef name,
   Value seed = seeded ? body->getArguments().back() : Value();
   for (auto [layer, arg] : stateArgs)
     layerStates_[layer].push_back(body->getArgument(arg));
+  for (auto [slot, arg] : stddevArgs)
+    *slot = body->getArgument(arg);
 
   // |values| are what layers read; |clean| what losses and metrics read.
   std::vector<Value> values(model_.values.size());

@@ -66,7 +66,8 @@ private:
   std::vector<bool> neededLayers() const;
   func::FuncOp buildFunction(ModuleOp module, StringRef name, Mode mode);
   /// Emits corruption |index| of the train block on |x|: Gaussian noise
-  /// drawn from |seed|, then the clip if it has one.
+  /// drawn from |seed| of the deviation argument, then the clip if it has
+  /// one.
   Value emitCorruption(const Corruption &c, int index, Value x, Value seed);
   /// Emits layer |index|; returns its result (null after an error).
   Value emitLayer(const LayerNode &layer, int index, ArrayRef<Value> operands,
@@ -96,6 +97,11 @@ private:
   /// by state name.
   std::vector<SmallVector<Value, 2>> layerStates_;
   SmallVector<std::pair<std::string, Value>> finalStates_;
+  /// The deviation arguments of the function being built: per corruption
+  /// of the train block, and per gaussian_noise layer (null where the
+  /// function draws no noise).
+  std::vector<Value> corruptionStddevs_;
+  std::vector<Value> layerStddevs_;
 };
 
 } // namespace frontend

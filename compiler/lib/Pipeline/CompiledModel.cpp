@@ -161,9 +161,14 @@ static EntryPoint readEntry(func::FuncOp func) {
       slot.name = "step";
     } else if (auto rate = func.getArgAttrOfType<FloatAttr>(
                    i, D::getLearningRateAttrName())) {
-      slot.kind = BufferSlot::Kind::LearningRate;
-      slot.name = "learning_rate";
+      slot.kind = BufferSlot::Kind::Hyperparameter;
+      slot.name = kLearningRateName;
       slot.init = rate.getValueAsDouble();
+    } else if (auto setting = func.getArgAttrOfType<DictionaryAttr>(
+                   i, D::getHyperparameterAttrName())) {
+      slot.kind = BufferSlot::Kind::Hyperparameter;
+      slot.name = setting.getAs<StringAttr>("name").str();
+      slot.init = setting.getAs<FloatAttr>("value").getValueAsDouble();
     } else if (func.getArgAttr(i, D::getGradientAttrName())) {
       slot.kind = BufferSlot::Kind::Gradient;
       slot.name = str(D::getGradientAttrName());
@@ -212,6 +217,39 @@ optimizeGlue(llvm::TargetMachine *machine) {
   };
 }
 
+/// The values of |module|'s hyperparameters as the frontend built it: its
+/// optimizer's learning rate (an argument from aenet-apply-optimizer on),
+/// the `aenet.hyperparameter` arguments'. With |clear|, sets each to a
+/// value of no run's, so that modules differing only in them print alike.
+static Hyperparameters takeHyperparameters(ModuleOp module, bool clear) {
+  Hyperparameters values;
+  module.walk([&](func::FuncOp func) {
+    if (auto opt = func->getAttrOfType<mlir::aenet::OptimizerAttr>(
+            D::getOptimizerAttrName())) {
+      values[kLearningRateName] = opt.getLr().convertToDouble();
+      if (clear)
+        func->setAttr(D::getOptimizerAttrName(), opt.withLearningRate(1.0));
+    }
+    for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+      auto setting = func.getArgAttrOfType<DictionaryAttr>(
+          i, D::getHyperparameterAttrName());
+      if (!setting)
+        continue;
+      auto name = setting.getAs<StringAttr>("name");
+      values[name.str()] =
+          setting.getAs<FloatAttr>("value").getValueAsDouble();
+      if (clear) {
+        Builder b(module.getContext());
+        func.setArgAttr(i, D::getHyperparameterAttrName(),
+                        b.getDictionaryAttr(
+                            {b.getNamedAttr("name", name),
+                             b.getNamedAttr("value", b.getF64FloatAttr(0))}));
+      }
+    }
+  });
+  return values;
+}
+
 static void initializeTarget() {
   static bool ready = [] {
     llvm::InitializeNativeTarget();
@@ -224,7 +262,7 @@ static void initializeTarget() {
 std::shared_ptr<const CompiledModel>
 CompiledModel::compile(const SourceFile &file, const CheckedProgram &program,
                        int model, const CompileOptions &options,
-                       bool *fromCache) {
+                       CompileReport *report) {
   initializeTarget();
 
   CompilerContext context(file.text(), file.path());
@@ -237,27 +275,26 @@ CompiledModel::compile(const SourceFile &file, const CheckedProgram &program,
       buildModelModule(context.get(), file, program, model, options);
   if (!module)
     return nullptr;
+  CompileReport ignored;
+  if (!report)
+    report = &ignored;
+  report->hyperparameters = takeHyperparameters(*module, /*clear=*/false);
   if (!options.cache)
     return finish(*module, options.useF64, options.backend);
 
   // Everything finish() compiles from: the module (its batch size, data
   // parallelism and sampling salt are attributes in it), the backend and
-  // the element type; but not the learning rate, which reaches the compiled
-  // steps as an argument (aenet-apply-optimizer), so programs that differ
-  // only in it are one.
+  // the element type; but not the values of the hyperparameters, which
+  // reach the compiled code as arguments, so programs that differ only in
+  // them are one.
   std::string key;
   llvm::raw_string_ostream os(key);
   os << backendName(options.backend) << (options.useF64 ? " f64\n" : " f32\n");
   OwningOpRef<ModuleOp> keyed = module->clone();
-  keyed->walk([](func::FuncOp func) {
-    if (auto opt = func->getAttrOfType<mlir::aenet::OptimizerAttr>(
-            D::getOptimizerAttrName()))
-      func->setAttr(D::getOptimizerAttrName(), opt.withLearningRate(1.0));
-  });
+  takeHyperparameters(*keyed, /*clear=*/true);
   keyed->print(os);
   if (std::shared_ptr<const CompiledModel> kept = options.cache->find(key)) {
-    if (fromCache)
-      *fromCache = true;
+    report->fromCache = true;
     return kept;
   }
   std::shared_ptr<const CompiledModel> compiled =

@@ -183,8 +183,11 @@ func.func @dropout_grad(%x: tensor<4x5xf64>, %dy: tensor<4x5xf64>, %seed: tensor
 // -----
 
 // Tests that gaussian_noise draws two uniforms per element (counters 2i and
-// 2i + 1) and turns them normal by Box-Muller.
+// 2i + 1), turns them normal by Box-Muller and scales them by the deviation
+// it reads once from its operand.
 // CHECK-LABEL: func.func @gaussian_noise
+// CHECK-SAME: %[[STDDEV:[^:]*]]: tensor<f64>
+// CHECK: %[[SD:.*]] = tensor.extract %[[STDDEV]][] : tensor<f64>
 // CHECK: linalg.generic
 // CHECK: %[[FIRST:.*]] = arith.shli
 // CHECK: arith.ori %[[FIRST]]
@@ -193,10 +196,11 @@ func.func @dropout_grad(%x: tensor<4x5xf64>, %dy: tensor<4x5xf64>, %seed: tensor
 // CHECK: math.log
 // CHECK: math.sqrt
 // CHECK: math.cos
-// CHECK: arith.constant 1.000000e-01 : f64
-// CHECK: arith.addf
-func.func @gaussian_noise(%x: tensor<4x6xf64>, %seed: tensor<i64>) -> tensor<4x6xf64> {
-  %y = aenet.gaussian_noise %x, %seed {stddev = 0.1 : f64, salt = 2 : i64} : tensor<4x6xf64>, tensor<i64>
+// CHECK-NEXT: %[[Z:.*]] = arith.mulf %{{.*}}, %{{.*}} : f64
+// CHECK-NEXT: %[[NOISE:.*]] = arith.mulf %[[Z]], %[[SD]] : f64
+// CHECK-NEXT: arith.addf %{{.*}}, %[[NOISE]] : f64
+func.func @gaussian_noise(%x: tensor<4x6xf64>, %seed: tensor<i64>, %stddev: tensor<f64>) -> tensor<4x6xf64> {
+  %y = aenet.gaussian_noise %x, %seed, %stddev {salt = 2 : i64} : tensor<4x6xf64>, tensor<i64>, tensor<f64>
   return %y : tensor<4x6xf64>
 }
 

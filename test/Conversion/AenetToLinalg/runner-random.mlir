@@ -16,6 +16,7 @@ func.func @main() {
   %c7 = arith.constant dense<[[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]]> : tensor<4x8xf64>
   %c12 = arith.constant dense<[[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]]> : tensor<4x8xf64>
   %c15 = arith.constant dense<[[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]> : tensor<3x4xf64>
+  %c16 = arith.constant dense<0.5> : tensor<f64>
   %r3_0 = aenet.dropout %c2, %c1 {rate = 0.5 : f64, salt = 3 : i64} : tensor<4x8xf32>, tensor<i64>
   %u4 = tensor.cast %r3_0 : tensor<4x8xf32> to tensor<*xf32>
   call @printMemrefF32(%u4) : (tensor<*xf32>) -> ()
@@ -31,9 +32,9 @@ func.func @main() {
   %r13_0 = aenet.dropout %c12, %c1 {rate = 0.25 : f64, salt = 7 : i64} : tensor<4x8xf64>, tensor<i64>
   %u14 = tensor.cast %r13_0 : tensor<4x8xf64> to tensor<*xf64>
   call @printMemrefF64(%u14) : (tensor<*xf64>) -> ()
-  %r16_0 = aenet.gaussian_noise %c15, %c1 {stddev = 1.0 : f64, salt = 3 : i64} : tensor<3x4xf64>, tensor<i64>
-  %u17 = tensor.cast %r16_0 : tensor<3x4xf64> to tensor<*xf64>
-  call @printMemrefF64(%u17) : (tensor<*xf64>) -> ()
+  %r17_0 = aenet.gaussian_noise %c15, %c1, %c16 {salt = 3 : i64} : tensor<3x4xf64>, tensor<i64>, tensor<f64>
+  %u18 = tensor.cast %r17_0 : tensor<3x4xf64> to tensor<*xf64>
+  call @printMemrefF64(%u18) : (tensor<*xf64>) -> ()
   return
 }
 
@@ -62,7 +63,7 @@ func.func @main() {
 // CHECK-NEXT: [{{-?}}0,   1.33333,   1.33333,   1.33333,   {{-?}}0,   1.33333,   1.33333,   {{-?}}0],
 // CHECK-NEXT: [1.33333,   {{-?}}0,   1.33333,   1.33333,   {{-?}}0,   1.33333,   1.33333,   1.33333],
 // CHECK-NEXT: [1.33333,   1.33333,   1.33333,   {{-?}}0,   1.33333,   1.33333,   1.33333,   1.33333]]
-// gaussian_noise f64 (stddev 1)
-// CHECK: {{\[\[}}-0.933296,   -2.23145,   0.26293,   0.171391],
-// CHECK-NEXT: [0.918844,   0.140824,   1.27508,   -0.222971],
-// CHECK-NEXT: [-0.011795,   -1.31515,   0.50256,   0.435681]]
+// gaussian_noise f64 (stddev 0.5)
+// CHECK: {{\[\[}}-0.466648,   -1.11573,   0.131465,   0.0856956],
+// CHECK-NEXT: [0.459422,   0.0704118,   0.637539,   -0.111486],
+// CHECK-NEXT: [-0.00589748,   -0.657575,   0.25128,   0.217841]]

@@ -308,16 +308,16 @@ func.func @disjoint_maxpool_grad(%x: tensor<2x3x4x6xf32>, %y: tensor<2x3x2x3xf32
 // bufferization could reuse its buffer for later loop code while a gradient
 // kernel still reads it. Arguments are still read in place.
 // CHECK-LABEL: func.func @computed_operand
-// CHECK-SAME: (%[[X:.*]]: tensor<4x6xf32>, %[[SEED:.*]]: tensor<i64>, %[[K:.*]]: tensor<6x3xf32>
-// CHECK: %[[N:.*]] = aenet.gaussian_noise %[[X]], %[[SEED]]
+// CHECK-SAME: (%[[X:.*]]: tensor<4x6xf32>, %[[SEED:.*]]: tensor<i64>, %[[SD:.*]]: tensor<f32>, %[[K:.*]]: tensor<6x3xf32>
+// CHECK: %[[N:.*]] = aenet.gaussian_noise %[[X]], %[[SEED]], %[[SD]]
 // CHECK: %[[C:.*]] = aenet.clip %[[N]]
 // CHECK: %[[CB:.*]] = memref.alloc() {alignment = 64 : i64} : memref<4x6xf32>
 // CHECK: bufferization.materialize_in_destination %[[C]] in restrict writable %[[CB]] : (tensor<4x6xf32>, memref<4x6xf32>) -> ()
 // CHECK: %[[KB:.*]] = bufferization.to_buffer %[[K]] read_only
 // CHECK: %[[CD:.*]] = memref.cast %[[CB]] : memref<4x6xf32> to memref<?x?xf32>
 // CHECK: call @aenet_dnnl_matmul(%{{.*}}, %{{.*}}, %[[CD]],
-func.func @computed_operand(%x: tensor<4x6xf32>, %seed: tensor<i64>, %k: tensor<6x3xf32>) -> tensor<4x3xf32> {
-  %n = aenet.gaussian_noise %x, %seed {stddev = 0.5 : f64, salt = -1 : i64} : tensor<4x6xf32>, tensor<i64>
+func.func @computed_operand(%x: tensor<4x6xf32>, %seed: tensor<i64>, %stddev: tensor<f32>, %k: tensor<6x3xf32>) -> tensor<4x3xf32> {
+  %n = aenet.gaussian_noise %x, %seed, %stddev {salt = -1 : i64} : tensor<4x6xf32>, tensor<i64>, tensor<f32>
   %c = aenet.clip %n {min = 0.0 : f64, max = 1.0 : f64} : tensor<4x6xf32>
   %y = aenet.dense %c, %k : (tensor<4x6xf32>, tensor<6x3xf32>) -> tensor<4x3xf32>
   return %y : tensor<4x3xf32>

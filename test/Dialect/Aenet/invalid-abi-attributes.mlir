@@ -130,6 +130,37 @@ func.func @learning_rate_shape(%lr: tensor<2xf32> {aenet.learning_rate = 1.0e-3 
 
 // -----
 
+// Tests that a hyperparameter argument is marked with its name and a finite
+// value, nothing else.
+// expected-error @+1 {{'aenet.hyperparameter' (argument #0) must be {name = "...", value = <finite float>}}}
+func.func @hyperparameter_unnamed(%s: tensor<f32> {aenet.hyperparameter = {value = 0.5 : f64}}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'aenet.hyperparameter' (argument #0) must be {name = "...", value = <finite float>}}}
+func.func @hyperparameter_infinite(%s: tensor<f32> {aenet.hyperparameter = {name = "noise.stddev", value = 0x7FF0000000000000 : f64}}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'aenet.hyperparameter' (argument #0) must be {name = "...", value = <finite float>}}}
+func.func @hyperparameter_extra(%s: tensor<f32> {aenet.hyperparameter = {name = "noise.stddev", value = 0.5 : f64, min = 0.0 : f64}}) {
+  return
+}
+
+// -----
+
+// Tests that a hyperparameter is one number.
+// expected-error @+1 {{'aenet.hyperparameter' on argument #0, which is not a scalar but 'tensor<3xf32>'}}
+func.func @hyperparameter_shape(%s: tensor<3xf32> {aenet.hyperparameter = {name = "noise.stddev", value = 0.5 : f64}}) {
+  return
+}
+
+// -----
+
 // Tests that a frozen argument must be a parameter.
 // expected-error @+1 {{'aenet.frozen' on argument #0, which has no 'aenet.param'}}
 func.func @frozen_alone(%x: tensor<3xf32> {aenet.input = "x", aenet.frozen}) {

@@ -63,10 +63,20 @@ func.func @dropout(%x: tensor<8x6xf32>, %s: tensor<i64>) -> tensor<8x6xf32> {
 
 // -----
 
-// Tests that noise needs a non-negative deviation.
+// Tests that noise needs a non-negative deviation where it is a constant.
 func.func @noise(%x: tensor<8x6xf32>, %s: tensor<i64>) -> tensor<8x6xf32> {
+  %d = arith.constant dense<-1.0> : tensor<f32>
   // expected-error @+1 {{expects a non-negative stddev, got -1}}
-  %r = aenet.gaussian_noise %x, %s {stddev = -1.0 : f64, salt = 1 : i64} : tensor<8x6xf32>, tensor<i64>
+  %r = aenet.gaussian_noise %x, %s, %d {salt = 1 : i64} : tensor<8x6xf32>, tensor<i64>, tensor<f32>
+  return %r : tensor<8x6xf32>
+}
+
+// -----
+
+// Tests that noise's deviation has the element type of its input.
+func.func @noise_type(%x: tensor<8x6xf32>, %s: tensor<i64>, %d: tensor<f64>) -> tensor<8x6xf32> {
+  // expected-error @+1 {{mixes element types 'f32' and 'f64'}}
+  %r = aenet.gaussian_noise %x, %s, %d {salt = 1 : i64} : tensor<8x6xf32>, tensor<i64>, tensor<f64>
   return %r : tensor<8x6xf32>
 }
 

@@ -2,7 +2,7 @@
 
 // Tests that the layer ops print and parse back.
 // CHECK-LABEL: func.func @layers
-func.func @layers(%x: tensor<8x4xf32>, %k: tensor<4x3xf32>, %b: tensor<3xf32>, %seed: tensor<i64>) -> tensor<8x3xf32> {
+func.func @layers(%x: tensor<8x4xf32>, %k: tensor<4x3xf32>, %b: tensor<3xf32>, %seed: tensor<i64>, %stddev: tensor<f32>) -> tensor<8x3xf32> {
   // CHECK: %[[H:.*]] = aenet.dense %{{.*}}, %{{.*}}, %{{.*}} : (tensor<8x4xf32>, tensor<4x3xf32>, tensor<3xf32>) -> tensor<8x3xf32>
   %h = aenet.dense %x, %k, %b : (tensor<8x4xf32>, tensor<4x3xf32>, tensor<3xf32>) -> tensor<8x3xf32>
   // CHECK: %[[N:.*]] = aenet.dense %{{.*}}, %{{.*}} : (tensor<8x4xf32>, tensor<4x3xf32>) -> tensor<8x3xf32>
@@ -11,8 +11,8 @@ func.func @layers(%x: tensor<8x4xf32>, %k: tensor<4x3xf32>, %b: tensor<3xf32>, %
   %a = aenet.activation leaky_relu %h : tensor<8x3xf32>
   // CHECK: aenet.dropout %{{.*}}, %{{.*}} {rate = 5.000000e-01 : f64, salt = 3 : i64} : tensor<8x3xf32>, tensor<i64>
   %d = aenet.dropout %a, %seed {rate = 0.5 : f64, salt = 3 : i64} : tensor<8x3xf32>, tensor<i64>
-  // CHECK: aenet.gaussian_noise %{{.*}}, %{{.*}} {salt = 4 : i64, stddev = 1.000000e-01 : f64} : tensor<8x3xf32>, tensor<i64>
-  %g = aenet.gaussian_noise %d, %seed {stddev = 0.1 : f64, salt = 4 : i64} : tensor<8x3xf32>, tensor<i64>
+  // CHECK: aenet.gaussian_noise %{{.*}}, %{{.*}}, %{{.*}} {salt = 4 : i64} : tensor<8x3xf32>, tensor<i64>, tensor<f32>
+  %g = aenet.gaussian_noise %d, %seed, %stddev {salt = 4 : i64} : tensor<8x3xf32>, tensor<i64>, tensor<f32>
   // CHECK: aenet.reshape %{{.*}} : tensor<8x3xf32> -> tensor<8x3x1xf32>
   %r = aenet.reshape %g : tensor<8x3xf32> -> tensor<8x3x1xf32>
   // CHECK: aenet.add

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <sstream>
 
 namespace aenet::test {
@@ -39,7 +40,9 @@ template <typename T> struct BackendCheck::Compiled {
   int trainLoss = -1, evaluateLoss = -1;
   int64_t seed = 0;
   T step = 1;
-  T learningRate = 0; ///< the module's optimizer's (its slot's init)
+  /// The values the module was built with (the slots' init); a deque, as
+  /// bound addresses must not move.
+  std::deque<T> hyperparameters;
 
   ::testing::AssertionResult bind(const std::vector<Arg> &args,
                                   const std::string &entry, bool training);
@@ -101,9 +104,9 @@ BackendCheck::Compiled<T>::bind(const std::vector<Arg> &args,
     case BufferSlot::Kind::Step:
       buffers.push_back(&step);
       break;
-    case BufferSlot::Kind::LearningRate:
-      learningRate = static_cast<T>(slot.init);
-      buffers.push_back(&learningRate);
+    case BufferSlot::Kind::Hyperparameter:
+      hyperparameters.push_back(static_cast<T>(slot.init));
+      buffers.push_back(&hyperparameters.back());
       break;
     case BufferSlot::Kind::Scalars: {
       scalars.assign(slot.numElements(), 0);

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iomanip>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
@@ -96,6 +97,10 @@ void GradientCheck::param(const std::string &name, const Shape &shape,
       Arg{true, name, shape, std::move(values), std::move(trained)}));
 }
 
+void GradientCheck::hyperparameter(const std::string &name, double value) {
+  hyperparameterArgs_.push_back({name, value});
+}
+
 void GradientCheck::seed(int64_t value) {
   seed_ = value;
   hasSeed_ = true;
@@ -125,9 +130,16 @@ std::string GradientCheck::signature() const {
     s += (i ? ", %" : "%") + a.name + ": " + f64Type(a.shape) + " {aenet." +
          (a.isParam ? "param" : "input") + " = \"" + a.name + "\"}";
   }
+  std::string separator = args_.empty() ? "" : ", ";
+  for (const auto &[name, value] : hyperparameterArgs_) {
+    std::ostringstream v;
+    v << std::scientific << std::setprecision(17) << value;
+    s += separator + "%" + name + ": tensor<f64> {aenet.hyperparameter = " +
+         "{name = \"" + name + "\", value = " + v.str() + " : f64}}";
+    separator = ", ";
+  }
   if (hasSeed_)
-    s += std::string(args_.empty() ? "" : ", ") +
-         "%seed: tensor<i64> {aenet.seed}";
+    s += separator + "%seed: tensor<i64> {aenet.seed}";
   return s + ") -> (tensor<f64> {aenet.name = \"loss\"})";
 }
 
@@ -184,9 +196,9 @@ std::string GradientCheck::moduleText() const {
       // A 0-d tensor of the element type: one double in f64.
       buffers.push_back(&step_);
       break;
-    case BufferSlot::Kind::LearningRate:
-      learningRate_ = slot.init;
-      buffers.push_back(&learningRate_);
+    case BufferSlot::Kind::Hyperparameter:
+      hyperparameters_.push_back(slot.init);
+      buffers.push_back(&hyperparameters_.back());
       break;
     case BufferSlot::Kind::Scalars: {
       scalars.assign(slot.numElements(), 0.0);

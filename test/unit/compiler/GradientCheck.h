@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <deque>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -67,6 +68,9 @@ public:
   /// Declares a trainable parameter `%name` (`aenet.param`).
   void param(const std::string &name, const Shape &shape,
              std::vector<double> values);
+  /// Declares a hyperparameter argument `%name` (`aenet.hyperparameter`), a
+  /// scalar bound to |value|, as the runtime binds a noise's deviation.
+  void hyperparameter(const std::string &name, double value);
   /// Declares the seed argument `%seed` (`aenet.seed`), passed with the same
   /// value to train_step and evaluate so random ops draw the same numbers.
   void seed(int64_t value);
@@ -118,6 +122,7 @@ private:
                                   CompiledModel::Call &call, bool training);
 
   std::vector<std::unique_ptr<Arg>> args_;
+  std::vector<std::pair<std::string, double>> hyperparameterArgs_;
   int64_t seed_ = 0;
   bool hasSeed_ = false;
   std::string body_;
@@ -129,7 +134,9 @@ private:
   std::vector<double> evaluateScalars_, trainScalars_;
   int evaluateLoss_ = -1, trainLoss_ = -1;
   double step_ = 1;
-  double learningRate_ = 0; ///< the module's optimizer's (its slot's init)
+  /// The values the module was built with (the slots' init); a deque, as
+  /// bound addresses must not move.
+  std::deque<double> hyperparameters_;
   struct State {
     std::string name;
     double init;

@@ -365,9 +365,10 @@ TEST(GaussianNoise, SameNoiseInTrainStepAndEvaluate) {
   GradientCheck c;
   c.param("x", {4, 6}, rng.uniform(24, -1, 1));
   c.input("t", {4, 6}, rng.uniform(24, -1, 1));
+  c.hyperparameter("stddev", 0.5);
   c.seed(99);
   c.body(R"(
-  %n = aenet.gaussian_noise %x, %seed {stddev = 0.5 : f64, salt = 4 : i64} : tensor<4x6xf64>, tensor<i64>
+  %n = aenet.gaussian_noise %x, %seed, %stddev {salt = 4 : i64} : tensor<4x6xf64>, tensor<i64>, tensor<f64>
   %y = aenet.activation tanh %n : tensor<4x6xf64>
   %loss = aenet.loss mse sum %y, %t : tensor<4x6xf64>, tensor<4x6xf64> -> tensor<f64>)");
   ASSERT_TRUE(c.compile());

@@ -66,14 +66,15 @@ double drawnLoss(const std::string &op, double lv, int64_t salt,
   c.param("mu", {4, 6}, rng.uniform(24, -1, 1));
   c.input("t", {4, 6}, rng.uniform(24, -1, 1));
   c.input("lv", {4, 6}, std::vector<double>(24, lv));
+  if (op == "noise")
+    c.hyperparameter("stddev", std::exp(lv / 2));
   c.seed(seed);
   std::string attrs = "salt = " + std::to_string(salt) + " : i64";
   c.body((op == "sample"
               ? "  %z = aenet.sample_normal %mu, %lv, %seed {" + attrs +
                     "} : tensor<4x6xf64>, tensor<i64>\n"
-              : "  %z = aenet.gaussian_noise %mu, %seed {stddev = " +
-                    std::to_string(std::exp(lv / 2)) + " : f64, " + attrs +
-                    "} : tensor<4x6xf64>, tensor<i64>\n") +
+              : "  %z = aenet.gaussian_noise %mu, %seed, %stddev {" + attrs +
+                    "} : tensor<4x6xf64>, tensor<i64>, tensor<f64>\n") +
          "  %loss = aenet.loss mse sum %z, %t : tensor<4x6xf64>, "
          "tensor<4x6xf64> -> tensor<f64>");
   if (!c.compile()) {

@@ -34,9 +34,11 @@ struct BufferSlot {
   /// LayerState: a stateful recurrent layer's state (`lstm.h`, `lstm.c`),
   /// [batch, units], carried from one call to the next. Gradient: the
   /// gradient of the parameter |name|, which a data-parallel module's
-  /// grad_step writes and apply_step reads. LearningRate: the optimizer's
-  /// rate, a scalar; |init| is the one the program was built with, for a
-  /// caller that compiled it itself (never one from a CompileCache).
+  /// grad_step writes and apply_step reads. Hyperparameter: a setting the
+  /// program reads from a scalar rather than bakes in, by |name|
+  /// ("learning_rate", a noise's "<layer>.stddev"); |init| is the value it
+  /// was built with, for a caller that compiled it itself (never one from a
+  /// CompileCache: see CompileReport).
   enum class Kind {
     Input,
     Param,
@@ -44,7 +46,7 @@ struct BufferSlot {
     LayerState,
     Seed,
     Step,
-    LearningRate,
+    Hyperparameter,
     Scalars,
     Output,
     Gradient
@@ -55,7 +57,7 @@ struct BufferSlot {
   bool frozen = false;        ///< parameters that are not trained
   /// Parameters: how the runtime fills the buffer before the first step.
   rt::InitializerSpec initializer;
-  double init = 0;            ///< an optimizer state's first value; the rate
+  double init = 0; ///< an optimizer state's first value; a hyperparameter's
   std::vector<std::string> scalarNames; ///< Scalars: what each element is
   /// Scalars: how each element's epoch value is made from its batch values.
   std::vector<rt::ScalarFinish> scalarFinishes;
@@ -73,19 +75,33 @@ struct EntryPoint {
   int find(BufferSlot::Kind kind, const std::string &name = "") const;
 };
 
+/// The values of a program's hyperparameters (BufferSlot::Kind::
+/// Hyperparameter), by name.
+using Hyperparameters = std::map<std::string, double>;
+/// The hyperparameter name of the optimizer's learning rate.
+inline constexpr char kLearningRateName[] = "learning_rate";
+
+/// What CompiledModel::compile says about the program it returns.
+struct CompileReport {
+  /// Whether it came from the CompileCache.
+  bool fromCache = false;
+  /// This run's value of each of its hyperparameters, which the program,
+  /// when it came from the cache, was built with other values of.
+  Hyperparameters hyperparameters;
+};
+
 class CompiledModel {
 public:
   ~CompiledModel();
 
   /// Compiles model |model| for |options.batch| (0: the train block's batch)
   /// down to machine code, or takes it from |options.cache| when a program
-  /// of the same aenet IR, up to the optimizer's learning rate, is there
-  /// (then sets |fromCache|). Errors are
-  /// printed to stderr as `file:line:col: error: ...`; returns null after
-  /// one.
+  /// of the same aenet IR, up to the values of its hyperparameters, is
+  /// there; fills |report|. Errors are printed to stderr as
+  /// `file:line:col: error: ...`; returns null after one.
   static std::shared_ptr<const CompiledModel>
   compile(const SourceFile &file, const CheckedProgram &program, int model,
-          const CompileOptions &options, bool *fromCache = nullptr);
+          const CompileOptions &options, CompileReport *report = nullptr);
 
   /// Compiles a module given as aenet IR text (functions `train_loss` with
   /// `aenet.differentiate`, and any others, as the frontend would emit) from
@@ -136,13 +152,14 @@ private:
 };
 
 /// Compiled programs kept by what they were compiled from: the aenet IR as
-/// the frontend built it, up to the optimizer's learning rate (an argument
-/// of the compiled steps), the backend and the element type. Runs that build
-/// the same program -- a sweep's repeats, or its points whose parameters
-/// change only what the runtime reads (the learning rate, epochs, data
-/// files, the seed) -- then compile it once. A program from here was built
-/// with another run's learning rate: its LearningRate slot's |init| is not
-/// this run's. Keeps the first |capacity| programs and no more:
+/// the frontend built it, up to the values of its hyperparameters (the
+/// learning rate, noise deviations: arguments of the compiled code), the
+/// backend and the element type. Runs that build the same program -- a
+/// sweep's repeats, or its points whose parameters change only what the
+/// runtime reads (hyperparameters, epochs, data files, the seed) -- then
+/// compile it once. A program from here was built with another run's
+/// hyperparameters: its Hyperparameter slots' |init| are not this run's.
+/// Keeps the first |capacity| programs and no more:
 /// a sweep's runs cycle through all of its points, where evicting the least
 /// recently used would miss every time. Safe to use from several threads.
 class CompileCache {

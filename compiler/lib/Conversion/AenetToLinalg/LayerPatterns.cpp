@@ -202,13 +202,10 @@ struct GaussianNoiseLowering : OpConversionPattern<GaussianNoiseOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (failed(checkStaticShapes(op, rewriter)))
       return failure();
-    double stddev = op.getStddev().convertToDouble();
-    Value x = adaptor.getInput();
-    rewriter.replaceOp(op, stddev == 0
-                               ? x
-                               : createGaussianNoise(rewriter, op.getLoc(), x,
-                                                     adaptor.getSeed(), stddev,
-                                                     op.getSalt()));
+    rewriter.replaceOp(op, createGaussianNoise(
+                               rewriter, op.getLoc(), adaptor.getInput(),
+                               adaptor.getSeed(), adaptor.getStddev(),
+                               op.getSalt()));
     return success();
   }
 };

@@ -124,17 +124,18 @@ Value mlir::aenet::createStandardNormal(OpBuilder &b, Location loc, Value key,
 }
 
 Value mlir::aenet::createGaussianNoise(OpBuilder &b, Location loc,
-                                       Value input, Value seed, double stddev,
-                                       int64_t salt) {
+                                       Value input, Value seed,
+                                       Value stddevTensor, int64_t salt) {
   RankedTensorType type = getTensorType(input);
   Type t = type.getElementType();
   Value key = createRandomKey(b, loc, seed, salt);
+  Value stddev = extractScalar(b, loc, stddevTensor);
   return createElementwise(
       b, loc, input, type, [&](OpBuilder &nb, Location nloc, ValueRange args) {
         Value index = createLinearIndex(nb, nloc, type.getShape());
         Value z = createStandardNormal(nb, nloc, key, index, t);
         ScalarBuilder s{nb, nloc, t};
-        Value noise = s.mul(z, s.c(stddev));
+        Value noise = s.mul(z, stddev);
         return s.add(args[0], noise);
       });
 }

@@ -60,9 +60,10 @@ Value createStandardNormal(OpBuilder &b, Location loc, Value key, Value index,
 Value createDropout(OpBuilder &b, Location loc, Value input, Value seed,
                     double rate, int64_t salt);
 
-/// |input| plus |stddev| times standard normal noise, in one generic.
+/// |input| plus |stddev| (a 0-d tensor, read once) times standard normal
+/// noise, in one generic.
 Value createGaussianNoise(OpBuilder &b, Location loc, Value input, Value seed,
-                          double stddev, int64_t salt);
+                          Value stddev, int64_t salt);
 
 } // namespace mlir::aenet
 

@@ -588,16 +588,18 @@ def random_test():
     (d,) = test.op("{r} = aenet.dropout %s, %s {rate = 0.25 : f64, salt = 7 : i64} : %s, tensor<i64>" % (x, sv, ttype(ones)))
     test.show("dropout f64 rate 0.25 salt 7 (kept %d of %d)" % (sum(keep), n), d, ttype(ones),
               reshape([4.0 / 3.0 if k else 0.0 for k in keep], shape))
-    # Gaussian noise on zeros with stddev 1 is the Box-Muller sample itself.
+    # Gaussian noise on zeros is the Box-Muller sample scaled by the
+    # deviation operand.
     Z = reshape([0.0] * 12, [3, 4])
     z = test.const(Z)
+    stddev = test.const(0.5)
     noise = []
     for i in range(12):
         u1 = uniform(rng_hash(seed, salt, 2 * i), 53)
         u2 = uniform(rng_hash(seed, salt, 2 * i + 1), 53)
-        noise.append(math.sqrt(-2 * math.log(1 - u1)) * math.cos(2 * math.pi * u2))
-    (gn,) = test.op("{r} = aenet.gaussian_noise %s, %s {stddev = 1.0 : f64, salt = 3 : i64} : %s, tensor<i64>" % (z, sv, ttype(Z)))
-    test.show("gaussian_noise f64 (stddev 1)", gn, ttype(Z), reshape(noise, [3, 4]))
+        noise.append(0.5 * math.sqrt(-2 * math.log(1 - u1)) * math.cos(2 * math.pi * u2))
+    (gn,) = test.op("{r} = aenet.gaussian_noise %s, %s, %s {salt = 3 : i64} : %s, tensor<i64>, tensor<f64>" % (z, sv, stddev, ttype(Z)))
+    test.show("gaussian_noise f64 (stddev 0.5)", gn, ttype(Z), reshape(noise, [3, 4]))
     test.write()
 
 

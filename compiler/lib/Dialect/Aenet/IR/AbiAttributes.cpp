@@ -83,6 +83,14 @@ StringRef expectedValue(StringRef name, AbiPlace place, Attribute value) {
                ? ""
                : "a positive float";
   }
+  if (name == Dialect::getHyperparameterAttrName()) {
+    auto dict = dyn_cast<DictionaryAttr>(value);
+    auto valueOf = dict ? dict.getAs<FloatAttr>("value") : nullptr;
+    return dict && dict.size() == 2 && dict.getAs<StringAttr>("name") &&
+                   valueOf && std::isfinite(valueOf.getValueAsDouble())
+               ? ""
+               : "{name = \"...\", value = <finite float>}";
+  }
   if (name == Dialect::getScalarsAttrName()) {
     auto array = dyn_cast<ArrayAttr>(value);
     return array && llvm::all_of(array, llvm::IsaPred<StringAttr>)
@@ -162,8 +170,10 @@ LogicalResult AenetDialect::verifyRegionArgAttribute(Operation *op,
     return needsCompanion(op, false, argIndex, name, getParamAttrName());
   if (name == getStateInitAttrName())
     return needsCompanion(op, false, argIndex, name, getStateAttrName());
-  // The runtime binds one number to the learning rate.
-  if (name == getLearningRateAttrName()) {
+  // The runtime binds one number to the learning rate and to a
+  // hyperparameter.
+  if (name == getLearningRateAttrName() ||
+      name == getHyperparameterAttrName()) {
     auto func = dyn_cast<FunctionOpInterface>(op);
     auto type =
         func ? dyn_cast<ShapedType>(func.getArgumentTypes()[argIndex]) : nullptr;

@@ -10,6 +10,8 @@
 
 #include "VerifyUtils.h"
 
+#include "mlir/IR/Matchers.h"
+
 using namespace mlir;
 using namespace mlir::aenet;
 
@@ -113,17 +115,23 @@ LogicalResult DropoutOp::buildGradients(OpBuilder &b, ArrayRef<Value> dy,
 }
 
 LogicalResult GaussianNoiseOp::verify() {
-  double stddev = getStddev().convertToDouble();
-  if (!(stddev >= 0))
-    return emitOpError() << "expects a non-negative stddev, got " << stddev;
-  return success();
+  // A deviation known here must be one; an argument's is the runtime's to
+  // check (the language refuses negative ones).
+  DenseFPElementsAttr constant;
+  if (matchPattern(getStddev(), m_Constant(&constant))) {
+    double stddev = constant.getSplatValue<APFloat>().convertToDouble();
+    if (!(stddev >= 0))
+      return emitOpError() << "expects a non-negative stddev, got " << stddev;
+  }
+  return sameElementType(*this);
 }
 
 LogicalResult GaussianNoiseOp::buildGradients(OpBuilder &, ArrayRef<Value> dy,
                                               SmallVectorImpl<Value> &grads) {
   // Additive noise: the gradient passes through unchanged.
   grads.push_back(dy[0]);
-  grads.push_back(Value());
+  grads.push_back(Value()); // the seed
+  grads.push_back(Value()); // the deviation
   return success();
 }
 

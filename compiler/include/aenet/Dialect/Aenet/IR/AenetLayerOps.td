@@ -95,21 +95,24 @@ def Aenet_GaussianNoiseOp : Aenet_DiffOp<"gaussian_noise",
   let summary = "Adds zero-mean Gaussian noise of deviation `stddev`.";
   let description = [{
     The noise is a counter-based hash of (`seed`, `salt`, index) turned normal
-    by Box-Muller; its gradient is the identity.
+    by Box-Muller; its gradient is the identity. The deviation is a scalar
+    operand, not an attribute, so that one compiled program trains at any
+    deviation (the frontend passes it in as an `aenet.hyperparameter`
+    argument, and `aec sweep` over noise levels compiles once).
 
     ```mlir
-    %y = aenet.gaussian_noise %x, %seed {stddev = 0.1 : f64, salt = 2 : i64} : tensor<256x784xf32>, tensor<i64>
+    %y = aenet.gaussian_noise %x, %seed, %stddev {salt = 2 : i64} : tensor<256x784xf32>, tensor<i64>, tensor<f32>
     ```
   }];
   let arguments = (ins Aenet_FloatTensor:$input, Aenet_Seed:$seed,
-                   F64Attr:$stddev, I64Attr:$salt);
+                   Aenet_Scalar:$stddev, I64Attr:$salt);
   let results = (outs Aenet_FloatTensor:$output);
   let assemblyFormat =
-      "$input `,` $seed attr-dict `:` type($input) `,` type($seed)";
+      "$input `,` $seed `,` $stddev attr-dict `:` type($input) `,` type($seed) `,` type($stddev)";
   let hasVerifier = 1;
   let builders = [
     OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$seed,
-                   "::mlir::FloatAttr":$stddev, "::mlir::IntegerAttr":$salt), [{
+                   "::mlir::Value":$stddev, "::mlir::IntegerAttr":$salt), [{
       build($_builder, $_state, input.getType(), input, seed, stddev, salt);
     }]>];
 }
