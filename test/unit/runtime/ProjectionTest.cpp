@@ -3,8 +3,9 @@
 // Rows built from two known orthogonal directions of unequal spread (plus
 // a constant offset) must come back as their coordinates along those
 // directions, from the mean, up to each direction's sign, whether there are
-// more rows than columns or fewer; degenerate rows (no variance, one
-// column) must not break it.
+// more rows than columns or fewer, and when a third direction varies
+// nearly as much as the second; degenerate rows (no variance, one column)
+// must not break it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -77,6 +78,68 @@ TEST(ProjectionTest, RecoversTwoKnownDirections) {
 // rows' dot products instead of the covariance: the same plane.
 TEST(ProjectionTest, RecoversTwoKnownDirectionsOfCodesWiderThanMany) {
   checkRecoversTwoKnownDirections(12, 300);
+}
+
+// Tests a second and third direction of nearly equal variance (1 and 0.99,
+// and 16 along the first): the plane is still the first two, each share of
+// the variance exact. (Power iteration with deflation, which the projection
+// used before, converges there at 0.99 an iteration: after its 500, rows
+// were still off by more than 1e-3.)
+TEST(ProjectionTest, SeparatesNearlyEqualVariances) {
+  const int64_t n = 500, d = 40;
+  std::mt19937 gen(2);
+  std::normal_distribution<double> normal(0, 1);
+  // Three centred, mutually orthogonal sample vectors of standard
+  // deviations 4, 1 and 0.995 (Gram-Schmidt, then scaled).
+  std::vector<std::vector<double>> coords(3, std::vector<double>(n));
+  const double deviations[3] = {4, 1, 0.995};
+  for (int k = 0; k < 3; ++k) {
+    std::vector<double> &a = coords[k];
+    for (double &x : a)
+      x = normal(gen);
+    double mean = 0;
+    for (double x : a)
+      mean += x / n;
+    for (double &x : a)
+      x -= mean;
+    for (int p = 0; p < k; ++p) {
+      double dot = 0, norm = 0;
+      for (int64_t r = 0; r < n; ++r) {
+        dot += a[r] * coords[p][r];
+        norm += coords[p][r] * coords[p][r];
+      }
+      for (int64_t r = 0; r < n; ++r)
+        a[r] -= dot / norm * coords[p][r];
+    }
+    double variance = 0;
+    for (double x : a)
+      variance += x * x / n;
+    for (double &x : a)
+      x *= deviations[k] / std::sqrt(variance);
+  }
+  // Orthonormal directions: pairs of coordinates, one of them mixed.
+  std::vector<std::vector<double>> dirs(3, std::vector<double>(d, 0.0));
+  dirs[0][0] = 0.6, dirs[0][1] = 0.8;
+  dirs[1][5] = 1;
+  dirs[2][10] = 0.8, dirs[2][d - 1] = -0.6;
+  std::vector<float> rows(n * d);
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t j = 0; j < d; ++j) {
+      double x = 1.5;
+      for (int k = 0; k < 3; ++k)
+        x += coords[k][r] * dirs[k][j];
+      rows[r * d + j] = static_cast<float>(x);
+    }
+  PlaneProjection p = projectOnPrincipalPlane(rows, n, d);
+  for (int k = 0; k < 2; ++k) {
+    double sign = (p.xy[k] >= 0) == (coords[k][0] >= 0) ? 1 : -1;
+    for (int64_t r = 0; r < n; ++r)
+      EXPECT_NEAR(p.xy[2 * r + k], sign * coords[k][r], 1e-3)
+          << "axis " << k << ", row " << r;
+  }
+  const double total = 16 + 1 + 0.995 * 0.995;
+  EXPECT_NEAR(p.explained[0], 16 / total, 1e-6);
+  EXPECT_NEAR(p.explained[1], 1 / total, 1e-6);
 }
 
 TEST(ProjectionTest, RowsThatDoNotVaryLieAtTheOrigin) {

@@ -28,10 +28,10 @@ struct PlaneProjection {
 };
 
 /// Projects |rows| ([n, d], row-major) onto their principal plane. The
-/// directions come from the covariance matrix by power iteration with
-/// deflation, in double precision; each direction's sign is chosen so that
-/// its largest component is positive, so a run repeats its picture. For
-/// d = 1 the second coordinate is 0.
+/// directions come from the covariance matrix by subspace iteration, in
+/// double precision, without forming the matrix; each direction's sign is
+/// chosen so that its largest component is positive, so a run repeats its
+/// picture. For d = 1 the second coordinate is 0.
 PlaneProjection projectOnPrincipalPlane(const std::vector<float> &rows,
                                         int64_t n, int64_t d);
 
