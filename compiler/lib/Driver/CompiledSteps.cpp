@@ -162,7 +162,16 @@ CompiledSteps::CompiledSteps(const SourceFile &file,
       backend_(backend), store_(store), arrayNames_(std::move(arrayNames)),
       arraySizes_(std::move(arraySizes)) {}
 
-bool CompiledSteps::compile(const std::vector<int64_t> &alsoRows) {
+/// The entry function whose program holds |entry| (a compiled entry point).
+static unsigned entryFunctionOf(const std::string &entry) {
+  if (entry == "evaluate")
+    return kEvaluateEntry;
+  if (entry == "predict")
+    return kPredictEntry;
+  return kTrainEntry; // train_step, grad_step, apply_step
+}
+
+bool CompiledSteps::compile(int64_t trainRest, int64_t evalRest) {
   // Compiled steps allocate their temporaries (a batch of activations, up to
   // megabytes) on every call. glibc would serve those with mmap and return
   // them to the kernel on free, so each step would fault its pages in again;
@@ -194,20 +203,34 @@ bool CompiledSteps::compile(const std::vector<int64_t> &alsoRows) {
   // A batch too small to split keeps both cores for each primitive.
   if (slicesFor(batch_) < 2)
     slices_ = 1;
-  std::vector<int64_t> rows = programRows(batch_);
-  for (int64_t r : alsoRows)
-    if (r > 0)
-      for (int64_t s : programRows(r))
-        if (std::find(rows.begin(), rows.end(), s) == rows.end())
-          rows.push_back(s);
-  if (!compileTogether(rows))
+  // The full batch's programs hold every entry function; the last, smaller
+  // batches' only the one they run (an epoch's, training; validation's,
+  // evaluate), a fraction of the compile.
+  std::vector<std::pair<int64_t, unsigned>> wanted;
+  auto want = [&](int64_t rows, unsigned entries) {
+    for (int64_t s : programRows(rows)) {
+      auto it = std::find_if(wanted.begin(), wanted.end(),
+                             [&](const auto &w) { return w.first == s; });
+      if (it == wanted.end())
+        wanted.push_back({s, entries});
+      else
+        it->second |= entries;
+    }
+  };
+  want(batch_, kAllEntries);
+  if (trainRest > 0)
+    want(trainRest, kTrainEntry);
+  if (evalRest > 0)
+    want(evalRest, kEvaluateEntry);
+  if (!compileTogether(wanted))
     return false;
   // A phase that freezes every parameter has no gradient to split.
-  if (slices_ > 1 && !models_.at(compiledRows())->entry("grad_step")) {
+  if (slices_ > 1 &&
+      !programFor(compiledRows(), kTrainEntry)->entry("grad_step")) {
     slices_ = 1;
-    models_.clear();
-    programs_ = reused_ = 0;
-    return compile(alsoRows);
+    programs_.clear();
+    programCount_ = reused_ = 0;
+    return compile(trainRest, evalRest);
   }
   const EntryPoint *step = trainEntries().front();
   const BufferSlot &scalars = step->slots[step->find(Kind::Scalars)];
@@ -217,9 +240,11 @@ bool CompiledSteps::compile(const std::vector<int64_t> &alsoRows) {
 }
 
 std::shared_ptr<const CompiledModel>
-CompiledSteps::build(int64_t rows, bool quiet, CompileReport *report) const {
+CompiledSteps::build(int64_t rows, unsigned entries, bool quiet,
+                     CompileReport *report) const {
   CompileOptions options;
   options.batch = rows;
+  options.entries = entries;
   options.backend = backend_;
   options.sampleSeed = sampleSeed_;
   options.quiet = quiet;
@@ -228,15 +253,16 @@ CompiledSteps::build(int64_t rows, bool quiet, CompileReport *report) const {
   return CompiledModel::compile(file_, program_, model_, options, report);
 }
 
-const CompiledModel *CompiledSteps::compileFor(int64_t rows) {
+const CompiledModel *CompiledSteps::compileFor(int64_t rows,
+                                               unsigned entries) {
   auto start = std::chrono::steady_clock::now();
   CompileReport report;
   std::shared_ptr<const CompiledModel> model =
-      build(rows, /*quiet=*/false, &report);
+      build(rows, entries, /*quiet=*/false, &report);
   addCompileTime(start);
   if (!model)
     return nullptr;
-  return keep(rows, std::move(model), report);
+  return keep(rows, entries, std::move(model), report);
 }
 
 void CompiledSteps::addCompileTime(
@@ -249,20 +275,37 @@ void CompiledSteps::addCompileTime(
 }
 
 const CompiledModel *
-CompiledSteps::keep(int64_t rows, std::shared_ptr<const CompiledModel> model,
+CompiledSteps::keep(int64_t rows, unsigned entries,
+                    std::shared_ptr<const CompiledModel> model,
                     const CompileReport &report) {
-  ++programs_;
+  ++programCount_;
   reused_ += report.fromCache;
-  // Every program of the run is built from one model: the same values.
-  hyperparameters_ = report.hyperparameters;
-  return (models_[rows] = std::move(model)).get();
+  // Every program of the run is built from one model: the same values,
+  // each program's those of its entry functions (evaluate's no rate).
+  for (const auto &[name, value] : report.hyperparameters)
+    hyperparameters_[name] = value;
+  std::vector<Program> &kept = programs_[rows];
+  kept.push_back({entries, std::move(model)});
+  return kept.back().model.get();
+}
+
+const CompiledModel *CompiledSteps::programFor(int64_t rows,
+                                               unsigned entry) const {
+  auto it = programs_.find(rows);
+  if (it == programs_.end())
+    return nullptr;
+  for (const Program &p : it->second)
+    if (p.entries & entry)
+      return p.model.get();
+  return nullptr;
 }
 
 bool CompiledSteps::allReused() const {
-  return programs_ > 0 && reused_ == programs_;
+  return programCount_ > 0 && reused_ == programCount_;
 }
 
-bool CompiledSteps::compileTogether(const std::vector<int64_t> &rows) {
+bool CompiledSteps::compileTogether(
+    const std::vector<std::pair<int64_t, unsigned>> &rows) {
   // Each batch size is a separate compile in its own MLIR and LLVM context,
   // and nearly all of a compile is LLVM working on one module on one thread:
   // the remainder batches' programs (as large as the full batch's) compile
@@ -274,7 +317,7 @@ bool CompiledSteps::compileTogether(const std::vector<int64_t> &rows) {
   std::vector<std::shared_ptr<const CompiledModel>> built(rows.size());
   std::vector<CompileReport> reports(rows.size());
   auto buildInto = [&](size_t i, bool quiet) {
-    built[i] = build(rows[i], quiet, &reports[i]);
+    built[i] = build(rows[i].first, rows[i].second, quiet, &reports[i]);
   };
   std::atomic<size_t> next{1};
   auto work = [&] {
@@ -296,18 +339,20 @@ bool CompiledSteps::compileTogether(const std::vector<int64_t> &rows) {
     return false;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (built[i])
-      keep(rows[i], std::move(built[i]), reports[i]);
-    else if (!compileFor(rows[i]))
+      keep(rows[i].first, rows[i].second, std::move(built[i]), reports[i]);
+    else if (!compileFor(rows[i].first, rows[i].second))
       return false;
   }
   return true;
 }
 
-const CompiledModel &CompiledSteps::modelFor(int64_t rows) {
-  auto it = models_.find(rows);
-  if (it != models_.end())
-    return *it->second;
-  const CompiledModel *model = compileFor(rows);
+const CompiledModel &CompiledSteps::modelFor(int64_t rows,
+                                            const std::string &entry) {
+  unsigned function = entryFunctionOf(entry);
+  if (const CompiledModel *kept = programFor(rows, function))
+    return *kept;
+  // A batch size met only now (predict's last batch): its entry alone.
+  const CompiledModel *model = compileFor(rows, function);
   if (!model)
     throw std::runtime_error("compiling for a batch of " +
                              std::to_string(rows) + " failed");
@@ -331,7 +376,7 @@ int64_t CompiledSteps::compiledRows() const {
 }
 
 std::vector<const EntryPoint *> CompiledSteps::trainEntries() const {
-  const CompiledModel &model = *models_.at(compiledRows());
+  const CompiledModel &model = *programFor(compiledRows(), kTrainEntry);
   if (slices_ > 1)
     return {model.entry("grad_step"), model.entry("apply_step")};
   return {model.entry("train_step")};
@@ -365,7 +410,7 @@ BoundEntry &CompiledSteps::bound(const std::string &entry,
   if (it != steps_.end())
     return *it->second;
   auto bound = std::make_unique<BoundEntry>(
-      modelFor(rows), entry, store_, hyperparameters_, arrayNames_,
+      modelFor(rows, entry), entry, store_, hyperparameters_, arrayNames_,
       arraySizes_);
   return *(steps_[key] = std::move(bound));
 }
@@ -385,8 +430,8 @@ rt::BatchStep &CompiledSteps::split(const std::string &entry, int64_t rows) {
     for (size_t a = 0; a < arraySizes_.size(); ++a)
       at.push_back(step->rowOf(static_cast<int>(a), first));
     sliceEntries_.push_back(std::make_unique<BoundEntry>(
-        modelFor(sliceRows), entry, store_, hyperparameters_, arrayNames_,
-        arraySizes_, at));
+        modelFor(sliceRows, entry), entry, store_, hyperparameters_,
+        arrayNames_, arraySizes_, at));
     BoundEntry &slice = *sliceEntries_.back();
     if (gradientNames.empty())
       for (auto &[name, size] : slice.gradientSizes()) {
@@ -404,7 +449,8 @@ rt::BatchStep &CompiledSteps::split(const std::string &entry, int64_t rows) {
     std::map<std::string, float *> sums =
         sliceEntries_[firstSlice]->gradients();
     sliceEntries_.push_back(std::make_unique<BoundEntry>(
-        modelFor(compiledRows()), "apply_step", store_, hyperparameters_,
+        modelFor(compiledRows(), "apply_step"), "apply_step", store_,
+        hyperparameters_,
         arrayNames_, arraySizes_, std::vector<float *>{}, sums));
     step->setApply(*sliceEntries_.back(), std::move(gradientSizes));
   }

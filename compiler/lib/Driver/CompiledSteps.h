@@ -1,8 +1,9 @@
 //===- CompiledSteps.h - The runtime's view of compiled code ----*- C++ -*-===//
 //
 // Implements the runtime's `BatchStepSource` with JIT-compiled entry points:
-// one compiled model per batch size (the last, smaller batch of an epoch gets
-// its own), every parameter and optimizer state bound to the shared
+// one compiled model per batch size (the last, smaller batches of an epoch
+// and of validation get their own, holding only the training step or only
+// evaluate), every parameter and optimizer state bound to the shared
 // `ParameterStore`, inputs and scalars to buffers owned here. Training may
 // split each batch into slices run one per core (rt::SplitStep), each on a
 // data-parallel program compiled for the slice's rows.
@@ -105,10 +106,11 @@ public:
   /// Takes programs from |cache| that an earlier run compiled from the
   /// same IR, and keeps new ones there; call before compile().
   void shareCompiles(CompileCache *cache) { cache_ = cache; }
-  /// Compiles for the full batch and for each of |alsoRows| (the smaller
-  /// last batches a run will meet), the batch sizes at the same time; false
-  /// after an error (already reported).
-  bool compile(const std::vector<int64_t> &alsoRows = {});
+  /// Compiles for the full batch, and the training step for |trainRest|
+  /// rows and evaluate for |evalRest| (the smaller last batches of an epoch
+  /// and of validation; 0: none), all at the same time; false after an
+  /// error (already reported).
+  bool compile(int64_t trainRest = 0, int64_t evalRest = 0);
   /// Adds every parameter (Glorot-uniform kernels, zero biases, as Keras
   /// does) and optimizer state to the store.
   void initializeStore(uint64_t seed);
@@ -127,23 +129,31 @@ public:
   }
 
 private:
-  const CompiledModel &modelFor(int64_t rows);
-  /// Compiles for |rows| and keeps the result; null after an error.
-  const CompiledModel *compileFor(int64_t rows);
-  /// Compiles for |rows|, or takes the program from the cache, and fills
-  /// |report|; with |quiet| its errors are not printed.
-  std::shared_ptr<const CompiledModel> build(int64_t rows, bool quiet,
+  /// The program that runs |entry| on batches of |rows|, compiled now when
+  /// there is none.
+  const CompiledModel &modelFor(int64_t rows, const std::string &entry);
+  /// The kept program for |rows| holding entry function |entry| (an
+  /// EntryFunction bit), or null.
+  const CompiledModel *programFor(int64_t rows, unsigned entry) const;
+  /// Compiles |entries| for |rows| and keeps the result; null after an
+  /// error.
+  const CompiledModel *compileFor(int64_t rows, unsigned entries);
+  /// Compiles |entries| (EntryFunction bits) for |rows|, or takes the
+  /// program from the cache, and fills |report|; with |quiet| its errors
+  /// are not printed.
+  std::shared_ptr<const CompiledModel> build(int64_t rows, unsigned entries,
+                                             bool quiet,
                                              CompileReport *report) const;
   /// Adds the wall time since |start| to compileSeconds_.
   void addCompileTime(std::chrono::steady_clock::time_point start);
   /// Keeps |model| as the program for |rows|, counting it, and the run's
   /// hyperparameters from |report|.
-  const CompiledModel *keep(int64_t rows,
+  const CompiledModel *keep(int64_t rows, unsigned entries,
                             std::shared_ptr<const CompiledModel> model,
                             const CompileReport &report);
-  /// Compiles for each of |rows| concurrently, the first one's errors
-  /// reported (compile()).
-  bool compileTogether(const std::vector<int64_t> &rows);
+  /// Compiles each of |rows| (a batch size and its entry functions)
+  /// concurrently, the first one's errors reported (compile()).
+  bool compileTogether(const std::vector<std::pair<int64_t, unsigned>> &rows);
   BoundEntry &bound(const std::string &entry, int64_t rows);
   /// How many slices a batch of |rows| runs as (1: unsplit).
   int64_t slicesFor(int64_t rows) const;
@@ -168,10 +178,17 @@ private:
   std::vector<int64_t> arraySizes_;
   std::vector<std::string> scalarNames_;
   std::vector<rt::ScalarFinish> scalarFinishes_;
-  std::map<int64_t, std::shared_ptr<const CompiledModel>> models_;
+  /// A kept program and the entry functions it holds.
+  struct Program {
+    unsigned entries;
+    std::shared_ptr<const CompiledModel> model;
+  };
+  /// By batch size; never dropped while the run lasts, as bound entries
+  /// call into them.
+  std::map<int64_t, std::vector<Program>> programs_;
   CompileCache *cache_ = nullptr;
   /// The programs kept, and how many of them came from cache_.
-  size_t programs_ = 0, reused_ = 0;
+  size_t programCount_ = 0, reused_ = 0;
   std::map<std::pair<std::string, int64_t>, std::unique_ptr<BoundEntry>>
       steps_;
   /// 1: batches run whole; else the most slices a batch is split into.

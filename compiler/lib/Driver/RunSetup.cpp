@@ -182,13 +182,14 @@ bool prepareData(const SourceFile &file, const CheckedProgram &program,
 }
 
 /// Compiles the model of |setup| as |setup.program| has it into
-/// |setup.steps|, bound to |setup.store|, for the full batch and each of
-/// |alsoRows|; with |splitBatches| (training), each batch runs as slices on
-/// all the cores where the model allows.
+/// |setup.steps|, bound to |setup.store|, for the full batch, and its
+/// training step and evaluate for the last batches of |trainRest| and
+/// |evalRest| rows (CompiledSteps::compile); with |splitBatches|
+/// (training), each batch runs as slices on all the cores where the model
+/// allows.
 static bool compileSteps(const SourceFile &file, const RunOptions &options,
-                         RunSetup &setup,
-                         const std::vector<int64_t> &alsoRows = {},
-                         bool splitBatches = false) {
+                         RunSetup &setup, int64_t trainRest = 0,
+                         int64_t evalRest = 0, bool splitBatches = false) {
   std::vector<std::string> arrayNames;
   std::vector<int64_t> arraySizes;
   for (const rt::Array &array : setup.data.train.arrays()) {
@@ -203,7 +204,7 @@ static bool compileSteps(const SourceFile &file, const RunOptions &options,
   setup.steps->shareCompiles(options.compileCache);
   if (splitBatches)
     setup.steps->splitBatches(rt::stepThreads());
-  return setup.steps->compile(alsoRows);
+  return setup.steps->compile(trainRest, evalRest);
 }
 
 bool prepareRun(const SourceFile &file, const CheckedProgram &program,
@@ -223,10 +224,10 @@ bool compilePhase(const SourceFile &file, const RunOptions &options,
   // of their own: compiled now, beside the full batch's, so that their
   // compile is reported with the rest and not counted in epoch 1.
   int64_t batch = setup.plan.batch;
-  std::vector<int64_t> rests = {setup.data.train.size() % batch};
-  if (setup.data.validation)
-    rests.push_back(setup.data.validation->size() % batch);
-  return compileSteps(file, options, setup, rests, /*splitBatches=*/true);
+  int64_t evalRest =
+      setup.data.validation ? setup.data.validation->size() % batch : 0;
+  return compileSteps(file, options, setup, setup.data.train.size() % batch,
+                      evalRest, /*splitBatches=*/true);
 }
 
 bool enterPhase(const SourceFile &file, const RunOptions &options,

@@ -399,9 +399,12 @@ OwningOpRef<ModuleOp> ModuleBuilder::build() {
   if (!options_.to.empty()) {
     buildFunction(*module, "submodel", Mode::Sub);
   } else {
-    buildFunction(*module, "train_loss", Mode::Train);
-    buildFunction(*module, "evaluate", Mode::Evaluate);
-    buildFunction(*module, "predict", Mode::Predict);
+    if (options_.entries & kTrainEntry)
+      buildFunction(*module, "train_loss", Mode::Train);
+    if (options_.entries & kEvaluateEntry)
+      buildFunction(*module, "evaluate", Mode::Evaluate);
+    if (options_.entries & kPredictEntry)
+      buildFunction(*module, "predict", Mode::Predict);
   }
   if (failed(mlir::verify(*module)))
     return nullptr;

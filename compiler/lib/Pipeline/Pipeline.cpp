@@ -222,6 +222,7 @@ OwningOpRef<ModuleOp> buildModelModule(MLIRContext &ctx,
   frontend.from = options.from;
   frontend.to = options.to;
   frontend.sampleSeed = options.sampleSeed;
+  frontend.entries = options.entries;
   OwningOpRef<ModuleOp> module =
       buildAenetModule(ctx, file, graph, plan, frontend);
   if (module && options.dataParallel)

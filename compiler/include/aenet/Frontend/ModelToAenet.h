@@ -8,7 +8,8 @@
 //   @evaluate    the same results in inference mode;
 //   @predict     every named layer output, in inference mode, then each
 //                input the train block corrupts, as corrupted;
-// or, for a sub-model (FrontendOptions::to), @submodel alone.
+// or those of them FrontendOptions::entries asks for; or, for a sub-model
+// (FrontendOptions::to), @submodel alone.
 // The inputs a train block corrupts get their noise in all three, from a
 // seed argument (see ModelToAenet.cpp).
 // Locations point into the .aenet file, so any later error names its line.
@@ -18,6 +19,7 @@
 #ifndef AENET_FRONTEND_MODELTOAENET_H
 #define AENET_FRONTEND_MODELTOAENET_H
 
+#include "aenet/Frontend/EntryFunctions.h"
 #include "aenet/Lang/Diagnostics.h"
 #include "aenet/Lang/ModelGraph.h"
 #include "aenet/Lang/TrainPlan.h"
@@ -44,6 +46,9 @@ struct FrontendOptions {
   /// `sample_normal`'s z = mu + exp(logvar / 2) * eps as training does,
   /// eps keyed by this seed (`--sample --seed N`); unset: they take mu.
   std::optional<uint64_t> sampleSeed;
+  /// The entry functions of a whole model's module to build (EntryFunction
+  /// bits).
+  unsigned entries = kAllEntries;
 };
 
 /// Builds the module of |model|; |plan| (may be null) supplies the optimizer

@@ -9,6 +9,7 @@
 #ifndef AENET_PIPELINE_STAGES_H
 #define AENET_PIPELINE_STAGES_H
 
+#include "aenet/Frontend/EntryFunctions.h"
 #include "aenet/Lang/Sema.h"
 
 #include <iosfwd>
@@ -42,6 +43,8 @@ struct CompileOptions {
   std::vector<int> from, to;
   /// Set: inference samples `sample_normal` (FrontendOptions::sampleSeed).
   std::optional<uint64_t> sampleSeed;
+  /// The entry functions to compile (EntryFunction bits; a whole model's).
+  unsigned entries = kAllEntries;
   /// Diagnostics are dropped instead of printed: for a compile that runs
   /// beside another of the same model, which reports the same errors.
   bool quiet = false;
