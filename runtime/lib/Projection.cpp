@@ -7,7 +7,7 @@
 // residuals ||C u - theta u|| are small. C itself is never formed: for the
 // denoiser's 2,000 codes of 6,272 numbers it would take 39 G multiply-adds
 // (12.5 G for the rows' dot products instead, which took 20 s), where an
-// iteration takes 2 n d k = 0.2 G and a dozen converge. The block is wider
+// iteration takes 2 n d k = 0.2 G and a dozen or so converge. The block is wider
 // than the two directions wanted so that they converge at the rate of the
 // gap to its (k+1)-th eigenvalue, not to the third; a power iteration with
 // deflation, as before, crawled where the second and third are close.
@@ -31,8 +31,9 @@ constexpr int64_t kBlock = 8;
 constexpr int64_t kRows = 8;
 /// Iterations at most; the residual test ends most runs within 20. Codes
 /// whose leading variances are nearly equal (an untrained or isotropic
-/// code) take hundreds to pin down directions that are then all as good:
-/// after this many the plane is one of them, and its shares are right.
+/// code) take hundreds to pin down directions that are then all about as
+/// good: after this many the plane lies close to their span, and its shares
+/// are lower bounds, close to the true ones.
 constexpr int kMaxIterations = 60;
 /// A direction is converged when ||C u - theta u|| <= kTolerance * theta1.
 constexpr double kTolerance = 1e-9;

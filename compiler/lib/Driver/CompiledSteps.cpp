@@ -308,9 +308,9 @@ bool CompiledSteps::compileTogether(
     const std::vector<std::pair<int64_t, unsigned>> &rows) {
   // Each batch size is a separate compile in its own MLIR and LLVM context,
   // and nearly all of a compile is LLVM working on one module on one thread:
-  // the remainder batches' programs (as large as the full batch's) compile
-  // on the other cores at the same time, so they add little wall time
-  // instead of doubling it. Their errors would repeat the full batch's, so
+  // the remainder batches' programs (one entry function each, a fraction of
+  // the full batch's three) compile on the other cores at the same time, so
+  // they add little wall time. Their errors would repeat the full batch's, so
   // they are dropped; a remainder that fails alone is compiled again below
   // to report it.
   auto start = std::chrono::steady_clock::now();

@@ -123,7 +123,7 @@ func.func @learning_rate_zero(%lr: tensor<f32> {aenet.learning_rate = 0.0 : f64}
 // -----
 
 // Tests that the learning rate is one number.
-// expected-error @+1 {{'aenet.learning_rate' on argument #0, which is not a scalar but 'tensor<2xf32>'}}
+// expected-error @+1 {{'aenet.learning_rate' on argument #0, which is not a float scalar but 'tensor<2xf32>'}}
 func.func @learning_rate_shape(%lr: tensor<2xf32> {aenet.learning_rate = 1.0e-3 : f64}) {
   return
 }
@@ -153,9 +153,16 @@ func.func @hyperparameter_extra(%s: tensor<f32> {aenet.hyperparameter = {name = 
 
 // -----
 
-// Tests that a hyperparameter is one number.
-// expected-error @+1 {{'aenet.hyperparameter' on argument #0, which is not a scalar but 'tensor<3xf32>'}}
+// Tests that a hyperparameter is one float.
+// expected-error @+1 {{'aenet.hyperparameter' on argument #0, which is not a float scalar but 'tensor<3xf32>'}}
 func.func @hyperparameter_shape(%s: tensor<3xf32> {aenet.hyperparameter = {name = "noise.stddev", value = 0.5 : f64}}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'aenet.hyperparameter' on argument #0, which is not a float scalar but 'memref<i64>'}}
+func.func @hyperparameter_integer(%s: memref<i64> {aenet.hyperparameter = {name = "noise.stddev", value = 0.5 : f64}}) {
   return
 }
 

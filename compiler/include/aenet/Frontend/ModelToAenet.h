@@ -11,7 +11,7 @@
 // or those of them FrontendOptions::entries asks for; or, for a sub-model
 // (FrontendOptions::to), @submodel alone.
 // The inputs a train block corrupts get their noise in all three, from a
-// seed argument (see ModelToAenet.cpp).
+// seed argument, at a deviation argument (see ModelToAenet.cpp).
 // Locations point into the .aenet file, so any later error names its line.
 //
 //===----------------------------------------------------------------------===//

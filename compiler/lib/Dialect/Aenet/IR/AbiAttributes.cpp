@@ -177,9 +177,10 @@ LogicalResult AenetDialect::verifyRegionArgAttribute(Operation *op,
     auto func = dyn_cast<FunctionOpInterface>(op);
     auto type =
         func ? dyn_cast<ShapedType>(func.getArgumentTypes()[argIndex]) : nullptr;
-    if (type && (!type.hasRank() || type.getRank() != 0))
+    if (type && (!type.hasRank() || type.getRank() != 0 ||
+                 !isa<FloatType>(type.getElementType())))
       return op->emitError() << "'" << name << "' on argument #" << argIndex
-                             << ", which is not a scalar but " << type;
+                             << ", which is not a float scalar but " << type;
   }
   // One finish per scalar, in the order of their names.
   if (name == getScalarFinishesAttrName()) {

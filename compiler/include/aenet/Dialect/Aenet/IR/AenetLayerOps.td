@@ -101,14 +101,17 @@ def Aenet_GaussianNoiseOp : Aenet_DiffOp<"gaussian_noise",
     argument, and `aec sweep` over noise levels compiles once).
 
     ```mlir
-    %y = aenet.gaussian_noise %x, %seed, %stddev {salt = 2 : i64} : tensor<256x784xf32>, tensor<i64>, tensor<f32>
+    %y = aenet.gaussian_noise %x, %seed, %stddev {salt = 2 : i64}
+        : tensor<256x784xf32>, tensor<i64>, tensor<f32>
     ```
   }];
   let arguments = (ins Aenet_FloatTensor:$input, Aenet_Seed:$seed,
                    Aenet_Scalar:$stddev, I64Attr:$salt);
   let results = (outs Aenet_FloatTensor:$output);
-  let assemblyFormat =
-      "$input `,` $seed `,` $stddev attr-dict `:` type($input) `,` type($seed) `,` type($stddev)";
+  let assemblyFormat = [{
+    $input `,` $seed `,` $stddev attr-dict `:` type($input) `,` type($seed)
+    `,` type($stddev)
+  }];
   let hasVerifier = 1;
   let builders = [
     OpBuilder<(ins "::mlir::Value":$input, "::mlir::Value":$seed,
