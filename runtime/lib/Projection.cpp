@@ -16,6 +16,8 @@
 
 #include "aenet/Runtime/Projection.h"
 
+#include "aenet/Runtime/Random.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -35,6 +37,8 @@ constexpr int64_t kRows = 8;
 /// good: after this many the plane lies close to their span, and its shares
 /// are lower bounds, close to the true ones.
 constexpr int kMaxIterations = 60;
+/// The seed of the block's first directions.
+constexpr uint64_t kStartSeed = 0x706361; // "pca"
 /// A direction is converged when ||C u - theta u|| <= kTolerance * theta1.
 constexpr double kTolerance = 1e-9;
 
@@ -191,16 +195,12 @@ PlaneProjection projectOnPrincipalPlane(const std::vector<float> &rows,
   // Codes that span fewer directions than the block (d or n - 1 < k) leave
   // the rest of it zero (orthonormalize).
   constexpr int64_t k = kBlock;
-  // A start no direction of real codes is orthogonal to: splitmix64 draws.
+  // A start no direction of real codes is orthogonal to: random, from a
+  // fixed seed, so that a run repeats its picture.
   std::vector<double> v(d * k);
-  uint64_t state = 0x9e3779b97f4a7c15ull;
-  for (double &x : v) {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
-    x = static_cast<double>(z >> 11) * 0x1.0p-53 - 0.5;
-  }
+  Rng rng(kStartSeed);
+  for (double &x : v)
+    x = rng.uniform() - 0.5;
   orthonormalize(v, d, k);
 
   std::vector<double> z(d * k), h(k * k), s, theta;

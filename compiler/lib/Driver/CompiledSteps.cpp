@@ -450,8 +450,8 @@ rt::BatchStep &CompiledSteps::split(const std::string &entry, int64_t rows) {
         sliceEntries_[firstSlice]->gradients();
     sliceEntries_.push_back(std::make_unique<BoundEntry>(
         modelFor(compiledRows(), "apply_step"), "apply_step", store_,
-        hyperparameters_,
-        arrayNames_, arraySizes_, std::vector<float *>{}, sums));
+        hyperparameters_, arrayNames_, arraySizes_, std::vector<float *>{},
+        sums));
     step->setApply(*sliceEntries_.back(), std::move(gradientSizes));
   }
   return *(splits_[key] = std::move(step));
