@@ -31,6 +31,7 @@
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Transforms/IPO/MergeFunctions.h"
 
 #include <iostream>
 
@@ -217,6 +218,19 @@ optimizeGlue(llvm::TargetMachine *machine) {
   };
 }
 
+/// |optimize| after merging the functions whose bodies are equal. The loops
+/// evaluate and predict run are the training step's forward loops again, so
+/// each parallel loop body the async lowering outlined is there up to four
+/// times (a third of the conv AE's LLVM IR on the loops backend): merged
+/// first, LLVM optimizes and generates each once.
+static std::function<llvm::Error(llvm::Module *)> mergeIdenticalFunctionsThen(
+    std::function<llvm::Error(llvm::Module *)> optimize) {
+  return [optimize = std::move(optimize)](llvm::Module *module) {
+    llvm::MergeFunctionsPass::runOnModule(*module);
+    return optimize(module);
+  };
+}
+
 /// The values of |module|'s hyperparameters as the frontend built it: its
 /// optimizer's learning rate (an argument from aenet-apply-optimizer on),
 /// the `aenet.hyperparameter` arguments'. With |clear|, sets each to a
@@ -383,8 +397,9 @@ CompiledModel::finish(ModuleOp module, bool useF64, Backend backend) {
   // AE 5 % faster.
   // Kept in a named variable: ExecutionEngineOptions holds a function_ref.
   std::function<llvm::Error(llvm::Module *)> optimize =
-      backend == Backend::Loops ? makeOptimizingTransformer(3, 0, tm->get())
-                                : optimizeGlue(tm->get());
+      mergeIdenticalFunctionsThen(
+          backend == Backend::Loops ? makeOptimizingTransformer(3, 0, tm->get())
+                                    : optimizeGlue(tm->get()));
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = optimize;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
