@@ -428,15 +428,19 @@ CompiledModel::finish(ModuleOp module, bool useF64, Backend backend) {
   compiled->impl_->engine = std::move(*engine);
   // Runs global constructors; raw lookupPacked calls do not.
   compiled->impl_->engine->initialize();
-  // LLJIT generates machine code at the first lookup of a symbol: looked up
-  // here, code generation is part of the compile (on the thread compiling
-  // this program, which runs beside the other batch sizes'), not of the
-  // first step's call, where it would be hidden in epoch 1's seconds.
+  // LLJIT generates the whole module's machine code at the first lookup of
+  // any of its symbols: looked up here, code generation is part of the
+  // compile (on the thread compiling this program, which runs beside the
+  // other batch sizes'), not of the first step's call, where it would be
+  // hidden in epoch 1's seconds.
   for (const EntryPoint &e : compiled->entries_) {
-    auto fn = compiled->impl_->engine->lookupPacked("_mlir_ciface_" + e.name);
-    if (!fn) {
-      std::cerr << "aec: error: JIT compilation of " << e.name
-                << " failed: " << llvm::toString(fn.takeError()) << '\n';
+    auto packed =
+        compiled->impl_->engine->lookupPacked("_mlir_ciface_" + e.name);
+    if (!packed) {
+      // ORC's session has printed the cause already.
+      llvm::consumeError(packed.takeError());
+      std::cerr << "aec: error: generating machine code for " << e.name
+                << " failed\n";
       return nullptr;
     }
   }

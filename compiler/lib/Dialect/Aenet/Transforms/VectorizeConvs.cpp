@@ -38,29 +38,39 @@ using Tiles = std::array<int64_t, 7>;
 /// The most multiply-adds one vectorized tile may unroll into: kernel
 /// columns x output columns x filters x channels of the tile. The unrolled
 /// code, and the time of the cleanup patterns that lower it, grow with this
-/// product without bound as kernels widen: the input gradient of a 28x28
-/// 'same' convolution over 8 channels (28 x 28 x 8 x 8 = 175,616) took 14 s
-/// to compile, where its plain loops take well under a second. The largest
-/// tiles of the examples stay vectorized: 3x3 convolutions (3 x 7 x 8 x 8 =
-/// 1,344) and their kernel gradients, whose "kernel" is the image, read
-/// across 8 samples of the batch (28 x 3 x 8 x 8 = 5,376 at 28x28).
-constexpr int64_t kMaxUnrolledMacs = 8192;
+/// product without bound as kernels widen: a kernel 28 columns wide over 28
+/// outputs, 8 filters and 8 channels (28 x 28 x 8 x 8 = 50,176) took 14 s
+/// to compile, where its plain loops take well under a second. Tiles of
+/// the examples' sizes stay vectorized: 3x3 convolutions (3 x 7 x 8 x 8 =
+/// 1,344) and their kernel gradients, whose "kernel" is the image read
+/// across 8 samples of the batch (28 x 3 x 8 x 8 = 5,376 at 28x28; a 5x5
+/// kernel's, 28 x 5 x 8 x 8 = 8,960).
+constexpr int64_t kMaxUnrolledMacs = 16384;
 
-/// Tiles of up to 8 columns of one output row (a wider row by the largest of
-/// 8, 7, 4, 2 that divides it) of up to 8 filters from up to 8 channels, one
-/// kernel row at a time: what decompose needs (OH and KH of 1) and a
-/// contraction the vectorizer turns into FMAs over 8 filters. A tile's
-/// accumulators are one vector of filters per column: 8 fit the registers,
-/// where a whole 28-column row spilled (conv AE on loops: epochs 5-10 %
-/// faster with 7 columns than with 28, the same results bit for bit).
+/// The output columns of a tile: a row of up to 8 whole, a wider one by the
+/// largest of 8 ... 2 that divides it; a row of up to 32 with no such divisor
+/// (13, 29) whole rather than a column at a time.
+int64_t columnTile(int64_t width) {
+  if (width <= 8)
+    return width;
+  int64_t tile = fittingTile(width, {8, 7, 6, 5, 4, 3, 2});
+  return tile == 1 && width <= 32 ? width : tile;
+}
+
+/// Tiles of up to 8 columns of one output row (columnTile) of up to 8
+/// filters from up to 8 channels, one kernel row at a time: what decompose
+/// needs (OH and KH of 1) and a contraction the vectorizer turns into FMAs
+/// over 8 filters. A tile's accumulators are one vector of filters per
+/// column: 8 fit the registers, where a whole 28-column row spilled (conv
+/// AE on loops: epochs ~10 % faster with 7 columns than with 28, the same
+/// results bit for bit).
 Tiles tilesFor(linalg::Conv2DNchwFchwOp op) {
   auto out = cast<ShapedType>(op.getDpsInits()[0].getType());
   auto in = cast<ShapedType>(op.getDpsInputs()[0].getType());
-  int64_t ow = out.getDimSize(3);
   return {1,
           fittingTile(out.getDimSize(1), {8, 4, 2}),
           1,
-          ow <= 8 ? ow : fittingTile(ow, {8, 7, 4, 2}),
+          columnTile(out.getDimSize(3)),
           fittingTile(in.getDimSize(1), {8, 4, 2}),
           1,
           0};
