@@ -25,6 +25,7 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ExecutionEngine/Orc/Core.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
@@ -56,6 +57,8 @@ int EntryPoint::find(BufferSlot::Kind kind, const std::string &name) const {
 
 struct CompiledModel::Impl {
   std::unique_ptr<ExecutionEngine> engine;
+  /// Each entry point's packed C interface, by the entry's name.
+  llvm::StringMap<void (*)(void **)> packed;
 };
 
 CompiledModel::CompiledModel() : impl_(std::make_unique<Impl>()) {}
@@ -218,9 +221,9 @@ optimizeGlue(llvm::TargetMachine *machine) {
   };
 }
 
-/// |optimize| after merging the functions whose bodies are equal. The loops
-/// evaluate and predict run are the training step's forward loops again, so
-/// each parallel loop body the async lowering outlined is there up to four
+/// |optimize| after merging the functions whose bodies are equal. Evaluate's
+/// and predict's loops repeat the training step's forward loops, so each
+/// parallel loop body the async lowering outlined is there up to four
 /// times (a third of the conv AE's LLVM IR on the loops backend): merged
 /// first, LLVM optimizes and generates each once.
 static std::function<llvm::Error(llvm::Module *)> mergeIdenticalFunctionsThen(
@@ -443,6 +446,7 @@ CompiledModel::finish(ModuleOp module, bool useF64, Backend backend) {
                 << " failed\n";
       return nullptr;
     }
+    compiled->impl_->packed[e.name] = *packed;
   }
   return compiled;
 }
@@ -453,12 +457,7 @@ CompiledModel::bind(const std::string &name,
   const EntryPoint *e = entry(name);
   assert(e && buffers.size() == e->slots.size() && "one buffer per slot");
   Call call;
-  auto fn = impl_->engine->lookupPacked("_mlir_ciface_" + name);
-  if (!fn) {
-    llvm::consumeError(fn.takeError());
-    assert(false && "every entry point has a C interface");
-  }
-  call.fn_ = *fn;
+  call.fn_ = impl_->packed.lookup(name);
   if (e->kernelSitesArg >= 0)
     call.sites_ = std::make_unique<rt::KernelSites>(e->kernelSites);
   // A ranked memref descriptor: allocated and aligned pointers, offset, then
