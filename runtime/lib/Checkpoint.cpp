@@ -257,10 +257,13 @@ void saveSafetensors(const std::string &path,
 }
 
 Checkpoint loadSafetensors(const std::string &path) {
-  std::string bytes = readWholeFile(path);
+  return parseSafetensors(readWholeFile(path), path);
+}
+
+Checkpoint parseSafetensors(std::string_view bytes, const std::string &path) {
   uint64_t headerSize = headerLength(path, bytes, bytes.size());
   Json header =
-      parseHeader(path, std::string_view(bytes).substr(8, headerSize));
+      parseHeader(path, bytes.substr(8, headerSize));
 
   Checkpoint checkpoint;
   uint64_t dataSize = bytes.size() - 8 - headerSize;

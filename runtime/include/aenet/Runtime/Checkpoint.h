@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aenet::rt {
@@ -61,6 +62,10 @@ void saveSafetensors(const std::string &path,
 /// data offsets are out of range or overlap, or a tensor's byte count does
 /// not match its shape.
 Checkpoint loadSafetensors(const std::string &path);
+
+/// The safetensors file whose bytes are |bytes| (a file embedded in a
+/// program), checked as loadSafetensors checks one; errors name |source|.
+Checkpoint parseSafetensors(std::string_view bytes, const std::string &source);
 
 /// The "__metadata__" of the safetensors file at |path|, read from its
 /// header alone (the tensors are not read). Throws CheckpointError for a
