@@ -10,6 +10,8 @@
 
 #include "aenet/Pipeline/CompiledModel.h"
 
+#include "MachineCode.h"
+
 #include "aenet/Conversion/Passes.h"
 #include "aenet/Dialect/Aenet/IR/AenetOps.h"
 #include "aenet/Pipeline/AsyncRuntimeSymbols.h"
@@ -267,7 +269,7 @@ static Hyperparameters takeHyperparameters(ModuleOp module, bool clear) {
   return values;
 }
 
-static void initializeTarget() {
+void initializeTarget() {
   static bool ready = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
@@ -355,41 +357,48 @@ CompiledModel::compileText(const std::string &text, Backend backend) {
   return finish(*module, f64, backend);
 }
 
-std::unique_ptr<CompiledModel>
-CompiledModel::finish(ModuleOp module, bool useF64, Backend backend) {
+std::optional<std::vector<EntryPoint>> lowerForMachineCode(ModuleOp module,
+                                                           Backend backend) {
   // Through the oneDNN stage: it adds the kernel-sites argument the entry
   // points' bindings must pass.
   if (failed(lowerTo(module, Stage::OneDNN, backend)))
-    return nullptr;
-  std::unique_ptr<CompiledModel> compiled(new CompiledModel());
-  compiled->batch_ =
-      cast<IntegerAttr>(module->getAttr(D::getBatchAttrName())).getInt();
-  compiled->useF64_ = useF64;
+    return std::nullopt;
+  std::vector<EntryPoint> entries;
   for (auto func : module.getOps<func::FuncOp>()) {
     // The runtime's kernels are declarations, not entry points.
     if (func.isExternal())
       continue;
-    compiled->entries_.push_back(readEntry(func));
+    entries.push_back(readEntry(func));
     // The slots are known now; LLVM IR has no place for these attributes.
     for (unsigned i = 0; i < func.getNumArguments(); ++i)
       func.setArgAttrs(i, ArrayRef<NamedAttribute>{});
     func->removeAttr(mlir::aenet::kKernelSitesAttrName);
   }
   if (failed(lowerTo(module, Stage::Llvm, backend, Stage::OneDNN)))
-    return nullptr;
+    return std::nullopt;
+  return entries;
+}
 
+std::unique_ptr<llvm::TargetMachine> hostTargetMachine(bool positionIndependent) {
   auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!jtmb) {
     llvm::consumeError(jtmb.takeError());
-    std::cerr << "aec: error: cannot detect the host CPU for the JIT\n";
+    std::cerr << "aec: error: cannot detect the host CPU\n";
     return nullptr;
   }
   jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  if (positionIndependent)
+    jtmb->setRelocationModel(llvm::Reloc::PIC_);
   auto tm = jtmb->createTargetMachine();
   if (!tm) {
     std::cerr << "aec: error: " << llvm::toString(tm.takeError()) << '\n';
     return nullptr;
   }
+  return std::move(*tm);
+}
+
+std::function<llvm::Error(llvm::Module *)>
+optimizerFor(Backend backend, llvm::TargetMachine *machine) {
   // On the oneDNN backend the compiled code is the glue between kernels:
   // elementwise loops, reductions, the optimizer's updates, which O2 without
   // the SLP vectorizer compiles 1.6-3.3x faster (conv AE 1.75 -> 0.53 s,
@@ -398,15 +407,33 @@ CompiledModel::finish(ModuleOp module, bool useF64, Backend backend) {
   // conv VAE's compile drops from 1.8 to 1.1 s and its epochs run as fast.
   // The loops backend's kernels are the compiled code, and O3 ran its dense
   // AE 5 % faster.
+  return mergeIdenticalFunctionsThen(
+      backend == Backend::Loops ? makeOptimizingTransformer(3, 0, machine)
+                                : optimizeGlue(machine));
+}
+
+std::unique_ptr<CompiledModel>
+CompiledModel::finish(ModuleOp module, bool useF64, Backend backend) {
+  std::optional<std::vector<EntryPoint>> entries =
+      lowerForMachineCode(module, backend);
+  if (!entries)
+    return nullptr;
+  std::unique_ptr<CompiledModel> compiled(new CompiledModel());
+  compiled->batch_ =
+      cast<IntegerAttr>(module->getAttr(D::getBatchAttrName())).getInt();
+  compiled->useF64_ = useF64;
+  compiled->entries_ = std::move(*entries);
+  std::unique_ptr<llvm::TargetMachine> tm =
+      hostTargetMachine(/*positionIndependent=*/false);
+  if (!tm)
+    return nullptr;
   // Kept in a named variable: ExecutionEngineOptions holds a function_ref.
   std::function<llvm::Error(llvm::Module *)> optimize =
-      mergeIdenticalFunctionsThen(
-          backend == Backend::Loops ? makeOptimizingTransformer(3, 0, tm->get())
-                                    : optimizeGlue(tm->get()));
+      optimizerFor(backend, tm.get());
   ExecutionEngineOptions engineOptions;
   engineOptions.transformer = optimize;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  auto engine = ExecutionEngine::create(module, engineOptions, std::move(*tm));
+  auto engine = ExecutionEngine::create(module, engineOptions, std::move(tm));
   if (!engine) {
     std::cerr << "aec: error: JIT compilation failed: "
               << llvm::toString(engine.takeError()) << '\n';

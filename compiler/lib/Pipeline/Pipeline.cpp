@@ -228,6 +228,9 @@ OwningOpRef<ModuleOp> buildModelModule(MLIRContext &ctx,
   if (module && options.dataParallel)
     (*module)->setAttr(mlir::aenet::AenetDialect::getDataParallelAttrName(),
                        UnitAttr::get(&ctx));
+  if (module && options.singleThreaded)
+    (*module)->setAttr(mlir::aenet::AenetDialect::getSingleThreadedAttrName(),
+                       UnitAttr::get(&ctx));
   return module;
 }
 

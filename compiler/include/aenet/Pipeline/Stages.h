@@ -51,6 +51,10 @@ struct CompileOptions {
   /// The steps run one per core, each on a slice of the batch: train_step
   /// becomes grad_step and apply_step (`aenet.data_parallel`).
   bool dataParallel = false;
+  /// The compiled loops run on the calling thread, never on MLIR's async
+  /// runtime (`aenet.single_threaded`): for an exported library, which
+  /// links no MLIR library.
+  bool singleThreaded = false;
   /// Set: a program built before from the same aenet IR (up to the
   /// learning rate) for the same backend is taken from here instead of
   /// compiled again, and a new one is kept there (CompiledModel::compile).

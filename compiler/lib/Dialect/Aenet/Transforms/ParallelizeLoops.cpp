@@ -113,9 +113,13 @@ struct AenetParallelizeLoopsPass
     func::FuncOp func = getOperation();
     StringRef dataParallel =
         mlir::aenet::AenetDialect::getDataParallelAttrName();
-    if (auto module = func->getParentOfType<ModuleOp>())
+    if (auto module = func->getParentOfType<ModuleOp>()) {
       if (module->hasAttr(dataParallel) && func.getName() != "apply_step")
         chunks = 1;
+      if (module->hasAttr(
+              mlir::aenet::AenetDialect::getSingleThreadedAttrName()))
+        chunks = 1;
+    }
     SmallVector<scf::ForOp> loops;
     // The tile loops the vectorizers marked: the mark is only a hint for
     // this pass, so it goes either way.

@@ -256,6 +256,8 @@ def AenetParallelizeLoops : Pass<"aenet-parallelize-loops",
     In a module marked `aenet.data_parallel`, the runtime already runs each
     function but `apply_step` once per core on a slice of the batch: only
     `apply_step`'s loops are split.
+    In a module marked `aenet.single_threaded` (an exported library, which
+    has no async runtime to run chunks on), nothing is split.
 
     Before (`threads=2`):
     ```mlir
