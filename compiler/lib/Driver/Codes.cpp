@@ -17,9 +17,7 @@
 
 namespace aenet {
 
-/// The inputs of |graph| that the layers making value |v| read, in the
-/// order the model declares them.
-static std::vector<int> inputsRead(const ModelGraph &graph, int v) {
+std::vector<int> inputsRead(const ModelGraph &graph, int v) {
   std::vector<bool> seen(graph.values.size(), false);
   std::vector<int> pending = {v};
   while (!pending.empty()) {

@@ -65,6 +65,10 @@ private:
   int value_ = -1;
 };
 
+/// The inputs of |graph| that the layers making value |v| read, in the
+/// order the model declares them.
+std::vector<int> inputsRead(const ModelGraph &graph, int v);
+
 /// The labels of |data| as Codes holds them (labels, labelName, classes):
 /// the classes of the first `class[N]` input of |graph| that |data| holds
 /// and that is not in |exclude|. Leaves |codes|' labels empty without one.

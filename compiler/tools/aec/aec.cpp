@@ -1,7 +1,7 @@
 //===- aec.cpp - The aec command-line driver ------------------------------===//
 //
 // `aec check | summary | compile | train | sweep | eval | predict | encode
-// | decode | generate | probe` on a model file.
+// | decode | export | generate | probe` on a model file.
 // Each command runs the front end, prints every diagnostic, and exits 1 on
 // any error, 0 otherwise. Command-line numbers are range-checked by CLI11,
 // so a message names the option.
@@ -54,7 +54,7 @@ std::string shellQuoted(const std::string &arg) {
 constexpr const char *kCommands[] = {"check",  "summary", "compile",
                                      "train",  "sweep",   "eval",
                                      "predict", "encode", "decode",
-                                     "generate", "probe"};
+                                     "export", "generate", "probe"};
 
 /// Says what the commands are when the first argument is none of them (the
 /// top level takes only --help and --help-all): CLI11 would only say that a
@@ -456,6 +456,45 @@ int main(int argc, char **argv) {
       ->check(wholeNumber<uint64_t>(0))
       ->type_name("S");
 
+  CLI::App *exportCmd = app.add_subcommand(
+      "export", "Compile trained weights' inference ahead of time: a shared "
+                "library, an object file and a C header, for C and C++ "
+                "programs without aec, MLIR or LLVM");
+  addFile(exportCmd);
+  ExportOptions exportOptions;
+  exportCmd->add_option("--model", run.model,
+                        "The model to export (default: the first with a "
+                        "train block)");
+  exportCmd->add_option("--weights", run.weights, "The trained checkpoint")
+      ->required();
+  exportCmd
+      ->add_option("--entry", exportOptions.entries,
+                   "The functions to export, comma-separated: predict (the "
+                   "inputs to what the losses compare), encode (the encoder "
+                   "block), decode (the decoder block); default predict")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"predict", "encode", "decode"}))
+      ->type_name("E[,E...]");
+  std::string exportBatch = "dynamic";
+  exportCmd
+      ->add_option("--batch", exportBatch,
+                   "Rows each compiled program runs at once, any number per "
+                   "call either way: N (the last rows padded), or dynamic, "
+                   "the default (the train block's batch, and 1 for the "
+                   "rows left over)")
+      ->check(CLI::IsMember({"dynamic"}) | wholeNumber<int64_t>(1, kMaxBatch))
+      ->option_text("N|dynamic");
+  exportCmd->add_flag("--embed-weights", exportOptions.embedWeights,
+                      "Compile the weights into the library (default: it "
+                      "reads MODEL.safetensors, written beside it, at open)");
+  exportCmd->add_option("--out", run.outDir,
+                        "Folder to write to (default: out/MODEL/export)");
+  exportCmd->add_flag("--overwrite", run.overwrite,
+                      "Replace an export already in the folder");
+  addBackend(exportCmd, runBackend,
+             "Where heavy ops run: onednn (oneDNN's kernels, the default; "
+             "the library links libdnnl) or loops (all compiled code)");
+
   CLI::App *generate = app.add_subcommand(
       "generate", "Sample text or names from a trained character model");
   addFile(generate);
@@ -523,6 +562,24 @@ int main(int argc, char **argv) {
     } catch (const std::bad_alloc &) {
       std::cerr << "aec: error: out of memory: an allocation failed; use a "
                    "smaller --batch or --limit\n";
+      return 1;
+    }
+  }
+  if (*exportCmd) {
+    if (!runFrontend(file, fe, sets, /*check=*/true, run.weights))
+      return 1;
+    if (exportBatch != "dynamic")
+      exportOptions.batch = std::stoll(exportBatch);
+    // One function per entry, however often it was named.
+    std::vector<std::string> unique;
+    for (const std::string &e : exportOptions.entries)
+      if (std::find(unique.begin(), unique.end(), e) == unique.end())
+        unique.push_back(e);
+    exportOptions.entries = unique;
+    try {
+      return runExport(*fe.file, fe.program, run, exportOptions);
+    } catch (const std::bad_alloc &) {
+      std::cerr << "aec: error: out of memory: an allocation failed\n";
       return 1;
     }
   }

@@ -78,6 +78,22 @@ struct DecodeOptions {
 int runDecode(const SourceFile &file, const CheckedProgram &program,
               const RunOptions &run, const DecodeOptions &options);
 
+/// What `aec export` writes: the entries, the batch, where the weights go.
+struct ExportOptions {
+  /// "predict", "encode", "decode"; each a function of the header.
+  std::vector<std::string> entries = {"predict"};
+  /// The rows each program runs at once; 0: dynamic, programs for the train
+  /// block's batch and for 1 row (the rows a call leaves over).
+  int64_t batch = 0;
+  /// The weights compiled into the library instead of read at open.
+  bool embedWeights = false;
+};
+
+/// `aec export`: a trained model's inference entries as an object file, a
+/// shared library and a C header (Export.cpp).
+int runExport(const SourceFile &file, const CheckedProgram &program,
+              const RunOptions &options, const ExportOptions &exportOptions);
+
 /// `aec probe`: a linear SVM on the training codes and on the raw inputs,
 /// both tested on the validation data; prints one table.
 int runProbe(const SourceFile &file, const CheckedProgram &program,
