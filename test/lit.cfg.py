@@ -17,6 +17,10 @@ config.substitutions.append(("%examples", os.path.join(config.aec_src_root, "exa
 config.substitutions.append(("%src_root", config.aec_src_root))
 # Helper scripts of the tests (test/*/Inputs/*.py) run with lit's own Python.
 config.substitutions.append(("%python", sys.executable))
+# The tests that read ONNX files run the Python of the clone's test
+# environment, which .ci/install-deps makes (onnx and onnxruntime from PyPI).
+config.substitutions.append(
+    ("%onnx_python", os.path.join(config.aec_src_root, ".venv-test", "bin", "python")))
 
 # The end-to-end training tests need Debian's dataset-fashion-mnist.
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Codes.h"
+#include "OnnxExport.h"
 #include "RunSetup.h"
 
 #include "aenet/Driver/Commands.h"
@@ -402,6 +403,46 @@ std::string cCompiler() {
   return *found;
 }
 
+/// `--format onnx`: an ONNX model per entry, each written atomically.
+int writeOnnx(const SourceFile &file, const ModelGraph &graph,
+              const std::vector<ExportEntry> &entries,
+              const RunOptions &options, const fs::path &dir) {
+  std::string c = cName(graph.name);
+  auto path = [&](const ExportEntry &e) {
+    return dir / (c + "_" + e.name + ".onnx");
+  };
+  if (!options.overwrite)
+    for (const ExportEntry &entry : entries)
+      if (fs::exists(path(entry))) {
+        std::cerr << "aec: error: " << path(entry).string()
+                  << " exists; --overwrite replaces it\n";
+        return 1;
+      }
+  try {
+    rt::Checkpoint weights = rt::loadSafetensors(options.weights);
+    // Every model first: nothing is written unless all of them are good.
+    std::vector<std::string> models;
+    for (const ExportEntry &entry : entries)
+      models.push_back(onnxModel(graph, entry.from, entry.to, weights,
+                                 options.weights, file.path()));
+    fs::create_directories(dir);
+    std::string written;
+    for (size_t e = 0; e < entries.size(); ++e) {
+      std::string problem =
+          rt::writeFileAtomically(path(entries[e]).string(), models[e]);
+      if (!problem.empty())
+        throw rt::OutputError(path(entries[e]).string(), problem);
+      written += (e ? ", " : "") + path(entries[e]).string();
+    }
+    std::cout << "Wrote " << written << " (ONNX opset " << kOnnxOpset
+              << ")\n";
+  } catch (const std::exception &e) {
+    std::cerr << "aec: error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
+
 } // namespace
 
 int runExport(const SourceFile &file, const CheckedProgram &program,
@@ -425,6 +466,8 @@ int runExport(const SourceFile &file, const CheckedProgram &program,
   std::string c = cName(graph.name);
   fs::path dir = options.outDir.empty() ? fs::path(setup.outDir) / "export"
                                         : fs::path(options.outDir);
+  if (exportOptions.format == "onnx")
+    return writeOnnx(file, graph, entries, options, dir);
   std::vector<std::string> names = {c + ".h", c + ".o", "lib" + c + ".so",
                                     "libaenet-export.a"};
   if (!exportOptions.embedWeights)

@@ -484,6 +484,13 @@ int main(int argc, char **argv) {
                    "rows left over)")
       ->check(CLI::IsMember({"dynamic"}) | wholeNumber<int64_t>(1, kMaxBatch))
       ->option_text("N|dynamic");
+  exportCmd
+      ->add_option("--format", exportOptions.format,
+                   "so (default): a shared library, an object file and a C "
+                   "header; onnx: an ONNX model (opset 17) per entry, "
+                   "MODEL_ENTRY.onnx")
+      ->check(CLI::IsMember({"so", "onnx"}))
+      ->option_text("so|onnx");
   exportCmd->add_flag("--embed-weights", exportOptions.embedWeights,
                       "Compile the weights into the library (default: it "
                       "reads MODEL.safetensors, written beside it, at open)");

@@ -87,10 +87,13 @@ struct ExportOptions {
   int64_t batch = 0;
   /// The weights compiled into the library instead of read at open.
   bool embedWeights = false;
+  /// "so": the library, object file and header; "onnx": an ONNX model
+  /// per entry.
+  std::string format = "so";
 };
 
 /// `aec export`: a trained model's inference entries as an object file, a
-/// shared library and a C header (Export.cpp).
+/// shared library and a C header, or as ONNX models (Export.cpp).
 int runExport(const SourceFile &file, const CheckedProgram &program,
               const RunOptions &options, const ExportOptions &exportOptions);
 
