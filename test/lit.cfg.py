@@ -17,10 +17,11 @@ config.substitutions.append(("%examples", os.path.join(config.aec_src_root, "exa
 config.substitutions.append(("%src_root", config.aec_src_root))
 # Helper scripts of the tests (test/*/Inputs/*.py) run with lit's own Python.
 config.substitutions.append(("%python", sys.executable))
-# The tests that read ONNX files run the Python of the clone's test
-# environment, which .ci/install-deps makes (onnx and onnxruntime from PyPI).
+# The tests that read ONNX files or write Keras's run the Python of the
+# clone's test environment, which .ci/install-deps makes (onnx, onnxruntime,
+# Keras 3 on JAX and h5py from PyPI).
 config.substitutions.append(
-    ("%onnx_python", os.path.join(config.aec_src_root, ".venv-test", "bin", "python")))
+    ("%venv_python", os.path.join(config.aec_src_root, ".venv-test", "bin", "python")))
 
 # The end-to-end training tests need Debian's dataset-fashion-mnist.
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):

@@ -33,7 +33,8 @@ void TrainChecker::addInit(const ast::InitStmt &stmt) {
                                    "string");
     return;
   }
-  if (!isBlockOrLayer(stmt.target))
+  // The model's own name: every layer (a whole model from Keras's weights).
+  if (stmt.target.name != model_.name && !isBlockOrLayer(stmt.target))
     return;
   plan_.inits.push_back(
       {stmt.target.name, resolvePath(file_, stmt.path.value), stmt.offset});

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Codes.h"
+#include "KerasWeights.h"
 #include "OnnxExport.h"
 #include "RunSetup.h"
 
@@ -443,6 +444,30 @@ int writeOnnx(const SourceFile &file, const ModelGraph &graph,
   return 0;
 }
 
+/// `--format keras-weights`: the model's weights as Keras 3's
+/// MODEL.weights.h5, for `model.load_weights` of the same model in Keras.
+int writeKerasWeights(const ModelGraph &graph, const RunOptions &options,
+                      const fs::path &dir) {
+  fs::path path = dir / (cName(graph.name) + ".weights.h5");
+  if (!options.overwrite && fs::exists(path)) {
+    std::cerr << "aec: error: " << path.string()
+              << " exists; --overwrite replaces it\n";
+    return 1;
+  }
+  try {
+    std::vector<rt::KerasLayer> layers = kerasLayersOf(
+        graph, rt::loadSafetensors(options.weights), options.weights);
+    fs::create_directories(dir);
+    rt::saveKerasWeights(path.string(), layers);
+    std::cout << "Wrote " << path.string() << " (Keras 3 weights of "
+              << layers.size() << " layers)\n";
+  } catch (const std::exception &e) {
+    std::cerr << "aec: error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
+
 } // namespace
 
 int runExport(const SourceFile &file, const CheckedProgram &program,
@@ -468,6 +493,8 @@ int runExport(const SourceFile &file, const CheckedProgram &program,
                                         : fs::path(options.outDir);
   if (exportOptions.format == "onnx")
     return writeOnnx(file, graph, entries, options, dir);
+  if (exportOptions.format == "keras-weights")
+    return writeKerasWeights(graph, options, dir);
   std::vector<std::string> names = {c + ".h", c + ".o", "lib" + c + ".so",
                                     "libaenet-export.a"};
   if (!exportOptions.embedWeights)

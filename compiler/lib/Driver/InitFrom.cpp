@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "InitFrom.h"
+#include "KerasWeights.h"
 
 #include "aenet/Runtime/Checkpoint.h"
 #include "aenet/Runtime/Errors.h"
@@ -20,7 +21,10 @@ namespace aenet {
 static std::vector<std::string> layersOf(const ModelGraph &graph,
                                          const std::string &name) {
   std::vector<std::string> layers;
-  if (const BlockInfo *block = graph.findBlock(name))
+  if (name == graph.name)
+    for (const LayerNode &layer : graph.layers)
+      layers.push_back(layer.name);
+  else if (const BlockInfo *block = graph.findBlock(name))
     for (int i = block->firstLayer; i < block->endLayer; ++i)
       layers.push_back(graph.layers[i].name);
   else
@@ -29,9 +33,19 @@ static std::vector<std::string> layersOf(const ModelGraph &graph,
 }
 
 void loadInit(rt::ParameterStore &store, const ModelGraph &graph,
-              const InitFrom &init) {
+              const InitFrom &init, bool byOrder) {
   std::vector<std::string> layers = layersOf(graph, init.target);
-  rt::Checkpoint saved = rt::loadSafetensors(init.path);
+  // Keras's weights (.weights.h5, .h5) arrive in aec's names and layouts.
+  bool keras = init.path.size() > 3 &&
+               init.path.compare(init.path.size() - 3, 3, ".h5") == 0;
+  if (byOrder && !keras)
+    throw rt::CheckpointError(init.path,
+                              "--by-order matches the layers of a Keras "
+                              "weights file (.h5); aec's checkpoints match "
+                              "by name");
+  rt::Checkpoint saved = keras
+                             ? kerasWeightsFor(graph, layers, init.path, byOrder)
+                             : rt::loadSafetensors(init.path);
   std::string problems;
   std::vector<std::pair<rt::NamedTensor *, const rt::NamedTensor *>> copies;
   for (const rt::NamedTensor &t : store.tensors()) {

@@ -420,7 +420,7 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
     } else {
       setup.steps->initializeStore(seed);
       for (const InitFrom &init : setup.plan.inits) {
-        loadInit(setup.store, graph, init);
+        loadInit(setup.store, graph, init, options.byOrder);
         std::cout << "Initialised " << init.target << " from " << init.path
                   << '\n';
       }

@@ -311,6 +311,11 @@ int main(int argc, char **argv) {
                  "Replace the checkpoint in the output folder, with its "
                  "metrics and pictures (without this, train refuses to)")
       ->excludes(resume);
+  train->add_flag("--by-order", run.byOrder,
+                  "init ... from a Keras weights file (.h5) matches the "
+                  "model's layers with parameters to the file's with weights "
+                  "in order, not by name (Keras 2 files only: Keras 3's "
+                  "record no order)");
 
   CLI::App *sweep = app.add_subcommand(
       "sweep", "Train every point of --set lists (NAME=V1,V2,...), each "
@@ -488,9 +493,10 @@ int main(int argc, char **argv) {
       ->add_option("--format", exportOptions.format,
                    "so (default): a shared library, an object file and a C "
                    "header; onnx: an ONNX model (opset 17) per entry, "
-                   "MODEL_ENTRY.onnx")
-      ->check(CLI::IsMember({"so", "onnx"}))
-      ->option_text("so|onnx");
+                   "MODEL_ENTRY.onnx; keras-weights: the weights as Keras 3's "
+                   "MODEL.weights.h5")
+      ->check(CLI::IsMember({"so", "onnx", "keras-weights"}))
+      ->option_text("so|onnx|keras-weights");
   exportCmd->add_flag("--embed-weights", exportOptions.embedWeights,
                       "Compile the weights into the library (default: it "
                       "reads MODEL.safetensors, written beside it, at open)");

@@ -37,6 +37,9 @@ struct RunOptions {
   bool sample = false;
   bool resume = false;
   bool overwrite = false;           ///< train: replace an existing checkpoint
+  /// train: `init ... from` a Keras weights file matches the model's layers
+  /// to the file's in order, not by name.
+  bool byOrder = false;
   Backend backend = Backend::OneDNN;
   int64_t limit = 0;                ///< use only the first N samples (0: all)
   /// train: programs compiled by earlier runs of this process (aec sweep's
@@ -88,7 +91,8 @@ struct ExportOptions {
   /// The weights compiled into the library instead of read at open.
   bool embedWeights = false;
   /// "so": the library, object file and header; "onnx": an ONNX model
-  /// per entry.
+  /// per entry; "keras-weights": the weights as Keras 3's
+  /// MODEL.weights.h5.
   std::string format = "so";
 };
 
