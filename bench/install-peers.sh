@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the frameworks the benches compare aec with.
 #
-# Both benches (bench/run.py, the autoencoders; bench/recurrent.py, the
-# LSTMs) run every peer from PyPI in the venv bench/.venv (git ignores it):
-# PyTorch 2, JAX with optax, Keras 3 on TensorFlow and on JAX, pinned to the
+# The benches (bench/run.py, the autoencoders; bench/recurrent.py, the
+# LSTMs; bench/latency.py, batch-1 latency) run every peer from PyPI in the
+# venv bench/.venv (git ignores it): PyTorch 2, JAX with optax, Keras 3 on
+# TensorFlow and on JAX, ONNX Runtime (latency.py), pinned to the
 # versions bench/README.md and bench/NOTES.md measured. Debian's PyTorch
 # (1.13) is superseded and no longer used; bookworm has no TensorFlow,
 # Keras 3 or JAX. PyPI's torch for Linux is the CUDA build: it brings ~4 GB
@@ -26,6 +27,7 @@ $SUDO env DEBIAN_FRONTEND=noninteractive \
 VENV="$ROOT/bench/.venv"
 if [ ! -x "$VENV/bin/python" ]; then /usr/bin/python3 -m venv "$VENV"; fi
 "$VENV/bin/pip" install torch==2.15.0 tensorflow-cpu==2.21.0 keras==3.15.1 \
+  onnxruntime==1.32.0 \
   jax==0.10.2 jaxlib==0.10.2 optax==0.2.8
 "$VENV/bin/python" - <<'PY'
 import jax, keras, optax, tensorflow, torch
