@@ -191,7 +191,6 @@ KerasWeightsFile readKeras2(const std::string &path, hid_t file) {
     for (const std::string &weight :
          stringsAttribute(path, group.get(), "weight_names")) {
       k.weights.push_back(readDataset(path, group.get(), weight, weight));
-      k.recurrent |= weight.find("_cell/") != std::string::npos;
     }
     if (!k.weights.empty())
       weights.layers.push_back(std::move(k));
@@ -287,10 +286,18 @@ void saveKerasWeights(const std::string &path,
       if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0)
         throw std::runtime_error("cannot flush the file");
     }
+    // Every handle is closed: the file is complete only if HDF5 could
+    // close it (H5Fclose in ~Handle reports nothing); reopened, it says.
+    {
+      Handle check(H5Fopen(temp.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
+                   H5Fclose);
+      if (!check.ok() || H5Lexists(check.get(), "layers", H5P_DEFAULT) <= 0)
+        throw std::runtime_error("the written file does not read back");
+    }
     if (std::rename(temp.c_str(), path.c_str()) != 0)
       throw std::runtime_error("cannot rename " + temp + ": " +
                                errnoText(errno));
-  } catch (const std::runtime_error &e) {
+  } catch (const std::exception &e) {
     std::remove(temp.c_str());
     throw CheckpointError(path, std::string("cannot save Keras weights: ") +
                                     e.what());

@@ -6,8 +6,8 @@
 // file, and writes beside it a C header and the C tables of ExportAbi.h,
 // which the system's C compiler builds and links with libaenet-export into
 // a shared library. Everything is written into a scratch folder first and
-// moved into place only when all of it succeeded, so a failed export leaves
-// no half-written files.
+// moved into place, file by file with the library last, only when all of it
+// was built: a failed build leaves nothing of itself in the folder.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <iomanip>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -137,29 +138,76 @@ std::vector<int64_t> rowShape(const BufferSlot &slot) {
   return std::vector<int64_t>(slot.shape.begin() + 1, slot.shape.end());
 }
 
-/// The argument name of a value in the entry functions.
-std::string argName(const std::string &value) {
-  std::string n = cName(value);
-  return n == "model" || n == "batch" ? n + "_" : n;
+/// Whether |name| would not do as a C identifier in the header: a C or C++
+/// keyword (the header is C++ too), a name of <stdint.h>, or the entry
+/// functions' own parameters.
+bool reserved(const std::string &name) {
+  static const std::set<std::string> words = {
+      "alignas", "alignof", "and", "asm", "auto", "bool", "break", "case",
+      "catch", "char", "class", "const", "constexpr", "continue", "default",
+      "delete", "do", "double", "else", "enum", "explicit", "export",
+      "extern", "false", "float", "for", "friend", "goto", "if", "inline",
+      "int", "long", "mutable", "namespace", "new", "noexcept", "not",
+      "nullptr", "operator", "or", "private", "protected", "public",
+      "register", "restrict", "return", "short", "signed", "sizeof",
+      "static", "struct", "switch", "template", "this", "throw", "true",
+      "try", "typedef", "typeid", "typename", "union", "unsigned", "using",
+      "virtual", "void", "volatile", "while", "xor", "int8_t", "int16_t",
+      "int32_t", "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t",
+      "model", "batch"};
+  return words.count(name) > 0;
+}
+
+/// |name| as an identifier of the header: cName, and a keyword or reserved
+/// name with an underscore after it.
+std::string identifier(const std::string &name) {
+  std::string n = cName(name);
+  return reserved(n) ? n + "_" : n;
+}
+
+/// The argument names of entry point |p|'s inputs and outputs, in slot
+/// order: identifiers, no two alike even upper-cased (the header's macros
+/// are), the later of two that would be numbered.
+std::vector<std::string> argumentNames(const EntryPoint &p) {
+  std::vector<std::string> names;
+  std::set<std::string> taken;
+  for (const BufferSlot &slot : p.slots) {
+    if (slot.kind != BufferSlot::Kind::Input &&
+        slot.kind != BufferSlot::Kind::Output)
+      continue;
+    std::string n = identifier(slot.name);
+    for (int k = 2; taken.count(upper(n)); ++k)
+      n = identifier(slot.name) + "_" + std::to_string(k);
+    taken.insert(upper(n));
+    names.push_back(n);
+  }
+  return names;
+}
+
+/// |text| safe inside a C comment.
+std::string commentSafe(std::string text) {
+  for (size_t at; (at = text.find("*/")) != std::string::npos;)
+    text.replace(at, 2, "* /");
+  return text;
 }
 
 /// The C header of the library.
 std::string headerText(const std::string &model, const std::string &source,
                        const std::string &weights, bool embedded,
                        Backend backend, const std::vector<ExportEntry> &entries) {
-  std::string c = cName(model), C = upper(c);
+  std::string c = identifier(model), C = upper(c);
   std::ostringstream h;
   std::time_t now = std::time(nullptr);
   char date[32];
   std::strftime(date, sizeof(date), "%Y-%m-%d", std::gmtime(&now));
-  h << "/* " << c << ".h: model '" << model << "' of " << source
+  h << "/* " << c << ".h: model '" << model << "' of " << commentSafe(source)
     << ", as `aec export` compiled it on " << date << ".\n"
     << " *\n"
     << " * Weights: "
-    << (embedded ? "compiled into the library (from " + weights +
+    << (embedded ? "compiled into the library (from " + commentSafe(weights) +
                        "); " + c + "_open(NULL) uses them"
                  : "read at " + c + "_open from a safetensors file (" + c +
-                       ".safetensors, from " + weights + ")")
+                       ".safetensors, from " + commentSafe(weights) + ")")
     << ".\n"
     << " * Machine code for the CPU '" << ObjectCode::targetCpu()
     << "' (the exporting machine's) and CPUs with its instructions.\n"
@@ -167,10 +215,13 @@ std::string headerText(const std::string &model, const std::string &source,
             ? " * Backend onednn: the library calls oneDNN's kernels "
               "(libdnnl.so.2, OpenMP).\n"
             : " * Backend loops: the code is all loops; no oneDNN.\n")
-    << " * Any number of rows per call, each row alone (inference). A model\n"
+    << " * Any number of rows per call, each row alone (inference: a\n"
+    << " * recurrent layer starts every row from a zero state). A model\n"
     << " * handle is used by one thread at a time; open one per thread.\n"
     << " * Every entry returns 0, or -1 with " << c
-    << "_error() saying why.\n */\n"
+    << "_error() saying why; a kernel\n"
+    << " * oneDNN cannot build, or memory that runs out, ends the process.\n"
+    << " */\n"
     << "#ifndef " << C << "_H\n#define " << C << "_H\n\n"
     << "#include <stdint.h>\n\n"
     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n"
@@ -187,27 +238,32 @@ std::string headerText(const std::string &model, const std::string &source,
     std::string E = C + "_" + upper(entry.name);
     h << "\n/* " << entry.name << ":";
     std::string args;
+    std::vector<std::string> names = argumentNames(p);
+    size_t next = 0;
     for (const BufferSlot &slot : p.slots) {
       if (slot.kind != BufferSlot::Kind::Input &&
           slot.kind != BufferSlot::Kind::Output)
         continue;
       bool in = slot.kind == BufferSlot::Kind::Input;
       std::vector<int64_t> row = rowShape(slot);
-      h << "\n   " << (in ? "reads " : "writes") << " " << argName(slot.name)
-        << " [batch";
+      const std::string &name = names[next++];
+      h << "\n   " << (in ? "reads " : "writes") << " " << name;
+      if (name != slot.name)
+        h << " ('" << commentSafe(slot.name) << "')";
+      h << " [batch";
       for (int64_t d : row)
         h << ", " << d;
       h << "]";
-      args += std::string(in ? "const float *" : "float *") +
-              argName(slot.name) + ", ";
+      args += std::string(in ? "const float *" : "float *") + name + ", ";
     }
     h << " */\n";
+    next = 0;
     for (const BufferSlot &slot : p.slots) {
       if (slot.kind != BufferSlot::Kind::Input &&
           slot.kind != BufferSlot::Kind::Output)
         continue;
       std::vector<int64_t> row = rowShape(slot);
-      std::string N = E + "_" + upper(cName(slot.name));
+      std::string N = E + "_" + upper(names[next++]);
       h << "#define " << N << "_SIZE " << sizeText(row)
         << " /* floats per row */\n"
         << "#define " << N << "_RANK " << row.size() << "\n"
@@ -241,7 +297,7 @@ const char *slotKindName(BufferSlot::Kind kind) {
 std::string glueText(const std::string &model, bool embedded,
                      const std::vector<ExportEntry> &entries,
                      uint64_t weightsSize) {
-  std::string c = cName(model);
+  std::string c = identifier(model);
   std::ostringstream g;
   g << "/* Generated by aec export: the tables of model '" << model
     << "' for libaenet-export. */\n"
@@ -258,40 +314,42 @@ std::string glueText(const std::string &model, bool embedded,
       g << "extern void " << entry.symbols[p] << "(";
       for (int a = 0; a < args; ++a)
         g << (a ? ", " : "") << "void *";
-      g << ");\nstatic void run_" << tag << "(void **a) { "
+      g << ");\nstatic void aenet_run_" << tag << "(void **a) { "
         << entry.symbols[p] << "(";
       for (int a = 0; a < args; ++a)
         g << (a ? ", " : "") << "a[" << a << "]";
       g << "); }\n";
       for (size_t s = 0; s < program.slots.size(); ++s)
-        g << "static const int64_t " << tag << "_shape" << s << "[] = "
+        g << "static const int64_t aenet_" << tag << "_shape" << s << "[] = "
           << dimsText(program.slots[s].shape.empty()
                           ? std::vector<int64_t>{1}
                           : program.slots[s].shape)
           << ";\n";
-      g << "static const aenet_slot " << tag << "_slots[] = {\n";
+      g << "static const aenet_slot aenet_" << tag << "_slots[] = {\n";
       for (size_t s = 0; s < program.slots.size(); ++s) {
         const BufferSlot &slot = program.slots[s];
         g << "  {" << slotKindName(slot.kind) << ", \"" << slot.name << "\", "
-          << std::max<size_t>(slot.shape.size(), 1) << ", " << tag << "_shape"
-          << s << ", " << slot.init << "},\n";
+          << std::max<size_t>(slot.shape.size(), 1) << ", aenet_" << tag
+          << "_shape" << s << ", " << std::setprecision(17) << slot.init
+          << "},\n";
       }
       g << "};\n";
     }
-    g << "static const aenet_program " << entry.name << "_programs[] = {\n";
+    g << "static const aenet_program aenet_" << entry.name
+      << "_programs[] = {\n";
     for (size_t p = 0; p < entry.programs.size(); ++p) {
       const EntryPoint &program = entry.programs[p];
       std::string tag = entry.name + "_b" + std::to_string(entry.batches[p]);
       g << "  {" << entry.batches[p] << ", " << program.slots.size() << ", "
-        << tag << "_slots, " << program.kernelSitesArg << ", "
-        << program.kernelSites << ", run_" << tag << "},\n";
+        << "aenet_" << tag << "_slots, " << program.kernelSitesArg << ", "
+        << program.kernelSites << ", aenet_run_" << tag << "},\n";
     }
     g << "};\n\n";
   }
-  g << "static const aenet_entry entries[] = {\n";
+  g << "static const aenet_entry aenet_entries[] = {\n";
   for (const ExportEntry &entry : entries)
     g << "  {\"" << entry.name << "\", " << entry.programs.size() << ", "
-      << entry.name << "_programs},\n";
+      << "aenet_" << entry.name << "_programs},\n";
   g << "};\n";
   if (embedded)
     g << "extern const unsigned char aenet_" << c << "_weights[];\n";
@@ -301,8 +359,8 @@ std::string glueText(const std::string &model, bool embedded,
   for (const ExportEntry &entry : entries)
     for (const EntryPoint &program : entry.programs)
       sites |= program.kernelSitesArg >= 0;
-  g << "static const aenet_library library = {\"" << model << "\", "
-    << entries.size() << ", entries, "
+  g << "static const aenet_library aenet_library_of_model = {\""
+    << model << "\", " << entries.size() << ", aenet_entries, "
     << (embedded ? "aenet_" + c + "_weights" : std::string("0")) << ", "
     << (embedded ? weightsSize : 0) << "ULL, "
     << (sites ? "aenet_export_new_kernel_sites, aenet_export_free_kernel_sites"
@@ -310,7 +368,7 @@ std::string glueText(const std::string &model, bool embedded,
     << "};\n\n"
     << "API " << c << " *" << c << "_open(const char *weights_path) {\n"
     << "  return (" << c
-    << " *)aenet_export_open(&library, weights_path);\n}\n"
+    << " *)aenet_export_open(&aenet_library_of_model, weights_path);\n}\n"
     << "API void " << c << "_close(" << c
     << " *model) { aenet_export_close((aenet_model *)model); }\n"
     << "API const char *" << c
@@ -318,21 +376,24 @@ std::string glueText(const std::string &model, bool embedded,
   for (size_t e = 0; e < entries.size(); ++e) {
     const ExportEntry &entry = entries[e];
     std::string params, ins, outs;
+    std::vector<std::string> names = argumentNames(entry.programs.front());
+    size_t next = 0;
     for (const BufferSlot &slot : entry.programs.front().slots) {
       if (slot.kind == BufferSlot::Kind::Input) {
-        params += "const float *" + argName(slot.name) + ", ";
-        ins += argName(slot.name) + ", ";
+        params += "const float *" + names[next] + ", ";
+        ins += names[next++] + ", ";
       } else if (slot.kind == BufferSlot::Kind::Output) {
-        params += "float *" + argName(slot.name) + ", ";
-        outs += argName(slot.name) + ", ";
+        params += "float *" + names[next] + ", ";
+        outs += names[next++] + ", ";
       }
     }
     g << "API int " << c << "_" << entry.name << "(" << c << " *model, "
       << params << "int64_t batch) {\n"
-      << "  const float *in[] = {" << (ins.empty() ? "0" : ins) << "};\n"
-      << "  float *out[] = {" << outs << "};\n"
+      << "  const float *aenet_in[] = {" << (ins.empty() ? "0" : ins)
+      << "};\n"
+      << "  float *aenet_out[] = {" << outs << "};\n"
       << "  return aenet_export_run((aenet_model *)model, " << e
-      << ", in, out, batch);\n}\n";
+      << ", aenet_in, aenet_out, batch);\n}\n";
   }
   return g.str();
 }
@@ -393,15 +454,30 @@ void run(const std::vector<std::string> &args, const fs::path &log,
                                   problem + "\n" + output);
 }
 
-/// The C compiler: $CC, else cc.
-std::string cCompiler() {
+/// The C compiler and its arguments: $CC split at spaces ("ccache gcc",
+/// "gcc -m64"), else cc.
+std::vector<std::string> cCompiler() {
   const char *cc = std::getenv("CC");
-  std::string name = cc && *cc ? cc : "cc";
-  llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName(name);
+  std::istringstream words(cc && *cc ? cc : "cc");
+  std::vector<std::string> command;
+  for (std::string word; words >> word;)
+    command.push_back(word);
+  if (command.empty())
+    command.push_back("cc");
+  llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName(command[0]);
   if (!found)
-    throw rt::OutputError(name, "no C compiler of that name on PATH (aec "
-                                "export links the library with it; set CC)");
-  return *found;
+    throw rt::OutputError(command[0],
+                          "no C compiler of that name on PATH (aec export "
+                          "links the library with it; set CC)");
+  command[0] = *found;
+  return command;
+}
+
+/// |compiler| followed by |args|.
+std::vector<std::string> with(const std::vector<std::string> &compiler,
+                              std::vector<std::string> args) {
+  args.insert(args.begin(), compiler.begin(), compiler.end());
+  return args;
 }
 
 /// `--format onnx`: an ONNX model per entry, each written atomically.
@@ -488,7 +564,7 @@ int runExport(const SourceFile &file, const CheckedProgram &program,
       return 1;
     entries.push_back(std::move(entry));
   }
-  std::string c = cName(graph.name);
+  std::string c = identifier(graph.name);
   fs::path dir = options.outDir.empty() ? fs::path(setup.outDir) / "export"
                                         : fs::path(options.outDir);
   if (exportOptions.format == "onnx")
@@ -611,24 +687,26 @@ int runExport(const SourceFile &file, const CheckedProgram &program,
                       list += "    " + c + "_" + e.name + ";\n";
                     return list;
                   }() + "  local: *;\n};\n");
-    std::string cc = cCompiler();
+    std::vector<std::string> cc = cCompiler();
     fs::path log = scratch.file("cc.log");
     std::string glueObject = scratch.file("glue.o").string();
-    run({cc, "-c", "-O2", "-fPIC", "-fvisibility=hidden",
-         "-I" + scratch.file("").string(), "-I" AEC_RUNTIME_INCLUDE_DIR,
-         scratch.file("glue.c").string(), "-o", glueObject},
+    run(with(cc, {"-c", "-O2", "-fPIC", "-fvisibility=hidden",
+                  "-I" + scratch.file("").string(),
+                  "-I" AEC_RUNTIME_INCLUDE_DIR,
+                  scratch.file("glue.c").string(), "-o", glueObject}),
         log, "compiling the tables of " + c);
-    run({cc, "-r", "-nostdlib", scratch.file("code.o").string(), glueObject,
-         "-o", scratch.file(c + ".o").string()},
+    run(with(cc, {"-r", "-nostdlib", scratch.file("code.o").string(),
+                  glueObject, "-o", scratch.file(c + ".o").string()}),
         log, "linking " + c + ".o");
     fs::copy_file(AEC_EXPORT_ARCHIVE, scratch.file("libaenet-export.a"));
-    run({cc, "-shared", "-o", scratch.file("lib" + c + ".so").string(),
-         scratch.file(c + ".o").string(), AEC_EXPORT_ARCHIVE,
-         "-Wl,--version-script=" + scratch.file(c + ".map").string(),
-         "-Wl,--no-undefined", "-Wl,--as-needed", "-ldnnl", "-fopenmp",
-         "-lstdc++", "-lm", "-lz"},
+    run(with(cc, {"-shared", "-o", scratch.file("lib" + c + ".so").string(),
+                  scratch.file(c + ".o").string(), AEC_EXPORT_ARCHIVE,
+                  "-Wl,--version-script=" + scratch.file(c + ".map").string(),
+                  "-Wl,--no-undefined", "-Wl,--as-needed", "-ldnnl",
+                  "-fopenmp", "-lstdc++", "-lm", "-lz"}),
         log, "linking lib" + c + ".so");
-    // Everything is built: move it into place.
+    // Everything is built: move it into place, the library last.
+    std::rotate(names.begin(), names.begin() + 3, names.end());
     for (const std::string &name : names)
       fs::rename(scratch.file(name), dir / name);
   } catch (const std::exception &e) {

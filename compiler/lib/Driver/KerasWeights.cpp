@@ -40,30 +40,78 @@ int64_t channelsLast(const std::vector<int64_t> &chw, int64_t i) {
   return hw * chw[0] + c;
 }
 
-/// The image [C, H, W] that |layer| reads flattened, or one extent.
+/// Layers that leave their input's values where they are: between a
+/// flatten and a dense layer, or a dense layer and a reshape, they change
+/// nothing of the order (Keras's CNN head: flatten, dropout, dense).
+bool passesThrough(const LayerNode &layer) {
+  switch (layer.spec.kind) {
+  case LayerKind::Dropout:
+  case LayerKind::GaussianNoise:
+  case LayerKind::Activation:
+    return true;
+  default:
+    return false;
+  }
+}
+
+int64_t product(const std::vector<int64_t> &dims) {
+  int64_t n = 1;
+  for (int64_t d : dims)
+    n *= d;
+  return n;
+}
+
+/// The image [C, H, W] that |layer| reads flattened (through layers that
+/// pass values through), or its input's one extent.
 std::vector<int64_t> flattenedImage(const ModelGraph &graph,
                                     const LayerNode &layer) {
   const ValueInfo &in = graph.values[layer.operands.front()];
-  if (in.producer >= 0) {
-    const LayerNode &flatten = graph.layers[in.producer];
-    const Shape &image = graph.values[flatten.operands.front()].shape;
-    if ((flatten.spec.kind == LayerKind::Flatten ||
-         flatten.spec.kind == LayerKind::Reshape) &&
-        image.dims.size() == 3)
+  std::vector<int64_t> flat = {in.shape.dims.back()};
+  if (in.shape.dims.size() != 1)
+    return flat;
+  int v = layer.operands.front();
+  while (graph.values[v].producer >= 0) {
+    const LayerNode &before = graph.layers[graph.values[v].producer];
+    if (passesThrough(before)) {
+      v = before.operands.front();
+      continue;
+    }
+    const Shape &image = graph.values[before.operands.front()].shape;
+    if ((before.spec.kind == LayerKind::Flatten ||
+         before.spec.kind == LayerKind::Reshape) &&
+        image.dims.size() == 3 && product(image.dims) == flat[0])
       return image.dims;
+    break;
   }
-  return {in.shape.dims.back()};
+  return flat;
 }
 
-/// The image [C, H, W] a reshape makes of |layer|'s result, or one extent.
+/// The image [C, H, W] a reshape makes of |layer|'s result (through layers
+/// that pass values through), or the result's one extent.
 std::vector<int64_t> reshapedImage(const ModelGraph &graph,
                                    const LayerNode &layer) {
-  for (const LayerNode &next : graph.layers)
-    if (next.spec.kind == LayerKind::Reshape &&
-        next.operands.front() == layer.result &&
-        graph.values[next.result].shape.dims.size() == 3)
-      return graph.values[next.result].shape.dims;
-  return {graph.values[layer.result].shape.dims.back()};
+  const Shape &result = graph.values[layer.result].shape;
+  std::vector<int64_t> flat = {result.dims.back()};
+  if (result.dims.size() != 1)
+    return flat;
+  int v = layer.result;
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (const LayerNode &next : graph.layers) {
+      if (next.operands.empty() || next.operands.front() != v)
+        continue;
+      if (passesThrough(next)) {
+        v = next.result;
+        moved = true;
+        break;
+      }
+      const Shape &image = graph.values[next.result].shape;
+      if (next.spec.kind == LayerKind::Reshape && image.dims.size() == 3 &&
+          product(image.dims) == flat[0])
+        return image.dims;
+    }
+  }
+  return flat;
 }
 
 /// For each element of aec's tensor, the index of the same weight in
@@ -108,6 +156,25 @@ std::vector<int64_t> kerasIndexOf(const ModelGraph &graph,
       index.push_back(channelsLast(rows, r) * columnCount +
                       channelsLast(columns, col));
   return index;
+}
+
+/// A layout conversion covers every element of its tensor exactly once, or
+/// none (the layouts agree).
+void checkPermutation(const std::vector<int64_t> &index, size_t size,
+                      const std::string &name, const std::string &file) {
+  if (index.empty())
+    return;
+  std::vector<bool> hit(size, false);
+  bool ok = index.size() == size;
+  for (int64_t i : index) {
+    ok &= i >= 0 && static_cast<size_t>(i) < size && !hit[i];
+    if (!ok)
+      break;
+    hit[i] = true;
+  }
+  if (!ok)
+    throw rt::CheckpointError(file, "cannot convert '" + name +
+                                        "' between Keras's layout and aec's");
 }
 
 /// Keras's shape of a tensor that is |shape| in aec.
@@ -220,8 +287,10 @@ rt::Checkpoint kerasWeightsFor(const ModelGraph &graph,
     }
     std::string which =
         k->name != layer.name ? " (the file's '" + k->name + "')" : "";
+    // Keras 2 files say nothing reliable of a layer's kind (its weight
+    // names are the layer's own); the count and shapes are checked.
     if (k->weights.size() != params.size() ||
-        k->recurrent != isRecurrent(layer.spec.kind)) {
+        (byKey && k->recurrent != isRecurrent(layer.spec.kind))) {
       std::string want;
       for (size_t i = 0; i < params.size(); ++i)
         want += (i ? ", " : "") +
@@ -247,6 +316,7 @@ rt::Checkpoint kerasWeightsFor(const ModelGraph &graph,
                         kt.data};
       std::vector<int64_t> index =
           kerasIndexOf(graph, layer, params[i].name, params[i].shape);
+      checkPermutation(index, t.data.size(), t.name, path);
       for (size_t e = 0; e < index.size(); ++e)
         t.data[e] = kt.data[index[e]];
       out.tensors.push_back(std::move(t));
@@ -298,6 +368,7 @@ std::vector<rt::KerasLayer> kerasLayersOf(const ModelGraph &graph,
                         " (is it a checkpoint of this model?)");
       rt::NamedTensor kt{p.name, kerasShape(layer, p.name, p.shape), t->data};
       std::vector<int64_t> index = kerasIndexOf(graph, layer, p.name, p.shape);
+      checkPermutation(index, kt.data.size(), name, source);
       for (size_t e = 0; e < index.size(); ++e)
         kt.data[index[e]] = t->data[e];
       k.weights.push_back(std::move(kt));

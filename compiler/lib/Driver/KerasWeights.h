@@ -21,7 +21,8 @@ namespace aenet {
 /// matched to the model's by kind in order (dense, dense_1, ...: how Keras 3
 /// keys them); a Keras 2 file's by name, or with |byOrder| the model's
 /// layers that have parameters to the file's that have weights, in order.
-/// Throws
+/// Keras 3 keys and Keras 2 order count over the whole model, so a file for
+/// a block or layer (`init encoder from`) is one of the whole model. Throws
 /// CheckpointError naming |path| with every layer that does not fit and what
 /// the file holds.
 rt::Checkpoint kerasWeightsFor(const ModelGraph &graph,

@@ -471,10 +471,17 @@ std::string OnnxBuilder::build(const std::vector<int> &from,
       lengths_[v] = lengths;
     }
   }
-  for (const LayerNode &layer : graph_.layers)
-    if (needed[layer.result] &&
-        !std::count(from.begin(), from.end(), layer.result))
-      emitLayer(layer);
+  for (const LayerNode &layer : graph_.layers) {
+    if (!needed[layer.result] ||
+        std::count(from.begin(), from.end(), layer.result))
+      continue;
+    emitLayer(layer);
+    // Padded steps stay padded through per-step layers, as in aec
+    // (ModelToAenet.cpp): a recurrent layer after them masks them too.
+    auto padded = lengths_.find(layer.operands.front());
+    if (padded != lengths_.end() && keepsSteps(layer.spec))
+      lengths_[layer.result] = padded->second;
+  }
   for (int v : to)
     addValueInfo(g_->add_output(), graph_.values[v].name,
                  graph_.values[v].shape.dims);

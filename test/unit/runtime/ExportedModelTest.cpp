@@ -173,7 +173,8 @@ TEST(ExportedModel, ChecksTheWeights) {
   EXPECT_STREQ(aenet_export_error(), "fake's embedded weights: tensor 'w' "
                                      "has shape [3]; model 'fake' takes [1, "
                                      "3]");
-  aenet_library none = libraryOf(2, "");
+  std::string noBytes;
+  aenet_library none = libraryOf(2, noBytes);
   none.weights = nullptr;
   EXPECT_EQ(aenet_export_open(&none, nullptr), nullptr);
   EXPECT_STREQ(aenet_export_error(),

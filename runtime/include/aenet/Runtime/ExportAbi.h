@@ -23,7 +23,9 @@ enum aenet_slot_kind {
   AENET_SLOT_INPUT = 0,         /* [batch, ...] rows from the caller */
   AENET_SLOT_PARAM = 1,         /* a tensor of the weights, by name */
   AENET_SLOT_OUTPUT = 2,        /* [batch, ...] rows to the caller */
-  AENET_SLOT_LAYER_STATE = 3,   /* a recurrent layer's state, zero per call */
+  AENET_SLOT_LAYER_STATE = 3,   /* a recurrent layer's state, zero at every
+                                   run of a program: rows are sequences of
+                                   their own */
   AENET_SLOT_HYPERPARAMETER = 4 /* a scalar fixed at export: |value| */
 };
 

@@ -24,7 +24,8 @@ namespace aenet::rt {
 struct KerasLayer {
   std::string name;
   std::vector<NamedTensor> weights;
-  /// Keras 3 keeps a recurrent layer's weights in its cell's group.
+  /// Keras 3 keeps a recurrent layer's weights in its cell's group (Keras
+  /// 2 files do not say: false).
   bool recurrent = false;
 };
 
