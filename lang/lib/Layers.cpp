@@ -6,6 +6,7 @@
 
 #include "aenet/Lang/Layers.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace aenet {
@@ -153,6 +154,22 @@ std::vector<std::string> activationNames() {
 
 bool takesCurrentValue(LayerKind kind) {
   return kind != LayerKind::SampleNormal && kind != LayerKind::Concat;
+}
+
+std::array<int64_t, 4> windowPads(const Shape &image,
+                                  const std::array<int64_t, 2> &window,
+                                  const std::array<int64_t, 2> &strides,
+                                  Padding padding) {
+  std::array<int64_t, 4> pads = {0, 0, 0, 0};
+  if (padding == Padding::Valid)
+    return pads;
+  for (int a = 0; a < 2; ++a) {
+    int64_t in = image.dims[1 + a], k = window[a], s = strides[a];
+    int64_t total = std::max<int64_t>(((in + s - 1) / s - 1) * s + k - in, 0);
+    pads[a] = total / 2;
+    pads[2 + a] = total - total / 2;
+  }
+  return pads;
 }
 
 bool keepsSteps(const LayerSpec &spec) {

@@ -29,23 +29,14 @@ namespace aenet {
 
 namespace {
 
-/// TensorFlow's padding of one axis (LayerEmission.cpp's axisPads).
-std::pair<int64_t, int64_t> axisPads(int64_t in, int64_t k, int64_t s,
-                                     Padding padding) {
-  if (padding == Padding::Valid)
-    return {0, 0};
-  int64_t total = std::max<int64_t>(((in + s - 1) / s - 1) * s + k - in, 0);
-  return {total / 2, total - total / 2};
-}
-
-/// ONNX's pads [top, left, bottom, right] of a window on image [C, H, W].
+/// ONNX's pads [top, left, bottom, right] of a window on image [C, H, W]:
+/// aec's (windowPads).
 std::vector<int64_t> imagePads(const Shape &image,
                                const std::array<int64_t, 2> &window,
                                const std::array<int64_t, 2> &strides,
                                Padding padding) {
-  auto [top, bottom] = axisPads(image.dims[1], window[0], strides[0], padding);
-  auto [left, right] = axisPads(image.dims[2], window[1], strides[1], padding);
-  return {top, left, bottom, right};
+  std::array<int64_t, 4> pads = windowPads(image, window, strides, padding);
+  return std::vector<int64_t>(pads.begin(), pads.end());
 }
 
 class OnnxBuilder {

@@ -23,26 +23,13 @@ namespace frontend {
 
 namespace {
 
-/// TensorFlow's padding of one image axis of extent |in| for a window |k| at
-/// stride |s|, as (before, after): none for 'valid'; for 'same' a total of
-/// max((ceil(in / s) - 1) * s + k - in, 0), the odd row after.
-std::pair<int64_t, int64_t> axisPads(int64_t in, int64_t k, int64_t s,
-                                     Padding padding) {
-  if (padding == Padding::Valid)
-    return {0, 0};
-  int64_t total = std::max<int64_t>(((in + s - 1) / s - 1) * s + k - in, 0);
-  return {total / 2, total - total / 2};
-}
-
 /// The `pads` attribute [top, left, bottom, right] of a window placed on an
-/// image [C, H, W] of shape |image|.
+/// image [C, H, W] of shape |image| (windowPads).
 DenseI64ArrayAttr imagePads(OpBuilder &b, const Shape &image,
                             const std::array<int64_t, 2> &window,
                             const std::array<int64_t, 2> &strides,
                             Padding padding) {
-  auto [top, bottom] = axisPads(image.dims[1], window[0], strides[0], padding);
-  auto [left, right] = axisPads(image.dims[2], window[1], strides[1], padding);
-  return b.getDenseI64ArrayAttr({top, left, bottom, right});
+  return b.getDenseI64ArrayAttr(windowPads(image, window, strides, padding));
 }
 
 /// The salt of `sample_normal` layer |index| when inference samples with

@@ -149,6 +149,15 @@ bool takesCurrentValue(LayerKind kind);
 /// stateful model of such layers can run one step at a time.
 bool keepsSteps(const LayerSpec &spec);
 
+/// The pads [top, left, bottom, right] of a window |window| moved at
+/// |strides| over an image [C, H, W] of shape |image|: TensorFlow's (so
+/// Keras's) padding, none for 'valid'; for 'same' a total per axis of
+/// max((ceil(in / s) - 1) * s + k - in, 0), the odd row after.
+std::array<int64_t, 4> windowPads(const Shape &image,
+                                  const std::array<int64_t, 2> &window,
+                                  const std::array<int64_t, 2> &strides,
+                                  Padding padding);
+
 /// The output shape of |spec| applied to |operands|, or a message saying why
 /// the shapes do not fit (naming the offending shapes).
 struct ShapeResult {

@@ -19,9 +19,7 @@ Usage:
       TOLERANCE * max(1, |value|).
 """
 
-import json
 import os
-import struct
 import sys
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -30,6 +28,7 @@ import h5py  # noqa: E402
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from keras import layers  # noqa: E402
+from safetensors_np import load, save  # noqa: E402
 
 
 def build(kind):
@@ -71,33 +70,6 @@ def to_aec(kind, array):
 
 def to_keras(kind, array):
     return np.transpose(array, (0, 2, 3, 1)) if kind == "conv" else array
-
-
-def save(path, tensors):
-    header, body = {}, b""
-    for name, array in tensors.items():
-        data = np.ascontiguousarray(array, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(array.shape),
-                        "data_offsets": [len(body), len(body) + len(data)]}
-        body += data
-    text = json.dumps(header).encode()
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + body)
-
-
-def load(path):
-    with open(path, "rb") as f:
-        blob = f.read()
-    (length,) = struct.unpack("<Q", blob[:8])
-    header = json.loads(blob[8:8 + length])
-    out = {}
-    for name, entry in header.items():
-        if name != "__metadata__":
-            begin, end = entry["data_offsets"]
-            out[name] = np.frombuffer(
-                blob[8 + length + begin:8 + length + end],
-                "<f4").reshape(entry["shape"])
-    return out
 
 
 def write(kind, out, io, keras2):

@@ -14,40 +14,12 @@ Usage:
       TOLERANCE * max(1, |aec's value|).
 """
 
-import json
-import struct
 import sys
 
 import numpy as np
 import onnx
 import onnxruntime
-
-
-def save(path, tensors):
-    header, body = {}, b""
-    for name, array in tensors.items():
-        data = np.ascontiguousarray(array, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(array.shape),
-                        "data_offsets": [len(body), len(body) + len(data)]}
-        body += data
-    text = json.dumps(header).encode()
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + body)
-
-
-def load(path):
-    with open(path, "rb") as f:
-        blob = f.read()
-    (length,) = struct.unpack("<Q", blob[:8])
-    header = json.loads(blob[8:8 + length])
-    tensors = {}
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        begin, end = entry["data_offsets"]
-        data = blob[8 + length + begin:8 + length + end]
-        tensors[name] = np.frombuffer(data, "<f4").reshape(entry["shape"])
-    return tensors
+from safetensors_np import load, save
 
 
 def dims(value):
