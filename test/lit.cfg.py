@@ -1,6 +1,7 @@
 # lit configuration for aec: .aenet and .mlir tests run the built tools and
 # check their output with FileCheck from LLVM 22.
 import os
+import shutil
 import sys
 import lit.formats
 
@@ -22,6 +23,15 @@ config.substitutions.append(("%python", sys.executable))
 # Keras 3 on JAX and h5py from PyPI).
 config.substitutions.append(
     ("%venv_python", os.path.join(config.aec_src_root, ".venv-test", "bin", "python")))
+
+# mpirun (Open MPI) for data-parallel training and distributed sweeps: more
+# ranks than cores, and as root where CI runs.
+if shutil.which("mpirun"):
+    config.available_features.add("mpirun")
+mpirun = "mpirun --oversubscribe --mca odls_base_sigkill_timeout 30"
+if os.geteuid() == 0:
+    mpirun += " --allow-run-as-root"
+config.substitutions.append(("%mpirun", mpirun))
 
 # The end-to-end training tests need Debian's dataset-fashion-mnist.
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):

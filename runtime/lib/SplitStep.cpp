@@ -52,8 +52,10 @@ void SplitStep::setApply(BatchStep &apply, std::vector<int64_t> sizes) {
   gradientSizes_ = std::move(sizes);
 }
 
-void SplitStep::sumGradients(int thread, int threads) {
+void SplitStep::sumGradients(int thread, int threads, size_t only) {
   for (size_t g = 0; g < gradientSizes_.size(); ++g) {
+    if (only != kAllGradients && g != only)
+      continue;
     int64_t n = gradientSizes_[g];
     int64_t begin = n * thread / threads, end = n * (thread + 1) / threads;
     float *sum = slices_[0].gradients[g];
@@ -66,6 +68,35 @@ void SplitStep::sumGradients(int thread, int threads) {
       for (int64_t i = begin; i < end; ++i)
         sum[i] += w * part[i];
     }
+  }
+}
+
+void SplitStep::exchangeGradients(const ProcessGroup &group) {
+  std::vector<float *> sums;
+  for (float *gradient : slices_[0].gradients)
+    sums.push_back(gradient);
+  exchange_ = std::make_unique<GradientExchange>(group, std::move(sums),
+                                                 gradientSizes_);
+  finished_ = std::make_unique<std::atomic<int>[]>(gradientSizes_.size());
+}
+
+void SplitStep::resetStates() {
+  for (Slice &slice : slices_)
+    slice.step->resetStates();
+}
+
+void SplitStep::sumGradient(size_t g) {
+  if (slices_.size() > 1)
+    sumGradients(0, 1, g);
+}
+
+void SplitStep::gradientReady(int64_t ordinal) {
+  if (ordinal < 0 || static_cast<size_t>(ordinal) >= gradientSizes_.size())
+    return;
+  size_t g = static_cast<size_t>(ordinal);
+  if (finished_[g].fetch_add(1) + 1 == static_cast<int>(slices_.size())) {
+    sumGradient(g);
+    exchange_->ready(g);
   }
 }
 
@@ -89,6 +120,8 @@ void SplitStep::runSlice(int s, int arrays, const Gather *gather,
   for (int a = 0; gather && a < arrays; ++a)
     (*gather)(a, slice.first, slice.first + slice.rows,
               rowOf(a, slice.first));
+  // While exchanging, compiled code reports each gradient it finishes.
+  GradientListenerScope listen(exchange_ ? this : nullptr);
   slice.step->run(step, s == 0 ? seed : mixSeed(seed, s));
 }
 
@@ -96,6 +129,11 @@ void SplitStep::runSlices(int arrays, const Gather *gather, int64_t step,
                           uint64_t seed) {
   int count = static_cast<int>(slices_.size());
   std::vector<std::exception_ptr> errors(count);
+  if (exchange_) {
+    for (size_t g = 0; g < gradientSizes_.size(); ++g)
+      finished_[g] = 0;
+    exchange_->begin(exchangeWeight_);
+  }
   // A batch too small to split (the last of an epoch) runs on this thread
   // with every thread for its primitives.
   if (count == 1) {
@@ -118,11 +156,21 @@ void SplitStep::runSlices(int arrays, const Gather *gather, int64_t step,
           errors[s] = std::current_exception();
         }
       }
-      if (apply_) {
+      if (apply_ && !exchange_) {
 #pragma omp barrier
         sumGradients(thread, threads);
       }
     }
+  }
+  if (exchange_) {
+    // Gradients the compiled code did not report (none, normally) are
+    // summed and exchanged now; every rank's exchange must see all of them.
+    for (size_t g = 0; g < gradientSizes_.size(); ++g)
+      if (finished_[g] < count) {
+        sumGradient(g);
+        exchange_->ready(g);
+      }
+    exchange_->finish();
   }
   for (std::exception_ptr &error : errors)
     if (error)

@@ -22,6 +22,8 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <optional>
+#include <stdexcept>
 #include <ostream>
 #include <sstream>
 
@@ -64,6 +66,24 @@ std::string scalarTitle(const std::vector<std::string> &names, int index) {
 // Streams of random draws, kept apart so they never repeat each other.
 constexpr uint64_t kStepStream = 0x73746570ull;               // "step"
 constexpr uint64_t kEvaluationStream = 0x76616c6e6f697365ull; // "valnoise"
+constexpr uint64_t kRankStream = 0x72616e6b00000000ull;       // "rank"
+
+/// The random draws of rank |rank|'s shard: rank 0's are those of a run of
+/// one process.
+uint64_t rankSeed(uint64_t seed, int rank) {
+  return rank == 0 ? seed
+                   : mixSeed(seed, kRankStream + static_cast<uint64_t>(rank));
+}
+
+/// A hash of every tensor of |store|, names and values.
+uint64_t storeHash(const ParameterStore &store) {
+  uint64_t h = 0;
+  for (const NamedTensor &t : store.snapshot()) {
+    h = hashBytes(t.name.data(), t.name.size(), h);
+    h = hashBytes(t.data.data(), t.data.size() * sizeof(float), h);
+  }
+  return h;
+}
 
 } // namespace
 
@@ -197,6 +217,12 @@ TrainLoop::TrainLoop(BatchStepSource &steps, ParameterStore &store,
 
 void TrainLoop::reportDivergence(const std::string &what, double value,
                                  const std::string &where, int64_t kept) {
+  // Every rank saw the same sums, and so stops here too.
+  if (options_.group) {
+    options_.group->stopTogether();
+    if (!options_.group->isRoot())
+      return;
+  }
   std::cerr << "aec: error: " << what << " became " << value << ' ' << where
             << "; training stopped. The last good checkpoint, "
             << options_.checkpointPath << ", is kept (epoch " << kept
@@ -205,12 +231,32 @@ void TrainLoop::reportDivergence(const std::string &what, double value,
 
 void TrainLoop::saveCheckpoint(
     const LoopState &state, const std::map<std::string, std::string> &extra) {
+  if (options_.group && !options_.group->isRoot())
+    return;
   std::map<std::string, std::string> metadata = state.toMetadata();
   metadata.insert(extra.begin(), extra.end());
   saveSafetensors(options_.checkpointPath, store_.snapshot(), metadata);
 }
 
+void TrainLoop::checkSameParameters(int64_t epoch) {
+  const ProcessGroup &group = *options_.group;
+  std::vector<uint64_t> hashes = group.gather(storeHash(store_));
+  for (int r = 1; r < group.size(); ++r)
+    if (hashes[r] != hashes[0]) {
+      group.stopTogether();
+      throw std::runtime_error(
+          "after epoch " + std::to_string(epoch) + " the parameters of rank " +
+          std::to_string(r) + " differ from rank 0's (hash " +
+          std::to_string(hashes[r]) + " against " +
+          std::to_string(hashes[0]) +
+          "): the ranks no longer train one model, so training stopped; "
+          "the checkpoint of the epoch before is kept");
+    }
+}
+
 void BatchStep::resetStates() {}
+
+void BatchStep::setBatchShare(double) {}
 
 void BatchStep::gatherAndRun(int64_t rows, int arrays, const Gather &gather,
                              int64_t step, uint64_t seed) {
@@ -224,21 +270,31 @@ std::vector<double> TrainLoop::evaluate(const Dataset &data) {
   std::vector<double> sums(k, 0);
   std::vector<int64_t> order = data.epochOrder(false, 0, 0);
   int64_t n = data.size();
+  const ProcessGroup *group = options_.group;
   for (int64_t begin = 0; begin < n; begin += options_.batch) {
     int64_t end = std::min(n, begin + options_.batch);
-    BatchStep &program = steps_.evalStep(end - begin);
+    // Each rank evaluates its shard of the batch (none, for a last batch
+    // with fewer rows than ranks).
+    Shard shard = group ? shardOf(end - begin, group->rank(), group->size())
+                        : Shard{0, end - begin};
+    if (shard.count == 0)
+      continue;
+    int64_t from = begin + shard.first;
+    BatchStep &program = steps_.evalStep(shard.count);
     // Every pass starts from zero states, as Keras's after reset_states().
     if (begin == 0)
       program.resetStates();
     program.gatherAndRun(
-        end - begin, static_cast<int>(data.arrays().size()),
+        shard.count, static_cast<int>(data.arrays().size()),
         [&](int a, int64_t first, int64_t last, float *dst) {
-          data.gatherBatch(order, begin + first, begin + last, a, dst);
+          data.gatherBatch(order, from + first, from + last, a, dst);
         },
-        0, evaluationSeed(begin));
+        0, evaluationSeed(from));
     for (size_t i = 0; i < k; ++i)
-      sums[i] += program.scalars()[i] * static_cast<double>(end - begin);
+      sums[i] += program.scalars()[i] * static_cast<double>(shard.count);
   }
+  if (group)
+    group->sum(sums.data(), sums.size());
   return finishScalars(sums, n, steps_.scalarFinishes());
 }
 
@@ -254,14 +310,18 @@ LoopOutcome TrainLoop::run(LoopState &state,
     for (const std::string &name : names)
       columns.push_back("val_" + name);
   columns.push_back("seconds");
-  MetricsLog log(options_.metricsPath, columns);
-  // A row written after the checkpoint being resumed is replayed.
-  if (log.rowCount() > state.epoch)
-    log.truncate(state.epoch);
-
-  // A save killed by SIGKILL leaves its temporary file behind; this run is
-  // the next chance to remove it.
-  removeStaleTemporaries(options_.checkpointPath);
+  const ProcessGroup *group = options_.group;
+  const bool writes = !group || group->isRoot();
+  std::optional<MetricsLog> log;
+  if (writes) {
+    log.emplace(options_.metricsPath, columns);
+    // A row written after the checkpoint being resumed is replayed.
+    if (log->rowCount() > state.epoch)
+      log->truncate(state.epoch);
+    // A save killed by SIGKILL leaves its temporary file behind; this run
+    // is the next chance to remove it.
+    removeStaleTemporaries(options_.checkpointPath);
+  }
   state.batch = options_.batch;
   // A fresh run starts with a checkpoint of the initial weights: a run that
   // diverges in its first epoch still leaves a good one, and `--epochs 0`
@@ -294,7 +354,13 @@ LoopOutcome TrainLoop::run(LoopState &state,
       int64_t begin = b * options_.batch;
       int64_t end = std::min(n, begin + options_.batch);
       int64_t rows = end - begin;
-      BatchStep &program = steps_.trainStep(rows);
+      // This process's rows of the batch (all of them, alone).
+      Shard shard = group ? shardOf(rows, group->rank(), group->size())
+                          : Shard{0, rows};
+      int64_t from = begin + shard.first;
+      BatchStep &program = steps_.trainStep(shard.count);
+      if (group)
+        program.setBatchShare(static_cast<double>(shard.count) / rows);
       // Stateful layers carry their states from batch to batch within an
       // epoch (a resumed epoch restarts them at its first batch run).
       if (b == state.batchInEpoch ||
@@ -302,13 +368,26 @@ LoopOutcome TrainLoop::run(LoopState &state,
         program.resetStates();
       ++state.step;
       program.gatherAndRun(
-          rows, static_cast<int>(train_.arrays().size()),
+          shard.count, static_cast<int>(train_.arrays().size()),
           [&](int a, int64_t first, int64_t last, float *dst) {
-            train_.gatherBatch(order, begin + first, begin + last, a, dst);
+            train_.gatherBatch(order, from + first, from + last, a, dst);
           },
           state.step - options_.phaseFirstStep,
-          mixSeed(mixSeed(options_.seed, kStepStream), state.step));
-      const std::vector<double> &scalars = program.scalars();
+          rankSeed(mixSeed(mixSeed(options_.seed, kStepStream), state.step),
+                   group ? group->rank() : 0));
+      // The batch's scalars, row-weighted sums over the ranks, and whether
+      // any rank was interrupted: every rank stops after the same batch.
+      std::vector<double> reduced(k + 1);
+      for (size_t i = 0; i < k; ++i)
+        reduced[i] =
+            program.scalars()[i] * static_cast<double>(shard.count);
+      reduced[k] = guard.interrupted() ? 1 : 0;
+      if (group)
+        group->sum(reduced.data(), reduced.size());
+      const bool interrupted = reduced[k] > 0;
+      std::vector<double> scalars(k);
+      for (size_t i = 0; i < k; ++i)
+        scalars[i] = reduced[i] / static_cast<double>(rows);
       if (int bad = firstNonFinite(scalars); bad >= 0) {
         bar.finish("");
         reportDivergence("the " + scalarTitle(names, bad), scalars[bad],
@@ -318,12 +397,12 @@ LoopOutcome TrainLoop::run(LoopState &state,
         return LoopOutcome::Diverged;
       }
       for (size_t i = 0; i < k; ++i)
-        state.sums[i] += scalars[i] * static_cast<double>(rows);
+        state.sums[i] += reduced[i];
       state.rows += rows;
       state.batchInEpoch = b + 1;
       bar.update(b + 1, named(names, finishScalars(state.sums, state.rows,
                                                    steps_.scalarFinishes())));
-      if (guard.interrupted()) {
+      if (interrupted) {
         state.seconds += elapsed();
         bar.finish("");
         saveCheckpoint(state, metadata);
@@ -361,14 +440,18 @@ LoopOutcome TrainLoop::run(LoopState &state,
     row.push_back(state.seconds);
     bar.finish(epochLabel + "  " + ProgressBar::formatValues(shown) + " - " +
                ProgressBar::formatDuration(state.seconds));
-    log.append(row);
+    if (group)
+      checkSameParameters(state.epoch + 1);
+    if (log)
+      log->append(row);
     state.epoch += 1;
     state.batchInEpoch = 0;
     state.sums.assign(k, 0);
     state.rows = 0;
     state.seconds = 0;
     saveCheckpoint(state, metadata);
-    if (guard.interrupted()) {
+    if (group ? group->max(guard.interrupted() ? 1 : 0) > 0
+              : guard.interrupted()) {
       out_ << "Interrupted after epoch " << state.epoch
            << "; checkpoint saved to " << options_.checkpointPath
            << ". Continue with --resume.\n";

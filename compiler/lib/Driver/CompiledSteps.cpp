@@ -79,6 +79,7 @@ BoundEntry::BoundEntry(const CompiledModel &model, const std::string &entry,
       buffers_.emplace_back(slot.numElements(), 0.0f);
       gradients_[slot.name] = buffers_.back().data();
       gradientSizes_[slot.name] = slot.numElements();
+      gradientOrder_.push_back(slot.name);
       pointers.push_back(buffers_.back().data());
       break;
     }
@@ -225,9 +226,10 @@ bool CompiledSteps::compile(int64_t trainRest, int64_t evalRest) {
   if (!compileTogether(wanted))
     return false;
   // A phase that freezes every parameter has no gradient to split.
-  if (slices_ > 1 &&
+  if (splitsGradients() &&
       !programFor(compiledRows(), kTrainEntry)->entry("grad_step")) {
     slices_ = 1;
+    group_ = nullptr; // nothing to exchange: the ranks stay equal
     programs_.clear();
     programCount_ = reused_ = 0;
     return compile(trainRest, evalRest);
@@ -248,7 +250,7 @@ CompiledSteps::build(int64_t rows, unsigned entries, bool quiet,
   options.backend = backend_;
   options.sampleSeed = sampleSeed_;
   options.quiet = quiet;
-  options.dataParallel = slices_ > 1;
+  options.dataParallel = splitsGradients();
   options.cache = cache_;
   return CompiledModel::compile(file_, program_, model_, options, report);
 }
@@ -377,7 +379,7 @@ int64_t CompiledSteps::compiledRows() const {
 
 std::vector<const EntryPoint *> CompiledSteps::trainEntries() const {
   const CompiledModel &model = *programFor(compiledRows(), kTrainEntry);
-  if (slices_ > 1)
+  if (splitsGradients())
     return {model.entry("grad_step"), model.entry("apply_step")};
   return {model.entry("train_step")};
 }
@@ -434,9 +436,9 @@ rt::BatchStep &CompiledSteps::split(const std::string &entry, int64_t rows) {
         arrayNames_, arraySizes_, at));
     BoundEntry &slice = *sliceEntries_.back();
     if (gradientNames.empty())
-      for (auto &[name, size] : slice.gradientSizes()) {
+      for (const std::string &name : slice.gradientOrder()) {
         gradientNames.push_back(name);
-        gradientSizes.push_back(size);
+        gradientSizes.push_back(slice.gradientSizes().at(name));
       }
     std::vector<float *> gradients;
     for (const std::string &name : gradientNames)
@@ -453,16 +455,27 @@ rt::BatchStep &CompiledSteps::split(const std::string &entry, int64_t rows) {
         hyperparameters_, arrayNames_, arraySizes_, std::vector<float *>{},
         sums));
     step->setApply(*sliceEntries_.back(), std::move(gradientSizes));
+    if (group_)
+      step->exchangeGradients(*group_);
   }
   return *(splits_[key] = std::move(step));
 }
 
 rt::BatchStep &CompiledSteps::trainStep(int64_t rows) {
-  return slices_ > 1 ? split("grad_step", rows) : bound("train_step", rows);
+  return splitsGradients() ? split("grad_step", rows)
+                           : bound("train_step", rows);
 }
 
 rt::BatchStep &CompiledSteps::evalStep(int64_t rows) {
   return slices_ > 1 ? split("evaluate", rows) : bound("evaluate", rows);
+}
+
+std::vector<const rt::GradientExchange *> CompiledSteps::exchanges() const {
+  std::vector<const rt::GradientExchange *> all;
+  for (const auto &[key, step] : splits_)
+    if (const rt::GradientExchange *exchange = step->exchange())
+      all.push_back(exchange);
+  return all;
 }
 
 BoundEntry &CompiledSteps::predictStep(int64_t rows) {

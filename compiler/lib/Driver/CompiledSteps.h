@@ -15,6 +15,7 @@
 
 #include "aenet/Pipeline/CompiledModel.h"
 #include "aenet/Runtime/ParameterStore.h"
+#include "aenet/Runtime/ProcessGroup.h"
 #include "aenet/Runtime/SplitStep.h"
 #include "aenet/Runtime/TrainLoop.h"
 
@@ -62,6 +63,11 @@ public:
   const std::map<std::string, int64_t> &gradientSizes() const {
     return gradientSizes_;
   }
+  /// The names of the gradients this entry writes, in the order its
+  /// aenet_gradient_ready calls number them.
+  const std::vector<std::string> &gradientOrder() const {
+    return gradientOrder_;
+  }
 
 private:
   std::vector<std::vector<float>> inputs_;   ///< per dataset array
@@ -71,6 +77,7 @@ private:
   std::map<std::string, int> outputIndex_;
   std::map<std::string, float *> gradients_;
   std::map<std::string, int64_t> gradientSizes_;
+  std::vector<std::string> gradientOrder_;
   /// Batch buffers owned elsewhere (a split batch's), per dataset array.
   std::vector<float *> rowInputs_;
   int scalarBuffer_ = -1;
@@ -97,6 +104,15 @@ public:
   /// when the model allows: the oneDNN backend, no stateful layer, no random
   /// draws, a batch of at least two slices. Call before compile().
   void splitBatches(int threads) { slices_ = threads; }
+  /// Trains as one of the ranks of |group| (mpirun): every training step
+  /// is grad_step, then the sum of the gradients over the ranks
+  /// (GradientExchange.h), then apply_step, whether or not the batches are
+  /// split. The rows this process is given are its shard of each batch.
+  /// Call before compile().
+  void distribute(const rt::ProcessGroup &group) {
+    if (group.distributed())
+      group_ = &group;
+  }
   /// The batch size predict was compiled for: the full batch's, or its
   /// first slice's.
   int64_t compiledRows() const;
@@ -115,6 +131,9 @@ public:
   /// does) and optimizer state to the store.
   void initializeStore(uint64_t seed);
   double compileSeconds() const { return compileSeconds_; }
+  /// The gradient exchanges of the training steps made so far
+  /// (distribute()).
+  std::vector<const rt::GradientExchange *> exchanges() const;
   /// Whether every program came from the cache of shareCompiles().
   bool allReused() const;
 
@@ -162,6 +181,9 @@ private:
   /// |entry| (grad_step or evaluate) on a batch of |rows| split into
   /// slices, with apply_step after grad_step's.
   rt::BatchStep &split(const std::string &entry, int64_t rows);
+  /// Whether training runs grad_step and apply_step (with their gradients
+  /// summed between), not train_step.
+  bool splitsGradients() const { return slices_ > 1 || group_; }
   /// The entries whose slots hold the parameters and optimizer states.
   std::vector<const EntryPoint *> trainEntries() const;
 
@@ -193,6 +215,8 @@ private:
       steps_;
   /// 1: batches run whole; else the most slices a batch is split into.
   int64_t slices_ = 1;
+  /// The ranks the gradients are summed over, or null.
+  const rt::ProcessGroup *group_ = nullptr;
   std::map<std::pair<std::string, int64_t>, std::unique_ptr<rt::SplitStep>>
       splits_;
   /// The slices' and updates' entries, bound to the split batches' buffers.

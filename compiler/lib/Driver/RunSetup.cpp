@@ -188,7 +188,7 @@ bool prepareData(const SourceFile &file, const CheckedProgram &program,
 /// (training), each batch runs as slices on all the cores where the model
 /// allows.
 static bool compileSteps(const SourceFile &file, const RunOptions &options,
-                         RunSetup &setup, int64_t trainRest = 0,
+                         RunSetup &setup, int64_t batch, int64_t trainRest = 0,
                          int64_t evalRest = 0, bool splitBatches = false) {
   std::vector<std::string> arrayNames;
   std::vector<int64_t> arraySizes;
@@ -197,13 +197,15 @@ static bool compileSteps(const SourceFile &file, const RunOptions &options,
     arraySizes.push_back(array.sampleSize());
   }
   setup.steps = std::make_unique<CompiledSteps>(
-      file, setup.program, setup.model, setup.plan.batch, options.backend,
+      file, setup.program, setup.model, batch, options.backend,
       setup.store, arrayNames, arraySizes);
   if (options.sample)
     setup.steps->sampleAtInference(setup.plan.seed);
   setup.steps->shareCompiles(options.compileCache);
   if (splitBatches)
     setup.steps->splitBatches(rt::stepThreads());
+  if (splitBatches && options.group)
+    setup.steps->distribute(*options.group);
   return setup.steps->compile(trainRest, evalRest);
 }
 
@@ -212,7 +214,7 @@ bool prepareRun(const SourceFile &file, const CheckedProgram &program,
   if (!prepareData(file, program, options, setup))
     return false;
 
-  return compileSteps(file, options, setup);
+  return compileSteps(file, options, setup, setup.plan.batch);
 }
 
 bool compilePhase(const SourceFile &file, const RunOptions &options,
@@ -224,10 +226,20 @@ bool compilePhase(const SourceFile &file, const RunOptions &options,
   // of their own: compiled now, beside the full batch's, so that their
   // compile is reported with the rest and not counted in epoch 1.
   int64_t batch = setup.plan.batch;
+  int64_t trainRest = setup.data.train.size() % batch;
   int64_t evalRest =
       setup.data.validation ? setup.data.validation->size() % batch : 0;
-  return compileSteps(file, options, setup, setup.data.train.size() % batch,
-                      evalRest, /*splitBatches=*/true);
+  // On several processes, each compiles for its own shard of the batches.
+  if (const rt::ProcessGroup *group = options.group) {
+    auto share = [&](int64_t rows) {
+      return rt::shardOf(rows, group->rank(), group->size()).count;
+    };
+    batch = share(batch);
+    trainRest = share(trainRest);
+    evalRest = share(evalRest);
+  }
+  return compileSteps(file, options, setup, batch, trainRest, evalRest,
+                      /*splitBatches=*/true);
 }
 
 bool enterPhase(const SourceFile &file, const RunOptions &options,

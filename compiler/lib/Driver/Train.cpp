@@ -116,6 +116,31 @@ std::string paramValues(const CheckedProgram &program) {
   return settingsText(program.params);
 }
 
+/// Prints what summing the gradients over the ranks cost (rank 0's view;
+/// the others print nothing to stdout).
+void printExchange(const CompiledSteps &steps, const rt::ProcessGroup &group) {
+  int64_t count = 0, bytes = 0;
+  size_t buckets = 0;
+  double communicating = 0, waiting = 0;
+  for (const rt::GradientExchange *exchange : steps.exchanges()) {
+    count += exchange->steps();
+    bytes = std::max(bytes, exchange->bytesPerStep());
+    buckets = std::max(buckets, exchange->bucketCount());
+    communicating += exchange->communicationSeconds();
+    waiting += exchange->waitSeconds();
+  }
+  if (count == 0)
+    return;
+  std::cout << std::fixed << std::setprecision(3)
+            << "Gradients summed over " << group.size() << " processes: "
+            << bytes / 1024.0 << " KiB in " << buckets
+            << (buckets == 1 ? " bucket" : " buckets") << " per step, "
+            << 1e3 * communicating / count
+            << " ms per step in allreduce, of which the step waited "
+            << 1e3 * waiting / count << " ms after its backward pass\n"
+            << std::defaultfloat;
+}
+
 /// trainPhase's result for a run that diverged (reported); runTrain exits
 /// 1 for it as for an error, and tells a TrainReport.
 constexpr int kDiverged = 3;
@@ -132,11 +157,17 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
   // Bind the steps of the last, smaller batches now (compilePhase compiled
   // them with the full batch's), so that a failure shows before epoch 1.
   int64_t batch = setup.plan.batch;
+  const rt::ProcessGroup *group = options.group;
+  // This process's rows of a batch of |rows|.
+  auto share = [&](int64_t rows) {
+    return group ? rt::shardOf(rows, group->rank(), group->size()).count
+                 : rows;
+  };
   try {
-    if (int64_t rest = setup.data.train.size() % batch)
+    if (int64_t rest = share(setup.data.train.size() % batch))
       setup.steps->trainStep(rest);
     if (setup.data.validation)
-      if (int64_t rest = setup.data.validation->size() % batch)
+      if (int64_t rest = share(setup.data.validation->size() % batch))
         setup.steps->evalStep(rest);
   } catch (const std::exception &e) {
     std::cerr << "aec: error: " << e.what() << '\n';
@@ -179,6 +210,16 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
             << std::fixed << std::setprecision(2)
             << setup.steps->compileSeconds() << std::defaultfloat
             << " s" << std::endl;
+  if (group) {
+    int64_t fewest = batch / group->size();
+    std::cout << "Data-parallel on " << group->size()
+              << " processes: every batch of " << batch << " is cut into "
+              << group->size() << " shards of " << fewest
+              << (batch % group->size() ? "-" + std::to_string(fewest + 1)
+                                        : std::string())
+              << " rows, whose gradients are summed (MPI allreduce) before "
+                 "each update\n";
+  }
 
   rt::LoopOptions loop;
   loop.epochs = saturatingAdd(firstEpoch, plan.epochs);
@@ -189,6 +230,7 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
   loop.checkpointPath = setup.outDir + "/model.safetensors";
   loop.metricsPath = setup.outDir + "/metrics.csv";
   loop.terminal = rt::ProgressBar::stdoutIsTerminal();
+  loop.group = group;
   if (phased) {
     loop.phase = static_cast<int64_t>(phase) + 1;
     loop.phaseName = setup.plan.phases[phase].name;
@@ -219,6 +261,8 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
     std::cerr << "aec: error: " << e.what() << '\n';
     return 1;
   }
+  if (group)
+    printExchange(*setup.steps, *group);
   if (outcome == rt::LoopOutcome::Diverged)
     return kDiverged;
   return outcome == rt::LoopOutcome::Interrupted ? 130 : 0;
@@ -328,6 +372,83 @@ Resumed readResumed(const RunSetup &setup, const std::string &path,
   return resumed;
 }
 
+/// A hash of every sample of |data|'s arrays, as the model reads them.
+uint64_t dataHash(const rt::Dataset &data, uint64_t h) {
+  std::vector<int64_t> order = data.epochOrder(false, 0, 0);
+  std::vector<float> rows;
+  constexpr int64_t kChunk = 1024;
+  for (size_t a = 0; a < data.arrays().size(); ++a) {
+    const rt::Array &array = data.arrays()[a];
+    h = rt::hashBytes(array.name.data(), array.name.size(), h);
+    for (int64_t begin = 0; begin < data.size(); begin += kChunk) {
+      int64_t end = std::min(data.size(), begin + kChunk);
+      rows.resize(static_cast<size_t>((end - begin) * array.sampleSize()));
+      data.gatherBatch(order, begin, end, static_cast<int>(a), rows.data());
+      h = rt::hashBytes(rows.data(), rows.size() * sizeof(float), h);
+    }
+  }
+  return h;
+}
+
+/// On several processes: false, after rank 0 said why, when a batch would
+/// leave a process without rows, or when the processes were not given the
+/// same model, parameter values, options and data (mpirun starts one
+/// command everywhere, but each process reads its own files, which a
+/// cluster's nodes may hold in different versions).
+bool checkProcesses(const SourceFile &file, const RunOptions &options,
+                    const RunSetup &setup, const rt::ProcessGroup &group) {
+  int64_t batch = setup.plan.batch, processes = group.size();
+  int64_t samples = setup.data.train.size();
+  int64_t rest = samples % batch;
+  int64_t fewest = rest ? std::min(batch, rest) : batch;
+  auto fail = [&](const std::string &message) {
+    if (group.isRoot())
+      std::cerr << "aec: error: " << message << '\n';
+    group.stopTogether();
+    return false;
+  };
+  if (fewest < processes)
+    return fail(
+        std::to_string(processes) + " processes, but " +
+        (batch < processes
+             ? "a batch has only " + std::to_string(batch) + " samples"
+             : "the last batch of an epoch has only " + std::to_string(rest) +
+                   " samples (" + std::to_string(samples) +
+                   " training samples in batches of " +
+                   std::to_string(batch) + ")") +
+        "; every process needs at least one sample of every batch: start "
+        "at most " + std::to_string(fewest) +
+        " processes, or choose a --batch that leaves more");
+  std::string settings = setup.graph().name + "\n" +
+                         settingsText(setup.program.params) + "\n" +
+                         std::to_string(batch) + " " +
+                         std::to_string(setup.plan.epochs) + " " +
+                         backendName(options.backend) + " " +
+                         (options.seed ? std::to_string(*options.seed) : "-") +
+                         (options.resume ? " resume" : "") + "\n";
+  uint64_t model = rt::hashBytes(file.text().data(), file.text().size());
+  model = rt::hashBytes(settings.data(), settings.size(), model);
+  uint64_t data = dataHash(setup.data.train, 1);
+  if (setup.data.validation)
+    data = dataHash(*setup.data.validation, data);
+  std::vector<uint64_t> models = group.gather(model);
+  std::vector<uint64_t> datas = group.gather(data);
+  for (int r = 1; r < group.size(); ++r) {
+    if (models[r] != models[0])
+      return fail("process " + std::to_string(r) +
+                  " was given another model file, other parameter values or "
+                  "other options than process 0 (" + file.path() +
+                  "); every process must train the same model: give them "
+                  "the same file and command line");
+    if (datas[r] != datas[0])
+      return fail("process " + std::to_string(r) +
+                  " read other training or validation data than process 0; "
+                  "every process must read the same data (check the data "
+                  "files on every machine)");
+  }
+  return true;
+}
+
 } // namespace
 
 /// A stateful layer carries sample i's state to sample i of the next batch,
@@ -362,6 +483,11 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
   const ModelGraph &graph = setup.graph();
   if (!checkStatefulBatches(graph, setup))
     return 1;
+  const rt::ProcessGroup *group = options.group;
+  if (group && !checkProcesses(file, options, setup, *group))
+    return 1;
+  // Only rank 0 writes into the output folder.
+  const bool writes = !group || group->isRoot();
   std::string checkpoint = setup.outDir + "/model.safetensors";
   std::string metrics = setup.outDir + "/metrics.csv";
 
@@ -387,11 +513,13 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
     return 1;
   if (report)
     report->compileSeconds += setup.steps->compileSeconds();
-  if (!options.resume && !prepareOutputFolder(setup.outDir, options))
+  if (writes && !options.resume &&
+      !prepareOutputFolder(setup.outDir, options))
     return 1;
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::create_directories(setup.outDir, ec);
+  if (writes)
+    fs::create_directories(setup.outDir, ec);
   if (ec) {
     std::cerr << "aec: error: cannot create " << setup.outDir << ": "
               << ec.message() << '\n';
@@ -399,6 +527,12 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
   }
 
   uint64_t seed = setup.plan.seedGiven ? setup.plan.seed : rt::freshSeed();
+  // Every rank draws the same initial weights and data order: rank 0's.
+  if (group) {
+    int64_t shared = static_cast<int64_t>(seed);
+    group->broadcast(shared);
+    seed = static_cast<uint64_t>(shared);
+  }
   try {
     if (resumed) {
       state.checkResumable(setup.data.train.size(), setup.plan.batch,
@@ -452,6 +586,8 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
     report->diverged = true;
   if (code == 1 || code == kDiverged)
     return 1;
+  if (!writes)
+    return code;
 
   try {
     std::vector<std::string> series = {"loss"};

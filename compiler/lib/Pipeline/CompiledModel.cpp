@@ -16,6 +16,7 @@
 #include "aenet/Dialect/Aenet/IR/AenetOps.h"
 #include "aenet/Pipeline/AsyncRuntimeSymbols.h"
 #include "aenet/Pipeline/Pipeline.h"
+#include "aenet/Runtime/GradientExchange.h"
 #include "aenet/Runtime/OneDnnKernels.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -451,6 +452,9 @@ CompiledModel::finish(ModuleOp module, bool useF64, Backend backend) {
     for (auto [name, address] : rt::oneDnnKernelSymbols())
       add(name, address);
     add("memrefCopy", reinterpret_cast<void *>(&memrefCopy));
+    // A data-parallel grad_step reports each finished gradient.
+    add("aenet_gradient_ready",
+        reinterpret_cast<void *>(&aenet_gradient_ready));
     for (auto [name, address] : asyncRuntimeSymbols())
       add(name, address);
     return symbols;

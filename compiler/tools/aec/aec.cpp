@@ -173,10 +173,19 @@ static void preferPassiveOpenMP(char **argv) {
   // Without /proc the run goes on with the default policy.
 }
 
-int main(int argc, char **argv) {
-  preferPassiveOpenMP(argv);
-  // Before any thread exists, so that all of them inherit the blocked mask.
-  aenet::rt::watchInterrupts();
+/// The processes of this run when mpirun started it, MPI started; null
+/// after printing why MPI could not start.
+const aenet::rt::ProcessGroup *startProcesses() {
+  try {
+    return &aenet::rt::ProcessGroup::world();
+  } catch (const std::exception &e) {
+    std::cerr << "aec: error: " << e.what() << '\n';
+    return nullptr;
+  }
+}
+
+/// aec's command line, run; its exit status.
+int runCommand(int argc, char **argv) {
   if (!checkCommand(argc, argv))
     return 1;
   CLI::App app{"aec: compile, train and run neural networks written in .aenet",
@@ -627,6 +636,17 @@ int main(int argc, char **argv) {
     if (!runFrontend(file, fe, sets, /*check=*/true,
                      *train ? std::string() : run.weights))
       return 1;
+    // mpirun: the processes train together, each on a shard of every
+    // batch; rank 0 alone prints progress and writes the results.
+    if (*train && aenet::rt::ProcessGroup::launchedByMpirun()) {
+      const aenet::rt::ProcessGroup *group = startProcesses();
+      if (!group)
+        return 1;
+      if (group->distributed())
+        run.group = group;
+      if (!group->isRoot())
+        std::cout.setstate(std::ios::badbit);
+    }
     // The memory estimate refuses runs that cannot fit; an allocation can
     // still fail (the estimate is rough, other processes grow), and that is
     // an error to report, not a crash.
@@ -718,4 +738,17 @@ int main(int argc, char **argv) {
   return printStage(*fe.file, fe.program, model, stage, options, std::cout)
              ? 0
              : 1;
+}
+
+int main(int argc, char **argv) {
+  preferPassiveOpenMP(argv);
+  // Before any thread exists, so that all of them inherit the blocked mask.
+  aenet::rt::watchInterrupts();
+  int code = runCommand(argc, argv);
+  // Under mpirun, MPI ends with the command (after a failure of this rank
+  // alone, it ends every rank).
+  if (const aenet::rt::ProcessGroup *group =
+          aenet::rt::ProcessGroup::started())
+    return group->end(code);
+  return code;
 }

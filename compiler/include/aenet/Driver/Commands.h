@@ -11,6 +11,7 @@
 
 #include "aenet/Lang/Sema.h"
 #include "aenet/Pipeline/Stages.h"
+#include "aenet/Runtime/ProcessGroup.h"
 
 #include <cstdint>
 #include <optional>
@@ -45,6 +46,9 @@ struct RunOptions {
   /// train: programs compiled by earlier runs of this process (aec sweep's
   /// points and repeats), reused when a run builds the same one.
   CompileCache *compileCache = nullptr;
+  /// train: the processes that train together (mpirun), each on its shard
+  /// of every batch; null or a group of one: this process alone.
+  const rt::ProcessGroup *group = nullptr;
 };
 
 /// What a training run measured beyond its metrics.csv, for aec sweep.

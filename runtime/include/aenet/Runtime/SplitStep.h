@@ -16,9 +16,12 @@
 #ifndef AENET_RUNTIME_SPLITSTEP_H
 #define AENET_RUNTIME_SPLITSTEP_H
 
+#include "aenet/Runtime/GradientExchange.h"
 #include "aenet/Runtime/TrainLoop.h"
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace aenet::rt {
@@ -31,7 +34,7 @@ int stepThreads();
 /// be, the larger first.
 std::vector<int64_t> sliceRows(int64_t rows, int64_t slices);
 
-class SplitStep : public BatchStep {
+class SplitStep : public BatchStep, private GradientListener {
 public:
   /// A batch of |rows| rows of arrays of |sampleSizes| values per sample;
   /// the batch buffers are owned here, the slices read their rows in place.
@@ -42,12 +45,23 @@ public:
   float *rowOf(int index, int64_t row);
   /// Adds |step|, which runs on the next |rows| rows and writes the
   /// gradients into |gradients|, one buffer per entry of the sizes given to
-  /// setApply (none when evaluating).
+  /// setApply, in the order compiled code numbers them (none when
+  /// evaluating).
   void addSlice(BatchStep &step, int64_t rows, std::vector<float *> gradients);
   /// Training: |apply| updates the parameters from the first slice's
   /// gradient buffers, of |gradientSizes| values each, once they hold the
   /// whole batch's gradients.
   void setApply(BatchStep &apply, std::vector<int64_t> gradientSizes);
+  /// Training on several processes: the batch's gradients are summed over
+  /// the ranks of |group| before the update, each gradient as soon as every
+  /// slice has finished it (GradientExchange.h), weighted by this rank's
+  /// share of the batch (setBatchShare). Call after the slices and setApply.
+  void exchangeGradients(const ProcessGroup &group);
+  void setBatchShare(double share) override {
+    exchangeWeight_ = static_cast<float>(share);
+  }
+  /// The exchange, once exchangeGradients() made one.
+  const GradientExchange *exchange() const { return exchange_.get(); }
 
   float *input(int index) override;
   /// Runs the slices at once, slice s > 0 with its random draws keyed by
@@ -57,6 +71,8 @@ public:
   void gatherAndRun(int64_t rows, int arrays, const Gather &gather,
                     int64_t step, uint64_t seed) override;
   const std::vector<double> &scalars() const override { return scalars_; }
+  /// Resets every slice's carried states.
+  void resetStates() override;
 
 private:
   struct Slice {
@@ -71,8 +87,17 @@ private:
   void runSlices(int arrays, const Gather *gather, int64_t step,
                  uint64_t seed);
   /// gradients[g] of slice 0 = the rows-weighted sum over the slices; the
-  /// share of the elements of thread |thread| of |threads|.
-  void sumGradients(int thread, int threads);
+  /// share of the elements of thread |thread| of |threads|, of every
+  /// gradient or of gradient |only|.
+  static constexpr size_t kAllGradients = ~size_t(0);
+  void sumGradients(int thread, int threads, size_t only = kAllGradients);
+  /// gradients[g] of slice 0 = the rows-weighted sum over the slices, all
+  /// of it (the last slice to finish gradient g does it, exchanging).
+  void sumGradient(size_t g);
+  /// A slice finished gradient |ordinal| (aenet_gradient_ready, while
+  /// exchanging): the last slice to finish it sums it and hands it to the
+  /// exchange.
+  void gradientReady(int64_t ordinal) override;
 
   int64_t rows_;
   std::vector<int64_t> sampleSizes_;
@@ -81,6 +106,10 @@ private:
   BatchStep *apply_ = nullptr;
   std::vector<int64_t> gradientSizes_;
   std::vector<double> scalars_;
+  std::unique_ptr<GradientExchange> exchange_;
+  float exchangeWeight_ = 1;
+  /// Per gradient, the slices that finished it in this step.
+  std::unique_ptr<std::atomic<int>[]> finished_;
 };
 
 } // namespace aenet::rt

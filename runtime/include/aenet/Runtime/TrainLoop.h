@@ -14,6 +14,7 @@
 
 #include "aenet/Runtime/Dataset.h"
 #include "aenet/Runtime/ParameterStore.h"
+#include "aenet/Runtime/ProcessGroup.h"
 #include "aenet/Runtime/ScalarFinish.h"
 
 #include <functional>
@@ -38,6 +39,10 @@ public:
   /// Zeroes the states that stateful layers carry from one run to the next
   /// (none by default).
   virtual void resetStates();
+  /// Training on several processes: the next runs are |share| of a batch's
+  /// rows, and their gradients, summed over the processes, count with that
+  /// weight. Nothing by default (a step of one process).
+  virtual void setBatchShare(double share);
   /// Writes rows [first, last) of a batch's array |array| to |dst|.
   using Gather =
       std::function<void(int array, int64_t first, int64_t last, float *dst)>;
@@ -91,6 +96,13 @@ struct LoopOptions {
   /// optimizer counts its steps (Adam's bias correction) from 1, as a fresh
   /// optimizer does. Random draws still follow the run's step count.
   int64_t phaseFirstStep = 0;
+  /// Training on several processes (mpirun): every batch is cut into one
+  /// shard per rank (shardOf), each rank runs its own, and the losses,
+  /// metrics and the decision to stop are summed over the ranks, so every
+  /// rank sees the same; only rank 0 writes the checkpoint and metrics.
+  /// The ranks' parameters are compared by a hash after every epoch. Null:
+  /// one process.
+  const ProcessGroup *group = nullptr;
 };
 
 /// Where a run stands; kept in the checkpoint's metadata.
@@ -141,6 +153,8 @@ private:
   /// epoch |kept| stays.
   void reportDivergence(const std::string &what, double value,
                         const std::string &where, int64_t kept);
+  /// Throws when the ranks' parameters differ after epoch |epoch|.
+  void checkSameParameters(int64_t epoch);
   void saveCheckpoint(const LoopState &state,
                       const std::map<std::string, std::string> &metadata);
 

@@ -7,6 +7,12 @@
 // packed into one buffer, other results get output buffers (a data-parallel
 // grad_step's gradients, marked `aenet.gradient`, among them).
 //
+// A gradient is written to its buffer as soon as it is computed, followed by
+// a call `aenet_gradient_ready(i)` (i: its place among the gradients), so
+// that on several processes the runtime can start summing it over them
+// while the rest of the backward pass runs (GradientExchange.h). The call
+// has unknown side effects: no later pass moves the write past it.
+//
 //===----------------------------------------------------------------------===//
 
 #include "aenet/Dialect/Aenet/Transforms/Passes.h"
@@ -22,6 +28,9 @@ using namespace mlir;
 using D = mlir::aenet::AenetDialect;
 
 namespace {
+
+/// The runtime function compiled code tells that a gradient is final.
+constexpr llvm::StringLiteral kGradientReady = "aenet_gradient_ready";
 
 MemRefType bufferType(Type tensor) {
   auto t = cast<RankedTensorType>(tensor);
@@ -145,8 +154,23 @@ LogicalResult bind(func::FuncOp func) {
         elements);
     store(packed, scalarBuffer);
   }
-  for (auto [r, buffer] : llvm::zip(outputs, outputBuffers))
-    store(ret.getOperand(r), buffer);
+  int64_t ordinal = 0;
+  for (auto [r, buffer] : llvm::zip(outputs, outputBuffers)) {
+    Value value = ret.getOperand(r);
+    if (!func.getResultAttr(r, D::getGradientAttrName())) {
+      store(value, buffer);
+      continue;
+    }
+    // Right after the gradient is computed (anything else: at the end).
+    OpBuilder::InsertionGuard guard(b);
+    Operation *def = value.getDefiningOp();
+    if (def && def->getBlock() == &body)
+      b.setInsertionPointAfter(def);
+    store(value, buffer);
+    Value index = arith::ConstantIntOp::create(b, loc, ordinal++, 64);
+    func::CallOp::create(b, loc, kGradientReady, TypeRange{},
+                         ValueRange{index});
+  }
   func::ReturnOp::create(b, loc);
   ret.erase();
 
@@ -161,9 +185,26 @@ LogicalResult bind(func::FuncOp func) {
 struct AenetBindBuffersPass
     : public mlir::aenet::impl::AenetBindBuffersBase<AenetBindBuffersPass> {
   void runOnOperation() override {
+    ModuleOp module = getOperation();
     // A declaration (an external helper) has no body to bind buffers in.
-    for (auto func : getOperation().getOps<func::FuncOp>())
-      if (!func.isExternal() && failed(bind(func)))
+    SmallVector<func::FuncOp> funcs;
+    bool gradients = false;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isExternal())
+        continue;
+      funcs.push_back(func);
+      for (unsigned r = 0; r < func.getNumResults(); ++r)
+        gradients |= !!func.getResultAttr(r, D::getGradientAttrName());
+    }
+    if (gradients && !module.lookupSymbol(kGradientReady)) {
+      OpBuilder b(module.getBodyRegion());
+      auto ready = func::FuncOp::create(
+          b, module.getLoc(), kGradientReady,
+          b.getFunctionType({b.getI64Type()}, {}));
+      ready.setPrivate();
+    }
+    for (func::FuncOp func : funcs)
+      if (failed(bind(func)))
         return signalPassFailure();
   }
 };

@@ -126,6 +126,12 @@ def AenetBindBuffers : Pass<"aenet-bind-buffers", "::mlir::ModuleOp"> {
     interface, so the runtime binds each buffer by name once and calls the
     function per batch.
 
+    A data-parallel grad_step's gradients (results marked `aenet.gradient`)
+    are written as soon as each is computed, each followed by
+    `func.call @aenet_gradient_ready(%i)`, its place among the gradients:
+    the runtime's signal to start summing it over the processes of an
+    mpirun job while the backward pass goes on.
+
     Before:
     ```mlir
     func.func @train_step(%x: tensor<8x4xf32> {aenet.input = "x"},
@@ -145,7 +151,9 @@ def AenetBindBuffers : Pass<"aenet-bind-buffers", "::mlir::ModuleOp"> {
     }
     ```
   }];
-  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::func::FuncDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::tensor::TensorDialect"];
 }
