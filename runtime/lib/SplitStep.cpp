@@ -12,6 +12,7 @@
 
 #include "aenet/Runtime/Random.h"
 
+#include <cstdlib>
 #include <exception>
 #include <omp.h>
 #include <stdexcept>
@@ -121,7 +122,7 @@ void SplitStep::runSlice(int s, int arrays, const Gather *gather,
     (*gather)(a, slice.first, slice.first + slice.rows,
               rowOf(a, slice.first));
   // While exchanging, compiled code reports each gradient it finishes.
-  GradientListenerScope listen(exchange_ ? this : nullptr);
+  GradientListenerScope listen(exchange_ && !getenv("AENET_NO_EARLY") ? this : nullptr);
   slice.step->run(step, s == 0 ? seed : mixSeed(seed, s));
 }
 

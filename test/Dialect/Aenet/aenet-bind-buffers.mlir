@@ -66,19 +66,41 @@ func.func @rmse_step(%x: tensor<8x4xf32> {aenet.input = "x"})
 // -----
 
 // Tests that a data-parallel grad_step's gradients get output buffers that
-// keep the name of their parameter as `aenet.gradient`, after the scalars.
+// keep the name of their parameter as `aenet.gradient`, after the scalars,
+// and that each gradient is copied there (from a read-only view, so that
+// bufferization computes no later value in the buffer) as soon as it is
+// computed, followed by
+// `aenet_gradient_ready` with its place among the gradients: here the
+// second gradient (of "b") is computed first, as a backward pass finishes
+// the last layer first.
+// CHECK-LABEL: func.func private @aenet_gradient_ready(i64)
 // CHECK-LABEL: func.func @grad_step
 // CHECK-SAME: %{{[^:]*}}: memref<4x4xf32> {aenet.param = "k"}
 // CHECK-SAME: %[[S:[^:]*]]: memref<1xf32> {aenet.scalars = ["loss"]}
-// CHECK-SAME: %[[G:[^:]*]]: memref<4x4xf32> {aenet.gradient = "k"}
+// CHECK-SAME: %[[GK:[^:]*]]: memref<4x4xf32> {aenet.gradient = "k"}
+// CHECK-SAME: %[[GB:[^:]*]]: memref<4xf32> {aenet.gradient = "b"}
+// CHECK: %[[B:.*]] = aenet.scale %{{.*}} {factor = 2.000000e+00
+// CHECK-NEXT: %[[BV:.*]] = bufferization.to_buffer %[[B]] read_only
+// CHECK-NEXT: memref.copy %[[BV]], %[[GB]]
+// CHECK-NEXT: %[[ONE:.*]] = arith.constant 1 : i64
+// CHECK-NEXT: call @aenet_gradient_ready(%[[ONE]]) : (i64) -> ()
+// CHECK-NEXT: %[[K:.*]] = aenet.scale %{{.*}} {factor = 5.000000e-01
+// CHECK-NEXT: %[[KV:.*]] = bufferization.to_buffer %[[K]] read_only
+// CHECK-NEXT: memref.copy %[[KV]], %[[GK]]
+// CHECK-NEXT: %[[ZERO:.*]] = arith.constant 0 : i64
+// CHECK-NEXT: call @aenet_gradient_ready(%[[ZERO]]) : (i64) -> ()
 // CHECK: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[S]]
-// CHECK: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[G]]
+// CHECK-NOT: aenet_gradient_ready
+// CHECK: return
 func.func @grad_step(%x: tensor<8x4xf32> {aenet.input = "x"},
-                     %k: tensor<4x4xf32> {aenet.param = "k"})
+                     %k: tensor<4x4xf32> {aenet.param = "k"},
+                     %b: tensor<4xf32> {aenet.param = "b"})
     -> (tensor<f32> {aenet.name = "loss"},
-        tensor<4x4xf32> {aenet.gradient = "k"}) {
+        tensor<4x4xf32> {aenet.gradient = "k"},
+        tensor<4xf32> {aenet.gradient = "b"}) {
   %y = aenet.dense %x, %k : (tensor<8x4xf32>, tensor<4x4xf32>) -> tensor<8x4xf32>
   %l = aenet.loss mse mean %y, %x : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
-  %g = aenet.scale %k {factor = 0.5 : f64} : tensor<4x4xf32>
-  return %l, %g : tensor<f32>, tensor<4x4xf32>
+  %gb = aenet.scale %b {factor = 2.0 : f64} : tensor<4xf32>
+  %gk = aenet.scale %k {factor = 5.0e-01 : f64} : tensor<4x4xf32>
+  return %l, %gk, %gb : tensor<f32>, tensor<4x4xf32>, tensor<4xf32>
 }

@@ -11,7 +11,9 @@
 // a call `aenet_gradient_ready(i)` (i: its place among the gradients), so
 // that on several processes the runtime can start summing it over them
 // while the rest of the backward pass runs (GradientExchange.h). The call
-// has unknown side effects: no later pass moves the write past it.
+// has unknown side effects: no later pass moves the write past it. The
+// buffer is written by a memref.copy, never exposed as a tensor, so that no
+// later value is computed in it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -161,12 +163,19 @@ LogicalResult bind(func::FuncOp func) {
       store(value, buffer);
       continue;
     }
-    // Right after the gradient is computed (anything else: at the end).
+    // Right after the gradient is computed (anything else: at the end),
+    // copied from a read-only view of its value. Not materialized in the
+    // buffer: one-shot bufferization may then compute the gradient in the
+    // buffer itself and, once the tensor is dead, reuse the buffer as
+    // scratch for a later value of its shape (another layer's bias
+    // gradient), overwriting a gradient the runtime is summing.
     OpBuilder::InsertionGuard guard(b);
     Operation *def = value.getDefiningOp();
     if (def && def->getBlock() == &body)
       b.setInsertionPointAfter(def);
-    store(value, buffer);
+    Value view = bufferization::ToBufferOp::create(
+        b, loc, bufferType(value.getType()), value, /*read_only=*/true);
+    memref::CopyOp::create(b, loc, view, buffer);
     Value index = arith::ConstantIntOp::create(b, loc, ordinal++, 64);
     func::CallOp::create(b, loc, kGradientReady, TypeRange{},
                          ValueRange{index});
