@@ -28,7 +28,7 @@ config.substitutions.append(
 # ranks than cores, and as root where CI runs.
 if shutil.which("mpirun"):
     config.available_features.add("mpirun")
-mpirun = "mpirun --oversubscribe --mca odls_base_sigkill_timeout 30"
+mpirun = "mpirun --oversubscribe"
 if os.geteuid() == 0:
     mpirun += " --allow-run-as-root"
 config.substitutions.append(("%mpirun", mpirun))

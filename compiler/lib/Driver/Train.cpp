@@ -229,7 +229,11 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
   loop.seed = seed;
   loop.checkpointPath = setup.outDir + "/model.safetensors";
   loop.metricsPath = setup.outDir + "/metrics.csv";
-  loop.terminal = rt::ProgressBar::stdoutIsTerminal();
+  // mpirun forwards the processes' output through a terminal of its own,
+  // which it stops reading once Ctrl-C reaches it: a progress bar redrawn
+  // every batch would then block rank 0 in a write, and the others with it,
+  // before they could stop. Under mpirun, a line per epoch.
+  loop.terminal = !group && rt::ProgressBar::stdoutIsTerminal();
   loop.group = group;
   if (phased) {
     loop.phase = static_cast<int64_t>(phase) + 1;
