@@ -25,6 +25,7 @@
 #include "aenet/Lang/Sema.h"
 #include "aenet/Pipeline/CompiledModel.h"
 #include "aenet/Runtime/Errors.h"
+#include "aenet/Runtime/JobQueue.h"
 #include "aenet/Runtime/Random.h"
 
 #include <algorithm>
@@ -367,11 +368,25 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
               << '\n';
     return 1;
   }
-  if (!checkSettings(base + "/settings",
-                     sweepSettings(file, modelName, options.run)))
-    return 1;
-  std::optional<uint64_t> seed = sweepSeed(
-      base + "/seed", options.run.seed, programs[0].trainFor(modelName));
+  // Rank 0 alone checks and writes the folder's settings and seed, and
+  // tells the others the seed (a fresh one differs per process).
+  const rt::ProcessGroup *group = options.group;
+  std::optional<uint64_t> seed;
+  if (!group || group->isRoot())
+    if (checkSettings(base + "/settings",
+                      sweepSettings(file, modelName, options.run)))
+      seed = sweepSeed(base + "/seed", options.run.seed,
+                       programs[0].trainFor(modelName));
+  if (group) {
+    int64_t shared[2] = {seed ? 1 : 0, static_cast<int64_t>(seed.value_or(0))};
+    group->broadcast(shared[0]);
+    group->broadcast(shared[1]);
+    if (!shared[0]) {
+      group->stopTogether();
+      return 1;
+    }
+    seed = static_cast<uint64_t>(shared[1]);
+  }
   if (!seed)
     return 1;
   sweep::Findings found;
@@ -395,79 +410,130 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
   // training and validation remainders') of all but the largest sweeps, so
   // that each repeat after the first finds its point's programs.
   CompileCache compiled(kSweepCachedPrograms);
-  int64_t index = 0;
-  for (int64_t r = 1; r <= options.repeat; ++r) {
-    for (size_t p = 0; p < points.size(); ++p) {
-      ++index;
-      std::string dir =
-          base + "/" + pointName(points[p]) + "/run-" + std::to_string(r);
-      RunOptions run = options.run;
-      run.outDir = dir;
-      run.seed = rt::mixSeed(*seed, static_cast<uint64_t>(r));
-      run.overwrite = false;
-      run.compileCache = &compiled;
-      std::string label = "[" + std::to_string(index) + "/" +
-                          std::to_string(static_cast<int64_t>(runs)) + "] " +
-                          pointName(points[p]) + " run " + std::to_string(r);
-      if (!fs::exists(dir + "/done")) {
-        run.resume = fs::exists(dir + "/model.safetensors");
-        std::cout << label << (run.resume ? ": resuming" : "") << std::endl;
-        TrainReport report;
-        int code = runTrain(file, programs[p], run, &report);
-        if (code == 130) {
-          if (!found.runs.empty() && !metric.empty())
-            sweep::writePictures(found);
-          std::cout << "Sweep interrupted; the runs finished so far are "
-                       "kept. Run the same command again to continue.\n";
-          return 130;
-        }
-        // A diverged run is a result (an lr too high), not the sweep's end.
-        if (code != 0 && !report.diverged) {
-          std::cerr << "aec: error: " << label << " failed; the sweep stops "
-                    << "(the runs finished so far are kept)\n";
+  // Job j is repeat j / points + 1 of point j % points.
+  const int64_t jobs = options.repeat * static_cast<int64_t>(points.size());
+  auto folderOf = [&](int64_t job) {
+    return base + "/" + pointName(points[job % points.size()]) + "/run-" +
+           std::to_string(job / points.size() + 1);
+  };
+  // Trains job |job| unless it finished before: 0 when it finished (or
+  // diverged, a result too), 130 when interrupted, 1 after an error.
+  auto trainJob = [&](int64_t job) {
+    size_t p = static_cast<size_t>(job % points.size());
+    int64_t r = job / static_cast<int64_t>(points.size()) + 1;
+    std::string dir = folderOf(job);
+    RunOptions run = options.run;
+    run.outDir = dir;
+    run.seed = rt::mixSeed(*seed, static_cast<uint64_t>(r));
+    run.overwrite = false;
+    run.compileCache = &compiled;
+    run.group = nullptr; // each run trains on one process
+    std::string label =
+        "[" + std::to_string(job + 1) + "/" + std::to_string(jobs) + "] " +
+        pointName(points[p]) + " run " + std::to_string(r) +
+        (group ? " (process " + std::to_string(group->rank()) + ")"
+               : std::string());
+    if (fs::exists(dir + "/done")) {
+      std::cout << label << ": done before, skipped" << std::endl;
+      return 0;
+    }
+    run.resume = fs::exists(dir + "/model.safetensors");
+    std::cout << label << (run.resume ? ": resuming" : "") << std::endl;
+    TrainReport report;
+    int code = runTrain(file, programs[p], run, &report);
+    if (code == 130)
+      return 130;
+    // A diverged run is a result (an lr too high), not the sweep's end.
+    if (code != 0 && !report.diverged) {
+      std::cerr << "aec: error: " << label << " failed; the sweep stops "
+                << "(the runs finished so far are kept)\n";
+      return 1;
+    }
+    if (report.diverged)
+      std::cout << label << ": diverged; the sweep goes on" << std::endl;
+    if (!writeTable(dir + "/done", doneText({*run.seed, report.compileSeconds,
+                                             report.diverged})))
+      return 1;
+    return 0;
+  };
+  // Adds job |job|'s result to |found|; false after an error (reported).
+  auto collect = [&](int64_t job) {
+    std::string dir = folderOf(job);
+    std::optional<Done> done = readDone(dir + "/done");
+    if (!done)
+      return false;
+    sweep::RunResult result;
+    result.point = points[job % points.size()];
+    result.repeat = job / static_cast<int64_t>(points.size()) + 1;
+    result.seed = done->seed;
+    result.compileSeconds = done->compileSeconds;
+    result.diverged = done->diverged;
+    try {
+      // A run that diverged in its first epoch has no metrics.csv.
+      if (!result.diverged || fs::exists(dir + "/metrics.csv"))
+        result.metrics = rt::readMetricsCsv(dir + "/metrics.csv");
+    } catch (const rt::DataError &e) {
+      std::cerr << "aec: error: " << e.what() << '\n';
+      return false;
+    }
+    if (metric.empty() && !result.metrics.columns.empty())
+      metric = result.metrics.columnIndex("val_loss") >= 0 ? "val_loss"
+                                                           : "loss";
+    if (!metric.empty() && !result.metrics.columns.empty() &&
+        result.metrics.columnIndex(metric) < 0) {
+      std::string names;
+      for (const std::string &c : result.metrics.columns)
+        if (c != "epoch" && c != "seconds" && c != "phase")
+          names += (names.empty() ? "" : ", ") + c;
+      std::cerr << "aec: error: --metric " << metric << ": the runs record "
+                << names << didYouMean(metric, result.metrics.columns)
+                << '\n';
+      return false;
+    }
+    found.runs.push_back(std::move(result));
+    return true;
+  };
+  auto interrupted = [&] {
+    if (!found.runs.empty() && !metric.empty())
+      sweep::writePictures(found);
+    std::cout << "Sweep interrupted; the runs finished so far are kept. Run "
+                 "the same command again to continue.\n";
+    return 130;
+  };
+
+  if (group) {
+    // Every process takes the next run when it finishes one; rank 0 then
+    // reads all of them into the tables.
+    rt::JobQueue queue(*group, jobs);
+    int status = 0;
+    for (int64_t job; (job = queue.next(status)) >= 0;)
+      status = trainJob(job);
+    int worst = queue.finish();
+    group->stopTogether();
+    if (!group->isRoot())
+      return worst;
+    if (worst == 0)
+      for (int64_t job = 0; job < jobs; ++job)
+        if (!collect(job))
           return 1;
-        }
-        if (report.diverged)
-          std::cout << label << ": diverged; the sweep goes on" << std::endl;
-        if (!writeTable(dir + "/done",
-                        doneText({*run.seed, report.compileSeconds,
-                                  report.diverged})))
-          return 1;
-      } else {
-        std::cout << label << ": done before, skipped" << std::endl;
-      }
-      std::optional<Done> done = readDone(dir + "/done");
-      if (!done)
+    if (worst == 130)
+      return interrupted();
+    if (worst != 0)
+      return 1;
+    if (!metric.empty()) {
+      if (!sweep::writeResults(found) || !sweep::writeSummary(found))
         return 1;
-      sweep::RunResult result;
-      result.point = points[p];
-      result.repeat = r;
-      result.seed = done->seed;
-      result.compileSeconds = done->compileSeconds;
-      result.diverged = done->diverged;
-      try {
-        // A run that diverged in its first epoch has no metrics.csv.
-        if (!result.diverged || fs::exists(dir + "/metrics.csv"))
-          result.metrics = rt::readMetricsCsv(dir + "/metrics.csv");
-      } catch (const rt::DataError &e) {
-        std::cerr << "aec: error: " << e.what() << '\n';
+      pictures = sweep::writePictures(found);
+    }
+  } else {
+    // The tables are written again after every run: an interrupted sweep
+    // keeps them up to date.
+    for (int64_t job = 0; job < jobs; ++job) {
+      int code = trainJob(job);
+      if (code == 130)
+        return interrupted();
+      if (code != 0 || !collect(job))
         return 1;
-      }
-      if (metric.empty() && !result.metrics.columns.empty())
-        metric = result.metrics.columnIndex("val_loss") >= 0 ? "val_loss"
-                                                             : "loss";
-      if (!metric.empty() && !result.metrics.columns.empty() &&
-          result.metrics.columnIndex(metric) < 0) {
-        std::string names;
-        for (const std::string &c : result.metrics.columns)
-          if (c != "epoch" && c != "seconds" && c != "phase")
-            names += (names.empty() ? "" : ", ") + c;
-        std::cerr << "aec: error: --metric " << metric << ": the runs record "
-                  << names << didYouMean(metric, result.metrics.columns)
-                  << '\n';
-        return 1;
-      }
-      found.runs.push_back(std::move(result));
       if (metric.empty())
         continue;
       if (!sweep::writeResults(found) || !sweep::writeSummary(found))

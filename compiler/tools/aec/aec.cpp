@@ -624,6 +624,14 @@ int runCommand(int argc, char **argv) {
     for (int i = 0; i < argc; ++i)
       sweepOptions.command +=
           (i ? " " : "") + (i ? shellQuoted(argv[i]) : std::string("aec"));
+    // mpirun: the processes share the sweep's runs.
+    if (aenet::rt::ProcessGroup::launchedByMpirun()) {
+      const aenet::rt::ProcessGroup *group = startProcesses();
+      if (!group)
+        return 1;
+      if (group->distributed())
+        sweepOptions.group = group;
+    }
     try {
       return runSweep(*fe.file, sweepOptions);
     } catch (const std::bad_alloc &) {

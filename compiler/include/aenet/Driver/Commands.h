@@ -149,6 +149,9 @@ struct SweepOptions {
   RunOptions run;
   /// The command line, quoted in summary.md.
   std::string command;
+  /// The processes that share the runs (mpirun), each taking the next run
+  /// when it finishes one; rank 0 writes the tables. Null: this one alone.
+  const rt::ProcessGroup *group = nullptr;
 };
 
 /// `aec sweep`: trains every point, skipping runs finished before and
