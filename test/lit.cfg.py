@@ -32,6 +32,7 @@ mpirun = "mpirun --oversubscribe"
 if os.geteuid() == 0:
     mpirun += " --allow-run-as-root"
 config.substitutions.append(("%mpirun", mpirun))
+config.substitutions.append(("%aec_bin", os.path.join(config.aec_tools_dir, "aec")))
 
 # The end-to-end training tests need Debian's dataset-fashion-mnist.
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):

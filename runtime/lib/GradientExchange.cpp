@@ -132,15 +132,18 @@ void GradientExchange::communicate() {
         staged[i] = weight * gradient[i];
       staged += sizes_[g];
     }
-    MPI_Request request;
-    MPI_Iallreduce(MPI_IN_PLACE, bucket.staging.data(),
-                   static_cast<int>(bucket.staging.size()), MPI_FLOAT,
-                   MPI_SUM, MPI_COMM_WORLD, &request);
-    int done = 0;
-    for (int polls = 0; !done; ++polls) {
-      MPI_Test(&request, &done, MPI_STATUS_IGNORE);
-      if (!done && polls >= 64)
-        std::this_thread::sleep_for(std::chrono::microseconds(20));
+    // A group of one (a test, or mpirun -np 1) has its sums already.
+    if (group_.distributed()) {
+      MPI_Request request;
+      MPI_Iallreduce(MPI_IN_PLACE, bucket.staging.data(),
+                     static_cast<int>(bucket.staging.size()), MPI_FLOAT,
+                     MPI_SUM, MPI_COMM_WORLD, &request);
+      int done = 0;
+      for (int polls = 0; !done; ++polls) {
+        MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+        if (!done && polls >= 64)
+          std::this_thread::sleep_for(std::chrono::microseconds(20));
+      }
     }
     const float *summed = bucket.staging.data();
     for (size_t g : bucket.gradients) {

@@ -117,7 +117,8 @@ uint64_t hashBytes(const void *data, size_t bytes, uint64_t seed) {
     mix(word);
   }
   uint64_t tail = 0;
-  std::memcpy(&tail, p + i, bytes - i);
+  if (bytes > i)
+    std::memcpy(&tail, p + i, bytes - i);
   mix(tail);
   h ^= h >> 29;
   h *= 0x94d049bb133111ebull;

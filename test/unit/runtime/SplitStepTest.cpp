@@ -13,6 +13,8 @@
 #include "aenet/Runtime/Random.h"
 #include "aenet/Runtime/SplitStep.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -180,3 +182,87 @@ TEST(SplitStepTest, ASliceErrorStopsTheStep) {
 }
 
 } // namespace
+
+namespace {
+
+/// A MeanSlice that reports each gradient final as compiled code does
+/// (aenet_gradient_ready), the second one first, as a backward pass
+/// finishes the last layer first.
+class ReportingSlice : public MeanSlice {
+public:
+  using MeanSlice::MeanSlice;
+  void run(int64_t step, uint64_t seed) override {
+    MeanSlice::run(step, seed);
+    aenet_gradient_ready(1);
+    aenet_gradient_ready(0);
+  }
+};
+
+} // namespace
+
+// A rank's gradients, exchanged (here in a group of one process, where the
+// sum over the processes is the rank's own): each is summed over the slices
+// when the last slice reports it, then weighted by the rank's share of the
+// batch, before the update.
+TEST(SplitStepTest, ExchangedGradientsAreWeightedByTheBatchShare) {
+  for (bool reports : {true, false}) {
+    SplitStep step(5, {1});
+    std::vector<std::unique_ptr<MeanSlice>> parts;
+    int64_t first = 0;
+    for (int64_t n : sliceRows(5, 2)) {
+      float *rows = step.rowOf(0, first);
+      parts.push_back(reports ? std::make_unique<ReportingSlice>(rows, n)
+                              : std::make_unique<MeanSlice>(rows, n));
+      step.addSlice(*parts.back(), n,
+                    {&parts.back()->gradients[0], &parts.back()->gradients[1]});
+      first += n;
+    }
+    RecordingApply apply(parts[0]->gradients);
+    step.setApply(apply, {1, 1});
+    step.exchangeGradients(ProcessGroup::world());
+    ASSERT_NE(step.exchange(), nullptr);
+    // Two one-float gradients: one bucket.
+    EXPECT_EQ(step.exchange()->bucketCount(), 1u);
+    EXPECT_EQ(step.exchange()->bytesPerStep(), 8);
+    const std::vector<float> x = {1, 2, 4, 8, 16};
+    for (size_t i = 0; i < x.size(); ++i)
+      step.input(0)[i] = x[i];
+    for (int64_t run = 1; run <= 3; ++run) {
+      step.setBatchShare(0.25);
+      step.run(run, 1);
+      ASSERT_EQ(apply.seen.size(), 2u);
+      EXPECT_NEAR(apply.seen[0], 0.25 * 31 / 5, 1e-5) << "reports " << reports;
+      EXPECT_NEAR(apply.seen[1], 0.25 * 341 / 5, 1e-4) << "reports " << reports;
+      // The loss stays this rank's mean: the training loop weights it.
+      EXPECT_NEAR(step.scalars()[0], 31.0 / 5, 1e-12);
+    }
+    EXPECT_EQ(step.exchange()->steps(), 3);
+  }
+}
+
+// Buckets are cut from the last gradient down, each at least kBucketBytes
+// unless it holds the first gradient.
+TEST(SplitStepTest, GradientExchangeCutsBucketsFromTheLastGradient) {
+  const int64_t big = GradientExchange::kBucketBytes / 4;
+  std::vector<std::vector<float>> buffers = {
+      std::vector<float>(10), std::vector<float>(big),
+      std::vector<float>(10), std::vector<float>(big / 2)};
+  std::vector<float *> gradients;
+  std::vector<int64_t> sizes;
+  for (auto &b : buffers) {
+    gradients.push_back(b.data());
+    sizes.push_back(static_cast<int64_t>(b.size()));
+  }
+  GradientExchange exchange(ProcessGroup::world(), gradients, sizes);
+  // [3, 2, 1] reach the size; [0] is the rest.
+  EXPECT_EQ(exchange.bucketCount(), 2u);
+  for (auto &b : buffers)
+    std::fill(b.begin(), b.end(), 2.0f);
+  exchange.begin(0.5f);
+  exchange.ready(3);
+  exchange.ready(3); // a second report changes nothing
+  exchange.finish();
+  for (auto &b : buffers)
+    for (float v : b)
+      ASSERT_EQ(v, 1.0f);
+}
