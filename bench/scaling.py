@@ -11,10 +11,14 @@ Measured here, per example model, at the batch size of its file:
     batch of each N (the file's batch / N, N = 1, 2, 4, ..., 64): `aec train
     --batch b`, the median over epochs 2-4 of an epoch's seconds / steps.
 
-Projected from them, for N = 2 ... 64 machines on 10 and 100 Gbit/s links:
-  allreduce(N) = 2 (N-1)/N * bytes / bandwidth + 2 (N-1) * buckets * latency
-  step(N)      = compute(batch / N) + max(0, allreduce(N) - overlap * compute(batch / N))
-  speed-up(N)  = compute(batch) / step(N)   (global batch fixed, as aec does)
+Projected from them, for N = 2 ... 64 machines on 10 and 100 Gbit/s links,
+each bucket's allreduce the faster of the two algorithms MPI libraries
+choose between by size:
+  ring               2 (N-1) latency + 2 (N-1)/N * bytes / bandwidth
+  recursive doubling log2(N) (latency + bytes / bandwidth)
+  step(N)     = compute(batch / N)
+                + max(0, allreduce(N) - overlap * compute(batch / N))
+  speed-up(N) = compute(batch) / step(N)   (global batch fixed, as aec does)
 with the assumptions printed beside the table (bench/SCALING.md explains
 them).
 
@@ -24,6 +28,7 @@ Usage: python3 bench/scaling.py [--json OUT]
 
 import argparse
 import json
+import math
 import os
 import re
 import statistics
@@ -90,16 +95,24 @@ def exchange(model, batch, folder):
     return float(m.group(1)), int(m.group(2)), float(m.group(3)), float(m.group(4))
 
 
+def allreduce_seconds(n, nbytes, bandwidth, latency):
+    """One allreduce of |nbytes| over |n| machines: the faster algorithm."""
+    ring = 2 * (n - 1) * latency + 2 * (n - 1) / n * nbytes / bandwidth
+    doubling = math.log2(n) * (latency + nbytes / bandwidth)
+    return min(ring, doubling)
+
+
 def project(compute, batch, kib, buckets):
-    """Per link: speed-up and efficiency per N."""
+    """Per link: speed-up and efficiency per N. |compute| maps a local batch
+    to the seconds of a step; the gradients are |buckets| equal buckets."""
     table = {}
     for link, (bandwidth, latency) in LINKS.items():
         rows = []
         for n in PROCESSES[1:]:
             local = batch // n
             c = compute[local]
-            allreduce = (2 * (n - 1) / n * kib * 1024 / bandwidth
-                         + 2 * (n - 1) * buckets * latency)
+            allreduce = buckets * allreduce_seconds(
+                n, kib * 1024 / buckets, bandwidth, latency)
             step = c + max(0.0, allreduce - OVERLAP * c)
             speedup = compute[batch] / step
             rows.append({"n": n, "local_batch": local, "compute_ms": 1e3 * c,
@@ -114,6 +127,11 @@ def markdown(path):
     """SCALING.md's tables from a --json file."""
     data = json.load(open(path))
     models = data["models"]
+    # The projection again, from the measured inputs: the model may change
+    # without measuring again.
+    for m in models.values():
+        compute = {int(b): ms / 1e3 for b, ms in m["compute_ms"].items()}
+        m["projection"] = project(compute, m["batch"], m["kib"], m["buckets"])
     print("| model | batch | gradients (KiB) | buckets | allreduce here, 2 "
           "processes (ms) | of it after the backward pass (ms) |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -141,6 +159,20 @@ def markdown(path):
             print("| %s | " % name + " | ".join(
                 "%.1fx (%d%%)" % (row["speedup"], round(100 * row["efficiency"]))
                 for row in m["projection"][link]) + " |")
+    print()
+    print("| model | " + " | ".join(
+        "%s: most machines at >= 50%% (samples each)" % link
+        for link in data["links"]) + " |")
+    print("|---|" + "---:|" * len(data["links"]))
+    for name, m in models.items():
+        cells = []
+        for link in data["links"]:
+            good = [row for row in m["projection"][link]
+                    if row["efficiency"] >= 0.5]
+            best = good[-1] if good else None
+            cells.append("%d (%d)" % (best["n"], best["local_batch"])
+                         if best else "1 (%d)" % m["batch"])
+        print("| %s | " % name + " | ".join(cells) + " |")
 
 
 def main():
