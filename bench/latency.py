@@ -34,12 +34,7 @@ ROOT = peerlib.ROOT
 EXAMPLE = os.path.join(ROOT, "examples", "dense_ae.aenet")
 
 
-def run(command, env=None):
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit("failed: %s\n%s%s" % (" ".join(command), result.stdout,
-                                       result.stderr))
-    return result.stdout
+run = peerlib.run_checked
 
 
 def result_of(output):

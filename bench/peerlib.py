@@ -24,6 +24,15 @@ ROOT = os.path.dirname(HERE)
 VENV_PYTHON = os.path.join(HERE, ".venv", "bin", "python")
 
 
+def run_checked(command, env=None):
+    """|command|'s stdout; exits with its output when it fails."""
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit("failed: %s\n%s%s" % (" ".join(command), result.stdout,
+                                       result.stderr))
+    return result.stdout
+
+
 def number(text):
     """An integer as aec prints it, with thousands separators."""
     return int(text.replace(",", ""))

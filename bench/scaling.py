@@ -32,12 +32,14 @@ import math
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import peerlib  # noqa: E402
+
+ROOT = peerlib.ROOT
 AEC = os.path.join(ROOT, "build", "bin", "aec")
 
 MODELS = ["dense_ae", "deep_ae", "multitask", "conv_ae", "conv_denoise", "vae"]
@@ -52,12 +54,7 @@ LINKS = {"10 Gbit/s": (0.9 * 10e9 / 8, 20e-6), "100 Gbit/s": (0.9 * 100e9 / 8, 5
 OVERLAP = 0.5
 
 
-def run(command, env=None):
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit("failed: %s\n%s%s" % (" ".join(command), result.stdout,
-                                      result.stderr))
-    return result.stdout
+run = peerlib.run_checked
 
 
 def file_batch(model):
