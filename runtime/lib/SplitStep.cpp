@@ -12,7 +12,6 @@
 
 #include "aenet/Runtime/Random.h"
 
-#include <cstdlib>
 #include <exception>
 #include <omp.h>
 #include <stdexcept>
@@ -122,7 +121,7 @@ void SplitStep::runSlice(int s, int arrays, const Gather *gather,
     (*gather)(a, slice.first, slice.first + slice.rows,
               rowOf(a, slice.first));
   // While exchanging, compiled code reports each gradient it finishes.
-  GradientListenerScope listen(exchange_ && !getenv("AENET_NO_EARLY") ? this : nullptr);
+  GradientListenerScope listen(exchange_ ? this : nullptr);
   slice.step->run(step, s == 0 ? seed : mixSeed(seed, s));
 }
 
@@ -138,7 +137,11 @@ void SplitStep::runSlices(int arrays, const Gather *gather, int64_t step,
   // A batch too small to split (the last of an epoch) runs on this thread
   // with every thread for its primitives.
   if (count == 1) {
-    runSlice(0, arrays, gather, step, seed);
+    try {
+      runSlice(0, arrays, gather, step, seed);
+    } catch (...) {
+      errors[0] = std::current_exception();
+    }
   } else {
 #pragma omp parallel num_threads(count)
     {
@@ -164,8 +167,10 @@ void SplitStep::runSlices(int arrays, const Gather *gather, int64_t step,
     }
   }
   if (exchange_) {
-    // Gradients the compiled code did not report (none, normally) are
-    // summed and exchanged now; every rank's exchange must see all of them.
+    // Gradients the compiled code did not report (none, normally; all of
+    // them after an error) are summed and exchanged now: every rank's
+    // exchange must see all of them, and the step must close before the
+    // error leaves it.
     for (size_t g = 0; g < gradientSizes_.size(); ++g)
       if (finished_[g] < count) {
         sumGradient(g);

@@ -250,7 +250,10 @@ CompiledSteps::build(int64_t rows, unsigned entries, bool quiet,
   options.backend = backend_;
   options.sampleSeed = sampleSeed_;
   options.quiet = quiet;
-  options.dataParallel = splitsGradients();
+  // Slices run one per core, their loops whole; gradients exchanged over
+  // processes are reported as they are computed.
+  options.dataParallel = slices_ > 1;
+  options.exchangedGradients = group_ != nullptr;
   options.cache = cache_;
   return CompiledModel::compile(file_, program_, model_, options, report);
 }

@@ -217,10 +217,13 @@ private:
   int64_t slices_ = 1;
   /// The ranks the gradients are summed over, or null.
   const rt::ProcessGroup *group_ = nullptr;
-  std::map<std::pair<std::string, int64_t>, std::unique_ptr<rt::SplitStep>>
-      splits_;
   /// The slices' and updates' entries, bound to the split batches' buffers.
   std::vector<std::unique_ptr<BoundEntry>> sliceEntries_;
+  /// Declared after sliceEntries_, so destroyed before them: a split step's
+  /// gradient exchange may still write into the slices' buffers until its
+  /// destructor has stopped its thread.
+  std::map<std::pair<std::string, int64_t>, std::unique_ptr<rt::SplitStep>>
+      splits_;
   double compileSeconds_ = 0;
 };
 

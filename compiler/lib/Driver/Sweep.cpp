@@ -506,25 +506,34 @@ int runSweep(const SourceFile &file, const SweepOptions &options) {
     // reads all of them into the tables.
     rt::JobQueue queue(*group, jobs);
     int status = 0;
-    for (int64_t job; (job = queue.next(status)) >= 0;)
-      status = trainJob(job);
+    for (int64_t job; (job = queue.next(status)) >= 0;) {
+      // An exception must not leave the queue waiting for this process.
+      try {
+        status = trainJob(job);
+      } catch (const std::exception &e) {
+        std::cerr << "aec: error: " << e.what() << '\n';
+        status = 1;
+      }
+    }
     int worst = queue.finish();
     group->stopTogether();
     if (!group->isRoot())
       return worst;
-    if (worst == 0)
-      for (int64_t job = 0; job < jobs; ++job)
-        if (!collect(job))
-          return 1;
+    // The tables hold every run finished, also when the sweep stopped
+    // early, as a sweep on one process keeps them.
+    for (int64_t job = 0; job < jobs; ++job)
+      if (fs::exists(folderOf(job) + "/done") && !collect(job))
+        return 1;
+    if (!metric.empty() && !found.runs.empty()) {
+      if (!sweep::writeResults(found) || !sweep::writeSummary(found))
+        return 1;
+      if (worst == 0)
+        pictures = sweep::writePictures(found);
+    }
     if (worst == 130)
       return interrupted();
     if (worst != 0)
       return 1;
-    if (!metric.empty()) {
-      if (!sweep::writeResults(found) || !sweep::writeSummary(found))
-        return 1;
-      pictures = sweep::writePictures(found);
-    }
   } else {
     // The tables are written again after every run: an interrupted sweep
     // keeps them up to date.

@@ -233,7 +233,8 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
   // which it stops reading once Ctrl-C reaches it: a progress bar redrawn
   // every batch would then block rank 0 in a write, and the others with it,
   // before they could stop. Under mpirun, a line per epoch.
-  loop.terminal = !group && rt::ProgressBar::stdoutIsTerminal();
+  loop.terminal = !rt::ProcessGroup::launchedByMpirun() &&
+                  rt::ProgressBar::stdoutIsTerminal();
   loop.group = group;
   if (phased) {
     loop.phase = static_cast<int64_t>(phase) + 1;
@@ -401,28 +402,15 @@ uint64_t dataHash(const rt::Dataset &data, uint64_t h) {
 /// cluster's nodes may hold in different versions).
 bool checkProcesses(const SourceFile &file, const RunOptions &options,
                     const RunSetup &setup, const rt::ProcessGroup &group) {
-  int64_t batch = setup.plan.batch, processes = group.size();
-  int64_t samples = setup.data.train.size();
-  int64_t rest = samples % batch;
-  int64_t fewest = rest ? std::min(batch, rest) : batch;
   auto fail = [&](const std::string &message) {
     if (group.isRoot())
       std::cerr << "aec: error: " << message << '\n';
     group.stopTogether();
     return false;
   };
-  if (fewest < processes)
-    return fail(
-        std::to_string(processes) + " processes, but " +
-        (batch < processes
-             ? "a batch has only " + std::to_string(batch) + " samples"
-             : "the last batch of an epoch has only " + std::to_string(rest) +
-                   " samples (" + std::to_string(samples) +
-                   " training samples in batches of " +
-                   std::to_string(batch) + ")") +
-        "; every process needs at least one sample of every batch: start "
-        "at most " + std::to_string(fewest) +
-        " processes, or choose a --batch that leaves more");
+  // The hashes first: once every process holds the same data, the checks
+  // after them agree on every process.
+  int64_t batch = setup.plan.batch, processes = group.size();
   std::string settings = setup.graph().name + "\n" +
                          settingsText(setup.program.params) + "\n" +
                          std::to_string(batch) + " " +
@@ -450,6 +438,21 @@ bool checkProcesses(const SourceFile &file, const RunOptions &options,
                   "every process must read the same data (check the data "
                   "files on every machine)");
   }
+  int64_t samples = setup.data.train.size();
+  int64_t rest = samples % batch;
+  int64_t fewest = rest ? std::min(batch, rest) : batch;
+  if (fewest < processes)
+    return fail(
+        std::to_string(processes) + " processes, but " +
+        (batch < processes
+             ? "a batch has only " + std::to_string(batch) + " samples"
+             : "the last batch of an epoch has only " + std::to_string(rest) +
+                   " samples (" + std::to_string(samples) +
+                   " training samples in batches of " +
+                   std::to_string(batch) + ")") +
+        "; every process needs at least one sample of every batch: start "
+        "at most " + std::to_string(fewest) +
+        " processes, or choose a --batch that leaves more");
   return true;
 }
 
@@ -485,10 +488,12 @@ int runTrain(const SourceFile &file, const CheckedProgram &program,
   if (!prepareData(file, program, options, setup))
     return 1;
   const ModelGraph &graph = setup.graph();
-  if (!checkStatefulBatches(graph, setup))
-    return 1;
+  // Before any check whose answer depends on the data: every process must
+  // come to the same one.
   const rt::ProcessGroup *group = options.group;
   if (group && !checkProcesses(file, options, setup, *group))
+    return 1;
+  if (!checkStatefulBatches(graph, setup))
     return 1;
   // Only rank 0 writes into the output folder.
   const bool writes = !group || group->isRoot();

@@ -228,6 +228,10 @@ OwningOpRef<ModuleOp> buildModelModule(MLIRContext &ctx,
   if (module && options.dataParallel)
     (*module)->setAttr(mlir::aenet::AenetDialect::getDataParallelAttrName(),
                        UnitAttr::get(&ctx));
+  if (module && options.exchangedGradients)
+    (*module)->setAttr(
+        mlir::aenet::AenetDialect::getExchangedGradientsAttrName(),
+        UnitAttr::get(&ctx));
   if (module && options.singleThreaded)
     (*module)->setAttr(mlir::aenet::AenetDialect::getSingleThreadedAttrName(),
                        UnitAttr::get(&ctx));

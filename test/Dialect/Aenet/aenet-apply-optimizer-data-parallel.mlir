@@ -76,3 +76,22 @@ func.func @train_step(%k: tensor<3x4xf32> {aenet.param = "dec.kernel"},
   return %l, %dk : tensor<f32>, tensor<3x4xf32>
 }
 }
+
+// -----
+
+// Tests that a module whose gradients are summed over processes
+// (`aenet.exchanged_gradients`, without `aenet.data_parallel`: one slice per
+// process) splits train_step the same way.
+// CHECK-LABEL: func.func @grad_step
+// CHECK-SAME: -> (tensor<f32> {aenet.name = "loss"}, tensor<4xf32> {aenet.gradient = "b"})
+// CHECK-LABEL: func.func @apply_step
+// CHECK: aenet.sgd_update
+// CHECK-NOT: func.func @train_step
+module attributes {aenet.exchanged_gradients} {
+func.func @train_step(%b: tensor<4xf32> {aenet.param = "b"},
+                      %l: tensor<f32>, %db: tensor<4xf32>)
+    -> (tensor<f32> {aenet.name = "loss"}, tensor<4xf32> {aenet.gradient = "b"})
+    attributes {aenet.optimizer = #aenet.optimizer<sgd, lr = 0.1, momentum = 0.0, nesterov = false>} {
+  return %l, %db : tensor<f32>, tensor<4xf32>
+}
+}

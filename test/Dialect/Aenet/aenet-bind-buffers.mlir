@@ -66,13 +66,32 @@ func.func @rmse_step(%x: tensor<8x4xf32> {aenet.input = "x"})
 // -----
 
 // Tests that a data-parallel grad_step's gradients get output buffers that
-// keep the name of their parameter as `aenet.gradient`, after the scalars,
-// and that each gradient is copied there (from a read-only view, so that
+// keep the name of their parameter as `aenet.gradient`, after the scalars.
+// CHECK-LABEL: func.func @grad_step
+// CHECK-SAME: %{{[^:]*}}: memref<4x4xf32> {aenet.param = "k"}
+// CHECK-SAME: %[[S:[^:]*]]: memref<1xf32> {aenet.scalars = ["loss"]}
+// CHECK-SAME: %[[G:[^:]*]]: memref<4x4xf32> {aenet.gradient = "k"}
+// CHECK: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[S]]
+// CHECK: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[G]]
+// CHECK-NOT: aenet_gradient_ready
+func.func @grad_step(%x: tensor<8x4xf32> {aenet.input = "x"},
+                     %k: tensor<4x4xf32> {aenet.param = "k"})
+    -> (tensor<f32> {aenet.name = "loss"},
+        tensor<4x4xf32> {aenet.gradient = "k"}) {
+  %y = aenet.dense %x, %k : (tensor<8x4xf32>, tensor<4x4xf32>) -> tensor<8x4xf32>
+  %l = aenet.loss mse mean %y, %x : tensor<8x4xf32>, tensor<8x4xf32> -> tensor<f32>
+  %g = aenet.scale %k {factor = 0.5 : f64} : tensor<4x4xf32>
+  return %l, %g : tensor<f32>, tensor<4x4xf32>
+}
+
+// -----
+
+// Tests that in a module whose gradients are summed over processes each
+// gradient is copied to its buffer (from a read-only view, so that
 // bufferization computes no later value in the buffer) as soon as it is
-// computed, followed by
-// `aenet_gradient_ready` with its place among the gradients: here the
-// second gradient (of "b") is computed first, as a backward pass finishes
-// the last layer first.
+// computed, followed by `aenet_gradient_ready` with its place among the
+// gradients: here the second gradient (of "b") is computed first, as a
+// backward pass finishes the last layer first.
 // CHECK-LABEL: func.func private @aenet_gradient_ready(i64)
 // CHECK-LABEL: func.func @grad_step
 // CHECK-SAME: %{{[^:]*}}: memref<4x4xf32> {aenet.param = "k"}
@@ -92,6 +111,7 @@ func.func @rmse_step(%x: tensor<8x4xf32> {aenet.input = "x"})
 // CHECK: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[S]]
 // CHECK-NOT: aenet_gradient_ready
 // CHECK: return
+module attributes {aenet.exchanged_gradients} {
 func.func @grad_step(%x: tensor<8x4xf32> {aenet.input = "x"},
                      %k: tensor<4x4xf32> {aenet.param = "k"},
                      %b: tensor<4xf32> {aenet.param = "b"})
@@ -103,4 +123,5 @@ func.func @grad_step(%x: tensor<8x4xf32> {aenet.input = "x"},
   %gb = aenet.scale %b {factor = 2.0 : f64} : tensor<4xf32>
   %gk = aenet.scale %k {factor = 5.0e-01 : f64} : tensor<4x4xf32>
   return %l, %gk, %gb : tensor<f32>, tensor<4x4xf32>, tensor<4xf32>
+}
 }

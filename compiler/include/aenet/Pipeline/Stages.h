@@ -51,6 +51,10 @@ struct CompileOptions {
   /// The steps run one per core, each on a slice of the batch: train_step
   /// becomes grad_step and apply_step (`aenet.data_parallel`).
   bool dataParallel = false;
+  /// The gradients are summed over the processes of an mpirun job: train_step
+  /// becomes grad_step and apply_step, and grad_step reports each gradient
+  /// as it is computed (`aenet.exchanged_gradients`).
+  bool exchangedGradients = false;
   /// The compiled loops run on the calling thread, never on MLIR's async
   /// runtime (`aenet.single_threaded`): for an exported library, which
   /// links no MLIR library.

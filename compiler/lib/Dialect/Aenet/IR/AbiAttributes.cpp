@@ -72,6 +72,7 @@ StringRef expectedValue(StringRef name, AbiPlace place, Attribute value) {
       name == Dialect::getStepAttrName() ||
       name == Dialect::getDifferentiateAttrName() ||
       name == Dialect::getDataParallelAttrName() ||
+      name == Dialect::getExchangedGradientsAttrName() ||
       name == Dialect::getSingleThreadedAttrName() ||
       (name == Dialect::getKernelSitesAttrName() && place == AbiArgument))
     return isa<UnitAttr>(value) ? "" : "a unit attribute";

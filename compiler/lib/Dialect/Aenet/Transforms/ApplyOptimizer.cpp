@@ -245,8 +245,11 @@ struct AenetApplyOptimizerPass
           AenetApplyOptimizerPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // Steps whose gradients the runtime sums (over slices or processes)
+    // before the update.
     bool dataParallel =
-        module->hasAttr(AenetDialect::getDataParallelAttrName());
+        module->hasAttr(AenetDialect::getDataParallelAttrName()) ||
+        module->hasAttr(AenetDialect::getExchangedGradientsAttrName());
     SmallVector<func::FuncOp> steps;
     for (auto func : module.getOps<func::FuncOp>())
       for (unsigned r = 0; r < func.getNumResults(); ++r)

@@ -7,7 +7,9 @@
 // packed into one buffer, other results get output buffers (a data-parallel
 // grad_step's gradients, marked `aenet.gradient`, among them).
 //
-// A gradient is written to its buffer as soon as it is computed, followed by
+// In a module whose gradients are summed over processes
+// (`aenet.exchanged_gradients`), a gradient is written to its buffer as soon
+// as it is computed, followed by
 // a call `aenet_gradient_ready(i)` (i: its place among the gradients), so
 // that on several processes the runtime can start summing it over them
 // while the rest of the backward pass runs (GradientExchange.h). The call
@@ -54,7 +56,7 @@ int tiedArgument(func::FuncOp func, unsigned result) {
   return -1;
 }
 
-LogicalResult bind(func::FuncOp func) {
+LogicalResult bind(func::FuncOp func, bool reportGradients) {
   MLIRContext *ctx = func.getContext();
   OpBuilder b(ctx);
   FunctionType type = func.getFunctionType();
@@ -159,7 +161,7 @@ LogicalResult bind(func::FuncOp func) {
   int64_t ordinal = 0;
   for (auto [r, buffer] : llvm::zip(outputs, outputBuffers)) {
     Value value = ret.getOperand(r);
-    if (!func.getResultAttr(r, D::getGradientAttrName())) {
+    if (!reportGradients || !func.getResultAttr(r, D::getGradientAttrName())) {
       store(value, buffer);
       continue;
     }
@@ -195,6 +197,7 @@ struct AenetBindBuffersPass
     : public mlir::aenet::impl::AenetBindBuffersBase<AenetBindBuffersPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    bool report = module->hasAttr(D::getExchangedGradientsAttrName());
     // A declaration (an external helper) has no body to bind buffers in.
     SmallVector<func::FuncOp> funcs;
     bool gradients = false;
@@ -205,7 +208,7 @@ struct AenetBindBuffersPass
       for (unsigned r = 0; r < func.getNumResults(); ++r)
         gradients |= !!func.getResultAttr(r, D::getGradientAttrName());
     }
-    if (gradients && !module.lookupSymbol(kGradientReady)) {
+    if (report && gradients && !module.lookupSymbol(kGradientReady)) {
       OpBuilder b(module.getBodyRegion());
       auto ready = func::FuncOp::create(
           b, module.getLoc(), kGradientReady,
@@ -213,7 +216,7 @@ struct AenetBindBuffersPass
       ready.setPrivate();
     }
     for (func::FuncOp func : funcs)
-      if (failed(bind(func)))
+      if (failed(bind(func, report)))
         return signalPassFailure();
   }
 };

@@ -126,8 +126,9 @@ def AenetBindBuffers : Pass<"aenet-bind-buffers", "::mlir::ModuleOp"> {
     interface, so the runtime binds each buffer by name once and calls the
     function per batch.
 
-    A data-parallel grad_step's gradients (results marked `aenet.gradient`)
-    are written as soon as each is computed, each followed by
+    In a module marked `aenet.exchanged_gradients`, grad_step's gradients
+    (results marked `aenet.gradient`) are copied to their buffers as soon as
+    each is computed, each followed by
     `func.call @aenet_gradient_ready(%i)`, its place among the gradients:
     the runtime's signal to start summing it over the processes of an
     mpirun job while the backward pass goes on.
