@@ -95,11 +95,6 @@ void ProcessGroup::broadcast(int64_t &value) const {
     MPI_Bcast(&value, 1, MPI_INT64_T, 0, MPI_COMM_WORLD);
 }
 
-void ProcessGroup::barrier() const {
-  if (distributed())
-    MPI_Barrier(MPI_COMM_WORLD);
-}
-
 uint64_t hashBytes(const void *data, size_t bytes, uint64_t seed) {
   // 64-bit words through a multiply-xorshift mix (as in splitmix64): a few
   // GB/s, so hashing a data set at start costs a fraction of an epoch.
@@ -131,6 +126,10 @@ Shard shardOf(int64_t rows, int rank, int ranks) {
   shard.count = base + (rank < extra ? 1 : 0);
   shard.first = rank * base + std::min<int64_t>(rank, extra);
   return shard;
+}
+
+Shard shardOf(int64_t rows, const ProcessGroup *group) {
+  return group ? shardOf(rows, group->rank(), group->size()) : Shard{0, rows};
 }
 
 } // namespace aenet::rt

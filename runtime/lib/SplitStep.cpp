@@ -72,11 +72,9 @@ void SplitStep::sumGradients(int thread, int threads, size_t only) {
 }
 
 void SplitStep::exchangeGradients(const ProcessGroup &group) {
-  std::vector<float *> sums;
-  for (float *gradient : slices_[0].gradients)
-    sums.push_back(gradient);
-  exchange_ = std::make_unique<GradientExchange>(group, std::move(sums),
-                                                 gradientSizes_);
+  // Slice 0's buffers hold the sums over the slices.
+  exchange_ = std::make_unique<GradientExchange>(
+      group, slices_[0].gradients, gradientSizes_);
   finished_ = std::make_unique<std::atomic<int>[]>(gradientSizes_.size());
 }
 

@@ -275,8 +275,7 @@ std::vector<double> TrainLoop::evaluate(const Dataset &data) {
     int64_t end = std::min(n, begin + options_.batch);
     // Each rank evaluates its shard of the batch (none, for a last batch
     // with fewer rows than ranks).
-    Shard shard = group ? shardOf(end - begin, group->rank(), group->size())
-                        : Shard{0, end - begin};
+    Shard shard = shardOf(end - begin, group);
     if (shard.count == 0)
       continue;
     int64_t from = begin + shard.first;
@@ -331,6 +330,9 @@ LoopOutcome TrainLoop::run(LoopState &state,
   InterruptGuard guard;
   const int64_t n = train_.size();
   const int64_t batches = train_.batchCount(options_.batch);
+  // Per batch: the scalars' row-weighted sums over the processes and the
+  // interrupted flag, then the batch's means.
+  std::vector<double> reduced(k + 1), scalars(k);
   while (state.epoch < options_.epochs) {
     std::vector<int64_t> order =
         train_.epochOrder(options_.shuffle, options_.seed, state.epoch);
@@ -355,8 +357,7 @@ LoopOutcome TrainLoop::run(LoopState &state,
       int64_t end = std::min(n, begin + options_.batch);
       int64_t rows = end - begin;
       // This process's rows of the batch (all of them, alone).
-      Shard shard = group ? shardOf(rows, group->rank(), group->size())
-                          : Shard{0, rows};
+      Shard shard = shardOf(rows, group);
       int64_t from = begin + shard.first;
       BatchStep &program = steps_.trainStep(shard.count);
       if (group)
@@ -377,7 +378,6 @@ LoopOutcome TrainLoop::run(LoopState &state,
                    group ? group->rank() : 0));
       // The batch's scalars, row-weighted sums over the ranks, and whether
       // any rank was interrupted: every rank stops after the same batch.
-      std::vector<double> reduced(k + 1);
       for (size_t i = 0; i < k; ++i)
         reduced[i] =
             program.scalars()[i] * static_cast<double>(shard.count);
@@ -385,7 +385,6 @@ LoopOutcome TrainLoop::run(LoopState &state,
       if (group)
         group->sum(reduced.data(), reduced.size());
       const bool interrupted = reduced[k] > 0;
-      std::vector<double> scalars(k);
       for (size_t i = 0; i < k; ++i)
         scalars[i] = reduced[i] / static_cast<double>(rows);
       if (int bad = firstNonFinite(scalars); bad >= 0) {

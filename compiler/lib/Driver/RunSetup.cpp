@@ -230,13 +230,10 @@ bool compilePhase(const SourceFile &file, const RunOptions &options,
   int64_t evalRest =
       setup.data.validation ? setup.data.validation->size() % batch : 0;
   // On several processes, each compiles for its own shard of the batches.
-  if (const rt::ProcessGroup *group = options.group) {
-    auto share = [&](int64_t rows) {
-      return rt::shardOf(rows, group->rank(), group->size()).count;
-    };
-    batch = share(batch);
-    trainRest = share(trainRest);
-    evalRest = share(evalRest);
+  if (options.group) {
+    batch = rt::shardOf(batch, options.group).count;
+    trainRest = rt::shardOf(trainRest, options.group).count;
+    evalRest = rt::shardOf(evalRest, options.group).count;
   }
   return compileSteps(file, options, setup, batch, trainRest, evalRest,
                       /*splitBatches=*/true);

@@ -158,16 +158,14 @@ int trainPhase(const SourceFile &file, const RunOptions &options,
   // them with the full batch's), so that a failure shows before epoch 1.
   int64_t batch = setup.plan.batch;
   const rt::ProcessGroup *group = options.group;
-  // This process's rows of a batch of |rows|.
-  auto share = [&](int64_t rows) {
-    return group ? rt::shardOf(rows, group->rank(), group->size()).count
-                 : rows;
-  };
   try {
-    if (int64_t rest = share(setup.data.train.size() % batch))
+    // This process's shard of them.
+    if (int64_t rest =
+            rt::shardOf(setup.data.train.size() % batch, group).count)
       setup.steps->trainStep(rest);
     if (setup.data.validation)
-      if (int64_t rest = share(setup.data.validation->size() % batch))
+      if (int64_t rest =
+              rt::shardOf(setup.data.validation->size() % batch, group).count)
         setup.steps->evalStep(rest);
   } catch (const std::exception &e) {
     std::cerr << "aec: error: " << e.what() << '\n';

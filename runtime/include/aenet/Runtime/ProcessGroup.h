@@ -50,8 +50,6 @@ public:
   std::vector<uint64_t> gather(uint64_t value) const;
   /// Rank 0's |value| on every rank.
   void broadcast(int64_t &value) const;
-  /// Waits for every rank.
-  void barrier() const;
 
   /// Records that every rank knows why the run stops (a check all of them
   /// made, a divergence or Ctrl-C they agreed on): the job can end with
@@ -84,6 +82,9 @@ struct Shard {
   int64_t count = 0;
 };
 Shard shardOf(int64_t rows, int rank, int ranks);
+/// This process's shard of a batch of |rows| rows in |group|; all of them
+/// when |group| is null (one process).
+Shard shardOf(int64_t rows, const ProcessGroup *group);
 
 } // namespace aenet::rt
 
