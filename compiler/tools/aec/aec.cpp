@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "Frontend.h"
+#include "Processes.h"
+#include "Validators.h"
 
 #include "aenet/Driver/Commands.h"
 #include "aenet/Lang/Parser.h"
@@ -21,14 +23,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
-#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
-#include <limits>
 #include <new>
-#include <unistd.h>
 
 using namespace aenet;
 
@@ -88,46 +86,6 @@ Backend backendNamed(const std::string &name) {
 /// before memory runs out; a run caps its batch at its data's size anyway.
 constexpr int64_t kMaxBatch = int64_t(1) << 31;
 
-/// Accepts whole numbers from |low| to |high| written in decimal, and
-/// nothing else: CLI11's own number validators go through a double (so
-/// 2^64 became 2^64-1) and print their range as 300-digit floats.
-template <typename T>
-CLI::Validator wholeNumber(T low, T high = std::numeric_limits<T>::max()) {
-  std::string range = high == std::numeric_limits<T>::max()
-                          ? "of at least " + std::to_string(low)
-                          : "from " + std::to_string(low) + " to " +
-                                std::to_string(high);
-  return CLI::Validator(
-      [=](std::string &text) -> std::string {
-        T value{};
-        const char *end = text.data() + text.size();
-        auto [stop, ec] = std::from_chars(text.data(), end, value);
-        if (ec == std::errc::result_out_of_range && text[0] != '-')
-          return "'" + text + "' is too large; the largest is " +
-                 std::to_string(high);
-        if (ec != std::errc() || stop != end || value < low || value > high)
-          return "'" + text + "' is not a whole number " + range;
-        return {};
-      },
-      "", "");
-}
-
-/// Accepts finite decimal numbers above 0 (a temperature): at 0 the
-/// log-probabilities would be divided by zero.
-CLI::Validator positiveReal() {
-  return CLI::Validator(
-      [](std::string &text) -> std::string {
-        double value = 0;
-        const char *end = text.data() + text.size();
-        auto [stop, ec] = std::from_chars(text.data(), end, value);
-        if (ec != std::errc() || stop != end || !(value > 0) ||
-            !std::isfinite(value))
-          return "'" + text + "' is not a number above 0";
-        return {};
-      },
-      "", "");
-}
-
 /// Makes phase |name| of the train block of model |model| the plan that
 /// `aec compile` compiles (its optimizer and frozen set, where the first
 /// phase's stand by default). Prints and returns false when the block has
@@ -158,31 +116,6 @@ bool selectPhase(CheckedProgram &program, int model, const std::string &name) {
 }
 
 } // namespace
-
-/// oneDNN runs on libgomp, whose threads spin while waiting for work. On a
-/// machine where another process holds a core, spinning threads starve the
-/// one doing the work and a step becomes ~10x slower; passive waiting avoids
-/// that at a small cost when the machine is idle. libgomp reads the policy
-/// from the environment when it is loaded, before main, so aec sets it and
-/// runs itself again, unless the user chose a policy.
-static void preferPassiveOpenMP(char **argv) {
-  if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT"))
-    return;
-  setenv("OMP_WAIT_POLICY", "passive", 1);
-  execv("/proc/self/exe", argv);
-  // Without /proc the run goes on with the default policy.
-}
-
-/// The processes of this run when mpirun started it, MPI started; null
-/// after printing why MPI could not start.
-const aenet::rt::ProcessGroup *startProcesses() {
-  try {
-    return &aenet::rt::ProcessGroup::world();
-  } catch (const std::exception &e) {
-    std::cerr << "aec: error: " << e.what() << '\n';
-    return nullptr;
-  }
-}
 
 /// aec's command line, run; its exit status.
 int runCommand(int argc, char **argv) {
@@ -625,13 +558,8 @@ int runCommand(int argc, char **argv) {
       sweepOptions.command +=
           (i ? " " : "") + (i ? shellQuoted(argv[i]) : std::string("aec"));
     // mpirun: the processes share the sweep's runs.
-    if (aenet::rt::ProcessGroup::launchedByMpirun()) {
-      const aenet::rt::ProcessGroup *group = startProcesses();
-      if (!group)
-        return 1;
-      if (group->distributed())
-        sweepOptions.group = group;
-    }
+    if (!joinProcesses(sweepOptions.group))
+      return 1;
     try {
       return runSweep(*fe.file, sweepOptions);
     } catch (const std::bad_alloc &) {
@@ -646,13 +574,10 @@ int runCommand(int argc, char **argv) {
       return 1;
     // mpirun: the processes train together, each on a shard of every
     // batch; rank 0 alone prints progress and writes the results.
-    if (*train && aenet::rt::ProcessGroup::launchedByMpirun()) {
-      const aenet::rt::ProcessGroup *group = startProcesses();
-      if (!group)
+    if (*train) {
+      if (!joinProcesses(run.group))
         return 1;
-      if (group->distributed())
-        run.group = group;
-      if (!group->isRoot())
+      if (run.group && !run.group->isRoot())
         std::cout.setstate(std::ios::badbit);
     }
     // The memory estimate refuses runs that cannot fit; an allocation can
